@@ -1,0 +1,151 @@
+"""peerreview: peer reviews (visitaties) of municipal youth care."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import jinja2
+from flask import Flask, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, logout_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wrappers import Response
+
+from peerreview.config import ROOT, load_config
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(ROOT / "instance"),
+    )
+    load_config(app, overrides)
+    if hops := int(app.config["PROXY_FIX_HOPS"]):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+
+    from peerreview import access, db, models  # noqa: F401  (models: every mapper configured)
+    from peerreview.accounts import auth
+    from peerreview.extensions import babel, csrf, login_manager
+
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(auth.load_user)
+    babel.init_app(app, locale_selector=lambda: "nl")
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    if app.testing:
+        app.jinja_env.undefined = jinja2.StrictUndefined
+    app.jinja_env.globals.update(can=access.can, network_name=app.config["NETWORK_NAME"])
+    app.jinja_env.filters.update(datum=_format_date, datumtijd=_format_datetime)
+
+    _register_blueprints(app)
+    _register_session_rules(app)
+    _register_error_pages(app)
+    app.after_request(_security_headers)
+
+    from peerreview import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from peerreview.accounts.views import bp as accounts_bp
+    from peerreview.admin.views import bp as admin_bp
+    from peerreview.audit.views import bp as audit_bp
+    from peerreview.health.views import bp as health_bp
+    from peerreview.home.views import bp as home_bp
+    from peerreview.mail.views import bp as mail_bp
+    from peerreview.rounds.views import bp as rounds_bp
+    from peerreview.tenants.views import bp as tenants_bp
+
+    for bp in (health_bp, home_bp, accounts_bp, tenants_bp, rounds_bp, admin_bp, audit_bp, mail_bp):
+        app.register_blueprint(bp)
+
+
+# Endpoints reachable while a required second factor is not set up yet.
+_ENROLMENT_ENDPOINTS = {"accounts.two_factor_setup", "accounts.logout", "static", "health.healthz", "health.readyz"}
+
+
+def _register_session_rules(app: Flask) -> None:
+    from peerreview.access import two_factor_required
+
+    idle_seconds = int(app.config["IDLE_TIMEOUT_MINUTES"]) * 60
+
+    @app.before_request
+    def _session_rules() -> Response | None:
+        if request.endpoint in ("static", "health.healthz", "health.readyz") or not current_user.is_authenticated:
+            return None
+        now = int(time.time())
+        last_seen = session.get("last_seen", now)
+        if now - last_seen > idle_seconds:
+            logout_user()
+            session.clear()
+            flash(
+                f"Je was langer dan {idle_seconds // 60} minuten niet actief en bent daarom uitgelogd. "
+                "Log opnieuw in om verder te gaan.",
+                "info",
+            )
+            return redirect(url_for("accounts.login", next=request.full_path if request.method == "GET" else None))
+        session["last_seen"] = now
+        if (
+            app.config["REQUIRE_TWO_FACTOR"]
+            and two_factor_required(current_user)
+            and not current_user.two_factor_enabled
+            and request.endpoint not in _ENROLMENT_ENDPOINTS
+        ):
+            flash("Stel eerst tweestapsverificatie in; dat is verplicht voor jouw rol.", "info")
+            return redirect(url_for("accounts.two_factor_setup"))
+        return None
+
+
+def _register_error_pages(app: Flask) -> None:
+    @app.errorhandler(404)
+    def _not_found(_e: Exception) -> tuple[str, int]:
+        return render_template("errors/404.html"), 404
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(_e: CSRFError) -> tuple[str, int]:
+        return render_template("errors/csrf.html"), 400
+
+    @app.errorhandler(413)
+    def _too_large(_e: Exception) -> tuple[str, int]:
+        return render_template("errors/413.html"), 413
+
+    @app.errorhandler(500)
+    def _server_error(_e: Exception) -> tuple[str, int]:
+        return render_template("errors/500.html"), 500
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'",
+    )
+    return response
+
+
+_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+           "september", "oktober", "november", "december")
+
+
+def _format_date(value: Any) -> str:
+    if value is None:
+        return "—"
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+def _format_datetime(value: Any) -> str:
+    if value is None:
+        return "—"
+    from zoneinfo import ZoneInfo
+
+    local = value.astimezone(ZoneInfo("Europe/Amsterdam"))
+    return f"{_format_date(local)}, {local:%H:%M}"

@@ -1,0 +1,137 @@
+"""The access policy: the one place that answers "may this user do X to this object now?".
+
+Every view asks ``require(action, obj)``; templates ask ``can(action, obj)``. Anything a user may
+not see is answered with 404 — never a hint that it exists.
+
+Design note. The guide suggests binding a tenant to the session and filtering every query by it.
+Our access model is cross-tenant by nature (reviewers of gemeente A read gemeente B's submitted
+self-evaluation; round coordinators see every visitatie's progress), so the decision lives here,
+per object and state, backed by three other layers: tenant-owned rows carry ``gemeente_id`` with
+composite foreign keys (the database refuses cross-tenant references), services load children
+through their tenant-checked parent, and ``tests/functional/test_route_matrix.py`` opens every URL
+rule as a user of another gemeente and expects 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import abort
+from flask_login import current_user
+
+from peerreview.accounts.models import MembershipRole, NetworkRole, User
+from peerreview.rounds.models import Round, Visitatie, VisitatieState
+from peerreview.tenants.models import Gemeente
+
+Rule = Callable[[User, Any], bool]
+RULES: dict[str, Rule] = {}
+
+
+def rule(action: str) -> Callable[[Rule], Rule]:
+    def register(func: Rule) -> Rule:
+        RULES[action] = func
+        return func
+
+    return register
+
+
+def allowed(user: Any, action: str, obj: Any = None) -> bool:
+    if action not in RULES:
+        raise KeyError(f"no access rule for {action!r}")
+    if user is None or not user.is_authenticated:
+        return False
+    return RULES[action](user, obj)
+
+
+def can(action: str, obj: Any = None) -> bool:
+    return allowed(current_user, action, obj)
+
+
+def require(action: str, obj: Any = None) -> None:
+    """Abort with 404 unless the current user may do ``action`` on ``obj``."""
+    if obj is None and action not in OBJECTLESS or not can(action, obj):
+        abort(404)
+
+
+# Actions that are not about one object.
+OBJECTLESS = {"network.admin", "audit.view", "round.create", "round.list", "gemeente.list"}
+
+
+def _admin(user: User) -> bool:
+    return user.has_network_role(NetworkRole.ADMIN)
+
+
+def _round_staff(user: User) -> bool:
+    return user.has_network_role(NetworkRole.ADMIN, NetworkRole.ROUND_COORDINATOR)
+
+
+def two_factor_required(user: User) -> bool:
+    """Network roles need a second factor (reviewers too, once assignments exist)."""
+    return bool(user.network_roles) and not user.two_factor_exempt
+
+
+# --- network ---------------------------------------------------------------------------------------
+
+
+@rule("network.admin")
+def _network_admin(user: User, _obj: None) -> bool:
+    return _admin(user)
+
+
+@rule("audit.view")
+def _audit_view(user: User, _obj: None) -> bool:
+    return _admin(user)
+
+
+@rule("gemeente.list")
+def _gemeente_list(user: User, _obj: None) -> bool:
+    return _round_staff(user)
+
+
+# --- gemeenten --------------------------------------------------------------------------------------
+
+
+@rule("gemeente.view")
+def _gemeente_view(user: User, gemeente: Gemeente) -> bool:
+    return user.role_in(gemeente.id) is not None or _round_staff(user)
+
+
+@rule("gemeente.manage_members")
+def _gemeente_manage(user: User, gemeente: Gemeente) -> bool:
+    return user.role_in(gemeente.id) is MembershipRole.COORDINATOR or _admin(user)
+
+
+# --- rounds ---------------------------------------------------------------------------------------
+
+
+@rule("round.list")
+def _round_list(user: User, _obj: None) -> bool:
+    return _round_staff(user)
+
+
+@rule("round.create")
+def _round_create(user: User, _obj: None) -> bool:
+    return _round_staff(user)
+
+
+@rule("round.manage")
+def _round_manage(user: User, _round: Round) -> bool:
+    return _round_staff(user)
+
+
+# --- visitaties ------------------------------------------------------------------------------------
+
+
+@rule("visitatie.view")
+def _visitatie_view(user: User, visitatie: Visitatie) -> bool:
+    """The visitatie's overview (state, deadlines, variant): its gemeente and the round staff."""
+    return user.role_in(visitatie.gemeente_id) is not None or _round_staff(user)
+
+
+@rule("visitatie.choose_variant")
+def _visitatie_choose_variant(user: User, visitatie: Visitatie) -> bool:
+    return (
+        user.role_in(visitatie.gemeente_id) is MembershipRole.COORDINATOR
+        and visitatie.state is VisitatieState.ZELFEVALUATIE
+    )

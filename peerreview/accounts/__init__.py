@@ -1,0 +1,1 @@
+"""Accounts: users, memberships, network roles, invitations, login with two factors."""

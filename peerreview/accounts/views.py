@@ -1,0 +1,234 @@
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from markupsafe import Markup
+from werkzeug.wrappers import Response
+
+from peerreview import db
+from peerreview.accounts import auth, forms, services
+from peerreview.accounts.models import User
+from peerreview.audit.services import record
+
+bp = Blueprint("accounts", __name__)
+PENDING_LOGIN_SECONDS = 300
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("home.index")
+
+
+def _start_session(user: User) -> None:
+    session.clear()
+    login_user(user)
+    session.permanent = True
+    session["last_seen"] = int(time.time())
+
+
+def _address() -> str:
+    return request.remote_addr or "onbekend"
+
+
+@bp.route("/inloggen", methods=["GET", "POST"])
+def login() -> Response | str | tuple[str, int]:
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
+    form = forms.LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        s = db.session()
+        result = services.authenticate(s, form.email.data, form.password.data, _address())
+        s.commit()
+        if result.blocked_minutes:
+            form.form_errors.append(
+                "Te veel mislukte inlogpogingen. Wacht "
+                f"{result.blocked_minutes} {'minuut' if result.blocked_minutes == 1 else 'minuten'} "
+                "en probeer het dan opnieuw, of stel een nieuw wachtwoord in via ‘Wachtwoord vergeten’."
+            )
+            status = 429
+        elif result.user is None:
+            form.form_errors.append("Dit e-mailadres en wachtwoord horen niet bij elkaar. Controleer ze en probeer het opnieuw.")
+        elif result.user.two_factor_enabled:
+            session["pending_login"] = {
+                "uid": result.user.id, "token": result.user.session_token,
+                "at": int(time.time()), "next": request.args.get("next"),
+            }
+            return redirect(url_for("accounts.second_factor"))
+        else:
+            _start_session(result.user)
+            services.complete_login(s, result.user)
+            s.commit()
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.route("/inloggen/tweestaps", methods=["GET", "POST"])
+def second_factor() -> Response | str | tuple[str, int]:
+    pending = session.get("pending_login")
+    s = db.session()
+    user = s.get(User, pending["uid"]) if pending else None
+    if (
+        user is None
+        or user.session_token != pending["token"]
+        or time.time() - pending["at"] > PENDING_LOGIN_SECONDS
+        or not user.two_factor_enabled
+    ):
+        session.pop("pending_login", None)
+        flash("Je inlogpoging is verlopen. Log opnieuw in.", "info")
+        return redirect(url_for("accounts.login"))
+    form = forms.SecondFactorForm()
+    status = 200
+    if form.validate_on_submit():
+        if minutes := services.blocked_minutes(s, user.email, _address()):
+            form.form_errors.append(f"Te veel mislukte pogingen. Wacht {minutes} minuten en probeer het opnieuw.")
+            status = 429
+        elif services.verify_second_factor(s, user, form.code.data):
+            services.record_attempt(s, user.email, _address(), succeeded=True, user=user)
+            _start_session(user)
+            services.complete_login(s, user)
+            s.commit()
+            return redirect(_safe_next(pending.get("next")))
+        else:
+            services.record_attempt(s, user.email, _address(), succeeded=False, user=user)
+            s.commit()
+            form.code.errors = ["Deze code klopt niet of is al gebruikt. Probeer de volgende code uit je app."]
+    return render_template("accounts/second_factor.html", form=form), status
+
+
+@bp.route("/uitloggen", methods=["POST"])
+@login_required
+def logout() -> Response:
+    s = db.session()
+    record(s, "logout", actor=current_user, subject=current_user.email)
+    s.commit()
+    logout_user()
+    session.clear()
+    flash("Je bent uitgelogd.", "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def profile() -> Response | str:
+    form = forms.ChangePasswordForm()
+    s = db.session()
+    if form.validate_on_submit():
+        if not auth.check_password(current_user, form.current.data):
+            form.current.errors = ["Je huidige wachtwoord klopt niet."]
+        else:
+            try:
+                services.change_password(s, current_user, form.password.data)
+            except services.AccountError as error:
+                form.password.errors = [str(error)]
+            else:
+                s.commit()
+                _start_session(current_user)
+                flash("Je wachtwoord is gewijzigd. Andere sessies zijn uitgelogd.", "success")
+                return redirect(url_for("accounts.profile"))
+    return render_template(
+        "accounts/profile.html", form=form, recovery_left=services.unused_recovery_codes(s, current_user)
+    )
+
+
+@bp.route("/account/tweestaps", methods=["GET", "POST"])
+@login_required
+def two_factor_setup() -> Response | str:
+    if current_user.two_factor_enabled:
+        return redirect(url_for("accounts.profile"))
+    secret = session.get("totp_setup") or auth.new_totp_secret()
+    session["totp_setup"] = secret
+    form = forms.EnableTwoFactorForm()
+    if form.validate_on_submit():
+        s = db.session()
+        try:
+            codes = services.enable_two_factor(s, current_user, secret, form.code.data)
+        except services.AccountError as error:
+            form.code.errors = [str(error)]
+        else:
+            s.commit()
+            session.pop("totp_setup")
+            return render_template("accounts/recovery_codes.html", codes=codes, new=True)
+    uri = auth.totp_uri(secret, current_user.email)
+    return render_template(
+        "accounts/two_factor_setup.html", form=form, secret=secret, qr=Markup(auth.totp_qr_svg(uri))  # noqa: S704
+    )
+
+
+@bp.route("/account/herstelcodes", methods=["POST"])
+@login_required
+def new_recovery_codes() -> str:
+    if not current_user.two_factor_enabled:
+        abort(404)
+    s = db.session()
+    codes = services.replace_recovery_codes(s, current_user)
+    s.commit()
+    return render_template("accounts/recovery_codes.html", codes=codes, new=False)
+
+
+@bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
+def forgot_password() -> Response | str:
+    form = forms.ForgotPasswordForm()
+    if form.validate_on_submit():
+        s = db.session()
+        services.request_password_reset(s, form.email.data)
+        s.commit()
+        flash(
+            "Als dit e-mailadres bij ons bekend is, ontvang je binnen enkele minuten een e-mail met een link "
+            "om een nieuw wachtwoord in te stellen. Kijk ook in je map met ongewenste e-mail.",
+            "info",
+        )
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/wachtwoord-herstellen/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> Response | str | tuple[str, int]:
+    user = auth.user_for_reset_token(token)
+    if user is None:
+        return render_template("accounts/link_invalid.html", what="herstellink"), 404
+    form = forms.NewPasswordForm()
+    if form.validate_on_submit():
+        s = db.session()
+        try:
+            services.change_password(s, user, form.password.data)
+        except services.AccountError as error:
+            form.password.errors = [str(error)]
+        else:
+            s.commit()
+            flash("Je nieuwe wachtwoord is ingesteld. Log in met je nieuwe wachtwoord.", "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form, user=user)
+
+
+@bp.route("/uitnodiging/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str) -> Response | str | tuple[str, int]:
+    s = db.session()
+    invitation = services.open_invitation(s, token)
+    if invitation is None:
+        return render_template("accounts/link_invalid.html", what="uitnodiging"), 404
+    existing = services.user_by_email(s, invitation.email)
+    if existing is not None:
+        if not current_user.is_authenticated or current_user.id != existing.id:
+            return render_template("accounts/invitation_login.html", invitation=invitation, token=token)
+        if request.method == "POST":
+            services.accept_invitation(s, invitation, current_user)
+            s.commit()
+            flash(f"Je hebt de uitnodiging geaccepteerd: {invitation.role_label}.", "success")
+            return redirect(url_for("home.index"))
+        return render_template("accounts/invitation_accept.html", invitation=invitation, form=forms.ConfirmForm())
+    form = forms.AcceptInvitationForm()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user_from_invitation(s, invitation, form.name.data, form.password.data)
+        except services.AccountError as error:
+            form.password.errors = [str(error)]
+        else:
+            s.commit()
+            _start_session(user)
+            flash("Welkom! Je account is aangemaakt.", "success")
+            return redirect(url_for("home.index"))
+    return render_template("accounts/invitation_new.html", invitation=invitation, form=form)

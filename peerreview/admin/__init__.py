@@ -1,0 +1,1 @@
+"""Network administration: users, network roles, invitations for any gemeente."""

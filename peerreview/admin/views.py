@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from peerreview import access, db
+from peerreview.accounts import forms, services
+from peerreview.accounts.models import MembershipRole, NetworkRole, User
+from peerreview.tenants.models import Gemeente
+
+bp = Blueprint("admin", __name__, url_prefix="/beheer")
+
+
+@bp.before_request
+@login_required
+def _admins_only() -> None:
+    access.require("network.admin")
+
+
+def _render_users(network_form: forms.InviteNetworkForm | None = None,
+                  member_form: forms.InviteAnyMemberForm | None = None) -> str:
+    s = db.session()
+    gemeenten = s.scalars(select(Gemeente).order_by(Gemeente.name)).all()
+    member_form = member_form or forms.InviteAnyMemberForm(formdata=None)
+    member_form.gemeente.choices = [(g.slug, g.name) for g in gemeenten]
+    return render_template(
+        "admin/users.html",
+        users=s.scalars(select(User).order_by(User.name)).all(),
+        network_form=network_form or forms.InviteNetworkForm(formdata=None),
+        member_form=member_form,
+        role_form=forms.ConfirmForm(),
+        roles=list(NetworkRole),
+    )
+
+
+@bp.route("/gebruikers")
+def users() -> str:
+    return _render_users()
+
+
+@bp.route("/uitnodigen/netwerk", methods=["POST"])
+def invite_network() -> Response | tuple[str, int]:
+    form = forms.InviteNetworkForm()
+    if form.validate_on_submit():
+        s = db.session()
+        try:
+            services.invite(s, current_user, form.email.data, network_role=NetworkRole(form.role.data))
+        except services.AccountError as error:
+            form.email.errors = [str(error)]
+        else:
+            s.commit()
+            flash(f"Uitnodiging verstuurd naar {form.email.data}.", "success")
+            return redirect(url_for("admin.users"))
+    return _render_users(network_form=form), 422
+
+
+@bp.route("/uitnodigen/gemeente", methods=["POST"])
+def invite_member() -> Response | tuple[str, int]:
+    s = db.session()
+    form = forms.InviteAnyMemberForm()
+    form.gemeente.choices = [(g.slug, g.name) for g in s.scalars(select(Gemeente).order_by(Gemeente.name))]
+    if form.validate_on_submit():
+        gemeente = s.scalar(select(Gemeente).where(Gemeente.slug == form.gemeente.data))
+        try:
+            services.invite(s, current_user, form.email.data, gemeente=gemeente,
+                            membership_role=MembershipRole(form.role.data))
+        except services.AccountError as error:
+            form.email.errors = [str(error)]
+        else:
+            s.commit()
+            flash(f"Uitnodiging verstuurd naar {form.email.data}.", "success")
+            return redirect(url_for("admin.users"))
+    return _render_users(member_form=form), 422
+
+
+@bp.route("/gebruikers/<int:user_id>/rollen/<role>", methods=["POST"])
+def toggle_network_role(user_id: int, role: str) -> Response:
+    s = db.session()
+    user = s.get(User, user_id)
+    if user is None or role not in {r.value for r in NetworkRole}:
+        abort(404)
+    network_role = NetworkRole(role)
+    form = forms.ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            if user.has_network_role(network_role):
+                services.revoke_network_role(s, current_user, user, network_role)
+                message = f"{user.name} heeft de rol {network_role.label} niet meer."
+            else:
+                services.grant_network_role(s, current_user, user, network_role)
+                message = f"{user.name} heeft nu de rol {network_role.label}."
+        except services.AccountError as error:
+            flash(str(error), "error")
+        else:
+            s.commit()
+            flash(message, "success")
+    return redirect(url_for("admin.users"))

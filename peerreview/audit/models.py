@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from peerreview.accounts.models import User
+from peerreview.db import Base, utcnow
+from peerreview.tenants.models import Gemeente
+
+# Human-readable Dutch descriptions, one place for every action the log knows.
+ACTIONS = {
+    "login": "Ingelogd",
+    "login_failed": "Mislukte inlogpoging",
+    "login_blocked": "Inlogpoging geblokkeerd (te veel pogingen)",
+    "logout": "Uitgelogd",
+    "two_factor_enabled": "Tweestapsverificatie ingesteld",
+    "two_factor_disabled": "Tweestapsverificatie uitgezet",
+    "recovery_code_used": "Herstelcode gebruikt",
+    "password_reset_requested": "Wachtwoordherstel aangevraagd",
+    "password_changed": "Wachtwoord gewijzigd",
+    "invitation_sent": "Uitnodiging verstuurd",
+    "invitation_revoked": "Uitnodiging ingetrokken",
+    "invitation_accepted": "Uitnodiging geaccepteerd",
+    "role_granted": "Rol toegekend",
+    "role_changed": "Rol gewijzigd",
+    "role_revoked": "Rol ingetrokken",
+    "round_created": "Visitatieronde aangemaakt",
+    "round_updated": "Visitatieronde gewijzigd",
+    "visitatie_added": "Gemeente toegevoegd aan ronde",
+    "variant_chosen": "Versie van de zelfevaluatie gekozen",
+}
+
+
+class AuditEvent(Base):
+    """Global table: many events (logins) belong to no gemeente; ``gemeente_id`` is set when one does."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (sa.Index("ix_audit_event_at", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    action: Mapped[str] = mapped_column(sa.String(48), index=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    gemeente_id: Mapped[int | None] = mapped_column(sa.ForeignKey("gemeente.id", ondelete="SET NULL"), index=True)
+    subject: Mapped[str | None] = mapped_column(sa.String(254))  # e.g. the e-mail address concerned
+    object_type: Mapped[str | None] = mapped_column(sa.String(48))
+    object_id: Mapped[int | None]
+    address: Mapped[str | None] = mapped_column(sa.String(64))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    actor: Mapped[User | None] = relationship(lazy="joined")
+    gemeente: Mapped[Gemeente | None] = relationship(lazy="joined")
+
+    @property
+    def description(self) -> str:
+        return ACTIONS.get(self.action, self.action)

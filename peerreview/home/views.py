@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, render_template
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from peerreview import access, db
+from peerreview.rounds.models import Round, Visitatie
+from peerreview.rounds.services import state_counts
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+@login_required
+def index() -> str:
+    s = db.session()
+    gemeente_ids = [m.gemeente_id for m in current_user.memberships]
+    visitaties = (
+        s.scalars(select(Visitatie).where(Visitatie.gemeente_id.in_(gemeente_ids)).order_by(Visitatie.created_at.desc())).all()
+        if gemeente_ids else []
+    )
+    rounds = []
+    if access.can("round.list"):
+        rounds = [
+            (round_, state_counts(round_.visitaties))
+            for round_ in s.scalars(select(Round).where(Round.ends_on >= date.today()).order_by(Round.starts_on))
+        ]
+    return render_template(
+        "home/index.html",
+        memberships=sorted(current_user.memberships, key=lambda m: m.gemeente.name),
+        visitaties=visitaties,
+        rounds=rounds,
+        today=date.today(),
+    )

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from peerreview.db import utcnow
+from peerreview.jobs import job
+from peerreview.mail.models import OutgoingMail
+
+
+@job
+def deliver_mail(session: Session, *, mail_id: int) -> None:
+    mail = session.scalar(select(OutgoingMail).where(OutgoingMail.id == mail_id).with_for_update())
+    if mail is None or mail.sent_at is not None:
+        return  # gone, or already delivered by an earlier try
+    mail.attempts += 1
+    if current_app.config["MAIL_BACKEND"] == "smtp":
+        _send_smtp(mail)
+    mail.sent_at = utcnow()
+
+
+def _send_smtp(mail: OutgoingMail) -> None:
+    config = current_app.config
+    message = EmailMessage()
+    message["From"] = config["MAIL_FROM"]
+    message["To"] = mail.recipient
+    message["Subject"] = mail.subject
+    message.set_content(mail.body_text)
+    message.add_alternative(mail.body_html, subtype="html")
+    with smtplib.SMTP(config["SMTP_HOST"], int(config["SMTP_PORT"]), timeout=30) as smtp:
+        if config["SMTP_STARTTLS"]:
+            smtp.starttls()
+        if config["SMTP_USER"]:
+            smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"] or "")
+        smtp.send_message(message)

@@ -1,0 +1,15 @@
+"""Imports every feature's models, so the mappers and Alembic see the whole schema."""
+
+from peerreview.accounts.models import (  # noqa: F401
+    Invitation,
+    LoginAttempt,
+    Membership,
+    NetworkRoleGrant,
+    RecoveryCode,
+    User,
+)
+from peerreview.audit.models import AuditEvent  # noqa: F401
+from peerreview.db import Base  # noqa: F401
+from peerreview.mail.models import OutgoingMail  # noqa: F401
+from peerreview.rounds.models import Round, RoundDeadline, Visitatie  # noqa: F401
+from peerreview.tenants.models import Gemeente, Jeugdregio  # noqa: F401

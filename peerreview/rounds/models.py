@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from peerreview.accounts.models import User
+from peerreview.db import Base, TenantOwned, utcnow
+from peerreview.tenants.models import Gemeente
+
+
+class Phase(enum.StrEnum):
+    """The phases of a round, each with its own deadline."""
+
+    ZELFEVALUATIE = "zelfevaluatie"
+    REVIEW = "review"
+    VISITATIE = "visitatie"
+    PORTRET = "portret"
+    REFLECTIE = "reflectie"
+
+    @property
+    def label(self) -> str:
+        return PHASE_LABELS[self]
+
+
+PHASE_LABELS = {
+    Phase.ZELFEVALUATIE: "Zelfevaluatie indienen",
+    Phase.REVIEW: "Review afronden",
+    Phase.VISITATIE: "Visitatie gehouden",
+    Phase.PORTRET: "Conceptportret klaar",
+    Phase.REFLECTIE: "Reflectiesessie gehouden",
+}
+
+
+class VisitatieState(enum.StrEnum):
+    ZELFEVALUATIE = "zelfevaluatie"
+    INGEDIEND = "ingediend"
+    IN_REVIEW = "in_review"
+    VISITATIE = "visitatie"
+    PORTRET_CONCEPT = "portret_concept"
+    REFLECTIE = "reflectie"
+    DEFINITIEF = "definitief"
+
+    @property
+    def label(self) -> str:
+        return STATE_LABELS[self]
+
+    @property
+    def phase(self) -> Phase | None:
+        return STATE_PHASES[self]
+
+
+STATE_LABELS = {
+    VisitatieState.ZELFEVALUATIE: "Zelfevaluatie in uitvoering",
+    VisitatieState.INGEDIEND: "Zelfevaluatie ingediend",
+    VisitatieState.IN_REVIEW: "In review",
+    VisitatieState.VISITATIE: "Visitatie",
+    VisitatieState.PORTRET_CONCEPT: "Conceptportret",
+    VisitatieState.REFLECTIE: "Reflectie",
+    VisitatieState.DEFINITIEF: "Definitief",
+}
+
+STATE_PHASES = {
+    VisitatieState.ZELFEVALUATIE: Phase.ZELFEVALUATIE,
+    VisitatieState.INGEDIEND: Phase.REVIEW,
+    VisitatieState.IN_REVIEW: Phase.REVIEW,
+    VisitatieState.VISITATIE: Phase.VISITATIE,
+    VisitatieState.PORTRET_CONCEPT: Phase.PORTRET,
+    VisitatieState.REFLECTIE: Phase.REFLECTIE,
+    VisitatieState.DEFINITIEF: None,
+}
+
+
+class Variant(enum.StrEnum):
+    BASIS = "basis"
+    PLUS = "plus"
+
+    @property
+    def label(self) -> str:
+        return "Basisversie" if self is Variant.BASIS else "Plusversie"
+
+
+class Round(Base):
+    __tablename__ = "round"
+    __table_args__ = (sa.CheckConstraint("starts_on <= ends_on", name="period_in_order"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    created_by: Mapped[User | None] = relationship()
+    deadlines: Mapped[list[RoundDeadline]] = relationship(
+        back_populates="round", cascade="all, delete-orphan", lazy="selectin", order_by="RoundDeadline.due_on"
+    )
+    visitaties: Mapped[list[Visitatie]] = relationship(back_populates="round", order_by="Visitatie.id")
+
+    def deadline(self, phase: Phase) -> date | None:
+        return next((d.due_on for d in self.deadlines if d.phase == phase), None)
+
+
+class RoundDeadline(Base):
+    __tablename__ = "round_deadline"
+    __table_args__ = (sa.UniqueConstraint("round_id", "phase"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("round.id", ondelete="CASCADE"), index=True)
+    phase: Mapped[Phase]
+    due_on: Mapped[date]
+
+    round: Mapped[Round] = relationship(back_populates="deadlines")
+
+
+class Visitatie(TenantOwned, Base):
+    """One gemeente's part in one round: its self-evaluation, review, visit and portret."""
+
+    __tablename__ = "visitatie"
+    __extra_table_args__ = (sa.UniqueConstraint("round_id", "gemeente_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("round.id", ondelete="CASCADE"), index=True)
+    state: Mapped[VisitatieState] = mapped_column(default=VisitatieState.ZELFEVALUATIE)
+    variant: Mapped[Variant | None]  # chosen by the gemeente coordinator
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    round: Mapped[Round] = relationship(back_populates="visitaties", lazy="joined")
+    gemeente: Mapped[Gemeente] = relationship(lazy="joined")
+
+    @property
+    def current_deadline(self) -> date | None:
+        phase = self.state.phase
+        return self.round.deadline(phase) if phase else None
+
+    @property
+    def title(self) -> str:
+        return f"{self.gemeente.name} — {self.round.name}"

@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from peerreview import access, db
+from peerreview.rounds import forms, services
+from peerreview.rounds.models import Phase, Round, Variant, Visitatie
+
+bp = Blueprint("rounds", __name__)
+
+
+def _round(round_id: int, action: str = "round.manage") -> Round:
+    round_ = db.session().get(Round, round_id)
+    access.require(action, round_)
+    assert round_ is not None
+    return round_
+
+
+def _visitatie(visitatie_id: int, action: str) -> Visitatie:
+    visitatie = db.session().get(Visitatie, visitatie_id)
+    access.require(action, visitatie)
+    assert visitatie is not None
+    return visitatie
+
+
+@bp.route("/rondes")
+@login_required
+def index() -> str:
+    access.require("round.list")
+    rounds = db.session().scalars(select(Round).order_by(Round.starts_on.desc())).all()
+    return render_template("rounds/index.html", rounds=rounds, today=date.today())
+
+
+@bp.route("/rondes/nieuw", methods=["GET", "POST"])
+@login_required
+def create() -> Response | str | tuple[str, int]:
+    access.require("round.create")
+    form = forms.RoundForm()
+    return _save(form, None) if form.is_submitted() else render_template("rounds/form.html", form=form, round=None)
+
+
+@bp.route("/rondes/<int:round_id>/bewerken", methods=["GET", "POST"])
+@login_required
+def edit(round_id: int) -> Response | str | tuple[str, int]:
+    round_ = _round(round_id)
+    form = forms.RoundForm(obj=round_)
+    if not form.is_submitted():
+        for phase in Phase:
+            getattr(form, f"deadline_{phase.value}").data = round_.deadline(phase)
+        return render_template("rounds/form.html", form=form, round=round_)
+    return _save(form, round_)
+
+
+def _save(form: forms.RoundForm, round_: Round | None) -> Response | tuple[str, int]:
+    if form.validate():
+        s = db.session()
+        try:
+            round_ = services.save_round(
+                s, current_user, round_,
+                name=form.name.data, description=form.description.data or "",
+                starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+                deadlines={phase: getattr(form, f"deadline_{phase.value}").data for phase in Phase},
+            )
+        except services.RoundError as error:
+            form.name.errors = [str(error)]
+        else:
+            s.commit()
+            flash(f"De ronde ‘{round_.name}’ is opgeslagen.", "success")
+            return redirect(url_for("rounds.show", round_id=round_.id))
+    return render_template("rounds/form.html", form=form, round=round_), 422
+
+
+@bp.route("/rondes/<int:round_id>")
+@login_required
+def show(round_id: int) -> str:
+    round_ = _round(round_id)
+    s = db.session()
+    form = forms.ParticipantsForm(formdata=None)
+    form.gemeenten.choices = [(g.id, g.name) for g in services.candidates(s, round_)]
+    return render_template(
+        "rounds/show.html", round=round_, form=form, today=date.today(),
+        counts=services.state_counts(round_.visitaties),
+    )
+
+
+@bp.route("/rondes/<int:round_id>/gemeenten", methods=["POST"])
+@login_required
+def add_participants(round_id: int) -> Response | tuple[str, int]:
+    round_ = _round(round_id)
+    s = db.session()
+    form = forms.ParticipantsForm()
+    candidates = {g.id: g for g in services.candidates(s, round_)}
+    form.gemeenten.choices = [(g.id, g.name) for g in candidates.values()]
+    if not form.validate_on_submit():
+        return render_template(
+            "rounds/show.html", round=round_, form=form, today=date.today(),
+            counts=services.state_counts(round_.visitaties),
+        ), 422
+    added = services.add_participants(s, current_user, round_, [candidates[i] for i in form.gemeenten.data])
+    s.commit()
+    names = ", ".join(v.gemeente.name for v in added)
+    flash(f"Toegevoegd aan de ronde: {names}. De coördinatoren van deze gemeenten krijgen een e-mail.", "success")
+    return redirect(url_for("rounds.show", round_id=round_.id))
+
+
+@bp.route("/visitaties/<int:visitatie_id>")
+@login_required
+def visitatie(visitatie_id: int) -> str:
+    visitatie = _visitatie(visitatie_id, "visitatie.view")
+    form = forms.VariantForm(formdata=None, variant=visitatie.variant.value if visitatie.variant else None)
+    return render_template("rounds/visitatie.html", visitatie=visitatie, form=form, today=date.today(), phases=Phase)
+
+
+@bp.route("/visitaties/<int:visitatie_id>/versie", methods=["POST"])
+@login_required
+def choose_variant(visitatie_id: int) -> Response | tuple[str, int]:
+    visitatie = _visitatie(visitatie_id, "visitatie.choose_variant")
+    form = forms.VariantForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "rounds/visitatie.html", visitatie=visitatie, form=form, today=date.today(), phases=Phase
+        ), 422
+    s = db.session()
+    try:
+        services.choose_variant(s, current_user, visitatie, Variant(form.variant.data))
+    except services.RoundError as error:
+        flash(str(error), "error")
+        abort(409)
+    s.commit()
+    flash(f"Jullie vullen de {visitatie.variant.label.lower()} in.", "success")  # type: ignore[union-attr]
+    return redirect(url_for("rounds.visitatie", visitatie_id=visitatie.id))
+
+

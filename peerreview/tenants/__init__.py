@@ -1,0 +1,1 @@
+"""Gemeenten (the tenants) and jeugdregio's."""
