@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from peerreview import access, db
-from peerreview.rounds.models import Round, Visitatie
+from peerreview.rounds.models import Round, Visitatie, VisitatieState
 from peerreview.rounds.services import state_counts
 
 bp = Blueprint("home", __name__)
@@ -25,7 +25,7 @@ def index() -> str:
     rounds = []
     if access.can("round.list"):
         rounds = [
-            (round_, state_counts(round_.visitaties))
+            (round_, state_counts(round_.visitaties)[VisitatieState.ZELFEVALUATIE])
             for round_ in s.scalars(select(Round).where(Round.ends_on >= date.today()).order_by(Round.starts_on))
         ]
     return render_template(

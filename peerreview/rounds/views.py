@@ -33,7 +33,7 @@ def _visitatie(visitatie_id: int, action: str) -> Visitatie:
 def index() -> str:
     access.require("round.list")
     rounds = db.session().scalars(select(Round).order_by(Round.starts_on.desc())).all()
-    return render_template("rounds/index.html", rounds=rounds, today=date.today())
+    return render_template("rounds/index.html", rounds=rounds, today=date.today(), zelf=Phase.ZELFEVALUATIE)
 
 
 @bp.route("/rondes/nieuw", methods=["GET", "POST"])

@@ -1,0 +1,194 @@
+"""Demo data: a network with real municipalities and fictional people.
+
+Every step is get-or-create by a natural key, so ``flask demo seed`` can run again (and later
+features can add their part) without duplicating or overwriting anything. Municipal facts (CBS
+codes, provinces, approximate inhabitants) are public; every person is made up.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from itertools import cycle
+
+import click
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from peerreview.accounts import auth
+from peerreview.accounts.models import Membership, MembershipRole, NetworkRole, NetworkRoleGrant, User
+from peerreview.rounds.models import Phase, Round, RoundDeadline, Variant, Visitatie
+from peerreview.tenants.models import Gemeente, Jeugdregio, slugify
+
+PASSWORD = "demo-visitatie"
+
+# name, CBS code, province, jeugdregio, inhabitants (rounded)
+GEMEENTEN: list[tuple[str, str, str, str, int]] = [
+    # the five municipalities of the report
+    ("Deventer", "GM0150", "Overijssel", "IJsselland", 102_000),
+    ("Peel en Maas", "GM1894", "Limburg", "Noord-Limburg", 45_000),
+    ("Roosendaal", "GM1674", "Noord-Brabant", "West-Brabant West", 78_000),
+    ("Utrecht", "GM0344", "Utrecht", "Utrecht stad", 367_000),
+    ("Zaltbommel", "GM0297", "Gelderland", "Bommelerwaard", 30_500),
+    # their reference municipalities
+    ("Apeldoorn", "GM0200", "Gelderland", "Midden-IJssel/Oost-Veluwe", 167_000),
+    ("Arnhem", "GM0202", "Gelderland", "Centraal Gelderland", 166_000),
+    ("Zutphen", "GM0301", "Gelderland", "Midden-IJssel/Oost-Veluwe", 48_500),
+    ("Zwolle", "GM0193", "Overijssel", "IJsselland", 131_000),
+    ("Altena", "GM1959", "Noord-Brabant", "West-Brabant Oost", 57_000),
+    ("Buren", "GM0214", "Gelderland", "Rivierenland", 28_000),
+    ("Heusden", "GM0797", "Noord-Brabant", "Hart van Brabant", 46_000),
+    ("Maasdriel", "GM0263", "Gelderland", "Bommelerwaard", 25_500),
+    ("West Betuwe", "GM1960", "Gelderland", "Rivierenland", 52_000),
+    ("Bergen op Zoom", "GM0748", "Noord-Brabant", "West-Brabant West", 69_000),
+    ("Breda", "GM0758", "Noord-Brabant", "West-Brabant Oost", 186_000),
+    ("Goes", "GM0664", "Zeeland", "Zeeland", 39_000),
+    ("Dordrecht", "GM0505", "Zuid-Holland", "Zuid-Holland Zuid", 121_000),
+    ("Beesel", "GM0889", "Limburg", "Noord-Limburg", 13_500),
+    ("Horst aan de Maas", "GM1507", "Limburg", "Noord-Limburg", 43_000),
+    ("Leudal", "GM1640", "Limburg", "Midden-Limburg West", 36_500),
+    ("Nederweert", "GM0946", "Limburg", "Midden-Limburg West", 17_500),
+    ("Amersfoort", "GM0307", "Utrecht", "Regio Amersfoort", 161_000),
+    ("Hilversum", "GM0402", "Noord-Holland", "Gooi en Vechtstreek", 93_000),
+    ("Gouda", "GM0513", "Zuid-Holland", "Midden-Holland", 75_000),
+    ("Amsterdam", "GM0363", "Noord-Holland", "Amsterdam-Amstelland", 931_000),
+    ("Den Haag", "GM0518", "Zuid-Holland", "Haaglanden", 562_000),
+    ("Rotterdam", "GM0599", "Zuid-Holland", "Rijnmond", 664_000),
+    # Drenthe
+    ("Aa en Hunze", "GM1680", "Drenthe", "Drenthe", 25_800),
+    ("Assen", "GM0106", "Drenthe", "Drenthe", 69_000),
+    ("Borger-Odoorn", "GM1681", "Drenthe", "Drenthe", 25_800),
+    ("Coevorden", "GM0109", "Drenthe", "Drenthe", 35_700),
+    ("De Wolden", "GM1690", "Drenthe", "Drenthe", 24_500),
+    ("Emmen", "GM0114", "Drenthe", "Drenthe", 108_000),
+    ("Hoogeveen", "GM0118", "Drenthe", "Drenthe", 56_000),
+    ("Meppel", "GM0119", "Drenthe", "Drenthe", 35_000),
+    ("Midden-Drenthe", "GM1731", "Drenthe", "Drenthe", 33_800),
+    ("Noordenveld", "GM1699", "Drenthe", "Drenthe", 32_800),
+    ("Tynaarlo", "GM1730", "Drenthe", "Drenthe", 34_800),
+    ("Westerveld", "GM1701", "Drenthe", "Drenthe", 19_900),
+]
+
+# Fictional people: first and last names combined deterministically.
+FIRST_NAMES = ["Anouk", "Bram", "Carlijn", "Daan", "Eline", "Freek", "Gerda", "Hamza", "Ilse", "Joost",
+               "Karin", "Lars", "Maaike", "Nadia", "Olaf", "Priya", "Quinten", "Roos", "Sem", "Tessa",
+               "Umut", "Vera", "Wouter", "Yara", "Zeynep", "Bart", "Fleur", "Gijs", "Hanneke", "Jasper"]
+LAST_NAMES = ["Aalbers", "Brinkhuis", "Claessen", "Dijkhof", "Elsinga", "Feenstra", "Goudsmit", "Haverkamp",
+              "IJzerman", "Jonkers", "Kuipers", "Lammertink", "Mulderij", "Nijhof", "Oosterveld", "Postma",
+              "Rietveld", "Schuurman", "Tielemans", "Uitdehaag", "Veldkamp", "Wessels", "Zandbergen",
+              "Bosschaert", "Kamphuis", "Lindeboom", "Meulenbelt", "Overdijk", "Reinders", "Stoffels", "Terpstra"]
+
+NETWORK_USERS = [
+    ("admin@netwerk.demo", "Marloes Beheer-Jansen", NetworkRole.ADMIN),
+    ("coordinator@netwerk.demo", "Ruben Coördinator-Smit", NetworkRole.ROUND_COORDINATOR),
+    ("analist@netwerk.demo", "Sanne Analist-de Vries", NetworkRole.ANALYST),
+]
+
+ROUND_NAME = "Visitatieronde jeugdhulp 2026–2027"
+# Participants in the demo round and the version each coordinator chose (None: not chosen yet).
+PARTICIPANTS: dict[str, Variant | None] = {
+    "Deventer": Variant.BASIS,
+    "Peel en Maas": Variant.PLUS,
+    "Roosendaal": Variant.BASIS,
+    "Utrecht": None,
+    "Zaltbommel": Variant.BASIS,
+    "Apeldoorn": Variant.BASIS,
+    "Coevorden": Variant.PLUS,
+    "Hoogeveen": None,
+    "Emmen": Variant.BASIS,
+    "Assen": None,
+}
+
+
+def seed(session: Session) -> bool:
+    """Create what is missing; returns whether anything was created."""
+    before = len(session.new)
+    created = _gemeenten(session) | _users(session) | _round(session)
+    return created or len(session.new) > before
+
+
+def _gemeenten(session: Session) -> bool:
+    created = False
+    regios = {r.name: r for r in session.scalars(select(Jeugdregio))}
+    existing = set(session.scalars(select(Gemeente.cbs_code)))
+    for name, code, province, regio, inhabitants in GEMEENTEN:
+        if code in existing:
+            continue
+        if regio not in regios:
+            regios[regio] = Jeugdregio(name=regio)
+            session.add(regios[regio])
+        session.add(Gemeente(name=name, slug=slugify(name), cbs_code=code, province=province,
+                             jeugdregio=regios[regio], inhabitants=inhabitants))
+        created = True
+    session.flush()
+    return created
+
+
+def _user(session: Session, email: str, name: str, password_hash: str) -> tuple[User, bool]:
+    user = session.scalar(select(User).where(User.email == email))
+    if user is not None:
+        return user, False
+    user = User(email=email, name=name, password_hash=password_hash, two_factor_exempt=True)
+    session.add(user)
+    return user, True
+
+
+def _users(session: Session) -> bool:
+    created = False
+    password_hash = auth.hash_password(PASSWORD)
+    for email, name, role in NETWORK_USERS:
+        user, new = _user(session, email, name, password_hash)
+        if new:
+            user.network_roles.append(NetworkRoleGrant(role=role))
+            created = True
+    names = cycle((f, l) for l in LAST_NAMES for f in FIRST_NAMES[::7] + FIRST_NAMES)
+    gemeenten = session.scalars(select(Gemeente).order_by(Gemeente.cbs_code)).all()
+    for gemeente in gemeenten:
+        for prefix, role in (("coordinator", MembershipRole.COORDINATOR), ("invuller", MembershipRole.CONTRIBUTOR)):
+            first, last = next(names)
+            user, new = _user(session, f"{prefix}@{gemeente.slug}.demo", f"{first} {last}", password_hash)
+            if new:
+                user.memberships.append(Membership(gemeente_id=gemeente.id, role=role))
+                created = True
+    session.flush()
+    return created
+
+
+def _round(session: Session) -> bool:
+    if session.scalar(select(Round).where(Round.name == ROUND_NAME)) is not None:
+        return False
+    coordinator = session.scalar(select(User).where(User.email == "coordinator@netwerk.demo"))
+    round_ = Round(
+        name=ROUND_NAME,
+        description=(
+            "Tien gemeenten leren van elkaars aanpak in de jeugdhulp. Elke gemeente schrijft een zelfevaluatie, "
+            "collega's uit andere gemeenten lezen mee en bezoeken de gemeente, en samen maken we per gemeente "
+            "een portret. Vragen? Mail de rondecoördinator."
+        ),
+        starts_on=date(2026, 9, 1),
+        ends_on=date(2027, 6, 30),
+        created_by=coordinator,
+    )
+    for phase, due_on in (
+        (Phase.ZELFEVALUATIE, date(2027, 1, 15)),
+        (Phase.REVIEW, date(2027, 2, 26)),
+        (Phase.VISITATIE, date(2027, 4, 2)),
+        (Phase.PORTRET, date(2027, 5, 7)),
+        (Phase.REFLECTIE, date(2027, 6, 11)),
+    ):
+        round_.deadlines.append(RoundDeadline(phase=phase, due_on=due_on))
+    session.add(round_)
+    session.flush()
+    by_name = {g.name: g for g in session.scalars(select(Gemeente))}
+    for name, variant in PARTICIPANTS.items():
+        session.add(Visitatie(round_id=round_.id, gemeente_id=by_name[name].id, variant=variant))
+    session.flush()
+    return True
+
+
+def print_logins() -> None:
+    click.echo(f"\nDemo-accounts (wachtwoord voor allemaal: {PASSWORD})")
+    for email, _name, role in NETWORK_USERS:
+        click.echo(f"  {email:<34} {role.label}")
+    click.echo("  coordinator@<gemeente>.demo        Coördinator van die gemeente, bijv. coordinator@deventer.demo")
+    click.echo("  invuller@<gemeente>.demo           Invuller van die gemeente, bijv. invuller@peel-en-maas.demo")
+    click.echo("  Gemeenten: " + ", ".join(slugify(g[0]) for g in GEMEENTEN[:6]) + ", … (zie README)\n")
