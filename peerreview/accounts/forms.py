@@ -6,6 +6,10 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from peerreview.accounts.models import MEMBERSHIP_LABELS, NETWORK_LABELS
 
+def strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
 REQUIRED_EMAIL = [
     DataRequired("Vul je e-mailadres in."),
     Email("Vul een geldig e-mailadres in, bijvoorbeeld naam@gemeente.nl."),
@@ -13,7 +17,7 @@ REQUIRED_EMAIL = [
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mailadres", validators=REQUIRED_EMAIL, render_kw={"autocomplete": "username"})
+    email = EmailField("E-mailadres", validators=REQUIRED_EMAIL, filters=[strip], render_kw={"autocomplete": "username"})
     password = PasswordField(
         "Wachtwoord", validators=[DataRequired("Vul je wachtwoord in.")], render_kw={"autocomplete": "current-password"}
     )
@@ -57,7 +61,7 @@ class ChangePasswordForm(NewPasswordForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField("E-mailadres", validators=REQUIRED_EMAIL, render_kw={"autocomplete": "username"})
+    email = EmailField("E-mailadres", validators=REQUIRED_EMAIL, filters=[strip], render_kw={"autocomplete": "username"})
 
 
 class AcceptInvitationForm(NewPasswordForm):
@@ -69,7 +73,7 @@ class AcceptInvitationForm(NewPasswordForm):
 
 
 class InviteMemberForm(FlaskForm):
-    email = EmailField("E-mailadres", validators=REQUIRED_EMAIL)
+    email = EmailField("E-mailadres", validators=REQUIRED_EMAIL, filters=[strip])
     role = SelectField("Rol", choices=[(k.value, v) for k, v in MEMBERSHIP_LABELS.items()], default="contributor")
 
 
@@ -78,7 +82,7 @@ class InviteAnyMemberForm(InviteMemberForm):
 
 
 class InviteNetworkForm(FlaskForm):
-    email = EmailField("E-mailadres", validators=REQUIRED_EMAIL)
+    email = EmailField("E-mailadres", validators=REQUIRED_EMAIL, filters=[strip])
     role = SelectField("Rol", choices=[(k.value, v) for k, v in NETWORK_LABELS.items()])
 
 

@@ -1,4 +1,8 @@
-"""The development outbox: read the e-mails the app 'sent' (only with MAIL_BACKEND=outbox)."""
+"""The development outbox: read the e-mails the app 'sent'.
+
+Only in the development environment with the outbox backend: it shows every message, reset links
+included, so it must never be reachable in production (or in tests that check access).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ bp = Blueprint("mail", __name__, url_prefix="/outbox")
 
 @bp.before_request
 def _development_only() -> None:
-    if current_app.config["MAIL_BACKEND"] != "outbox":
+    if current_app.config["ENV"] != "development" or current_app.config["MAIL_BACKEND"] != "outbox":
         abort(404)
 
 
