@@ -70,9 +70,9 @@ def app(database_url: str, config_overrides: dict[str, Any]) -> Iterator[Flask]:
     """The app, with no context pushed: each test request gets its own app context and session."""
     app = create_app({**base_config(database_url), **config_overrides})
     if REDIS_URL:
-        from peerreview import jobs
+        from redis import Redis
 
-        jobs.redis_connection(app).flushdb()
+        Redis.from_url(REDIS_URL).flushdb()
     yield app
     engine = app.extensions["peerreview.engine"]
     with engine.begin() as connection:
@@ -105,9 +105,10 @@ def run_jobs(app: Flask) -> Callable[[], int]:
 
         from peerreview import jobs
 
-        queues = [jobs.queue(name, app) for name in jobs.QUEUES]
-        pending = sum(q.count for q in queues)
-        SimpleWorker(queues, connection=jobs.redis_connection(app)).work(burst=True)
+        with app.app_context():  # the worker process of deploy/ runs inside the app as well
+            queues = [jobs.queue(name) for name in jobs.QUEUES]
+            pending = sum(q.count for q in queues)
+            SimpleWorker(queues, connection=jobs.redis_connection()).work(burst=True)
         return pending
 
     return run

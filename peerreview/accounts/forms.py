@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from peerreview.accounts.models import MEMBERSHIP_LABELS, NETWORK_LABELS
@@ -74,7 +74,7 @@ class AcceptInvitationForm(NewPasswordForm):
 
 class InviteMemberForm(FlaskForm):
     email = EmailField("E-mailadres", validators=REQUIRED_EMAIL, filters=[strip])
-    role = SelectField("Rol", choices=[(k.value, v) for k, v in MEMBERSHIP_LABELS.items()], default="contributor")
+    role = SelectField("Rol", choices=[SelectChoice(k.value, v) for k, v in MEMBERSHIP_LABELS.items()], default="contributor")
 
 
 class InviteAnyMemberForm(InviteMemberForm):
@@ -83,11 +83,11 @@ class InviteAnyMemberForm(InviteMemberForm):
 
 class InviteNetworkForm(FlaskForm):
     email = EmailField("E-mailadres", validators=REQUIRED_EMAIL, filters=[strip])
-    role = SelectField("Rol", choices=[(k.value, v) for k, v in NETWORK_LABELS.items()])
+    role = SelectField("Rol", choices=[SelectChoice(k.value, v) for k, v in NETWORK_LABELS.items()])
 
 
 class MembershipRoleForm(FlaskForm):
-    role = SelectField("Rol", choices=[(k.value, v) for k, v in MEMBERSHIP_LABELS.items()])
+    role = SelectField("Rol", choices=[SelectChoice(k.value, v) for k, v in MEMBERSHIP_LABELS.items()])
 
 
 class ConfirmForm(FlaskForm):

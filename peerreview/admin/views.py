@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from peerreview import access, db
 from peerreview.accounts import forms, services
@@ -24,7 +25,7 @@ def _render_users(network_form: forms.InviteNetworkForm | None = None,
     s = db.session()
     gemeenten = s.scalars(select(Gemeente).order_by(Gemeente.name)).all()
     member_form = member_form or forms.InviteAnyMemberForm(formdata=None)
-    member_form.gemeente.choices = [(g.slug, g.name) for g in gemeenten]
+    member_form.gemeente.choices = [SelectChoice(g.slug, g.name) for g in gemeenten]
     return render_template(
         "admin/users.html",
         users=s.scalars(select(User).order_by(User.name)).all(),
@@ -60,7 +61,7 @@ def invite_network() -> Response | tuple[str, int]:
 def invite_member() -> Response | tuple[str, int]:
     s = db.session()
     form = forms.InviteAnyMemberForm()
-    form.gemeente.choices = [(g.slug, g.name) for g in s.scalars(select(Gemeente).order_by(Gemeente.name))]
+    form.gemeente.choices = [SelectChoice(g.slug, g.name) for g in s.scalars(select(Gemeente).order_by(Gemeente.name))]
     if form.validate_on_submit():
         gemeente = s.scalar(select(Gemeente).where(Gemeente.slug == form.gemeente.data))
         try:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms import DateField, RadioField, SelectChoice, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import DataRequired, Length, Optional
 
 from peerreview.rounds.models import Phase, Variant
@@ -64,8 +64,8 @@ class VariantForm(FlaskForm):
     variant = RadioField(
         "Welke versie vullen jullie in?",
         choices=[
-            (Variant.BASIS.value, "Basisversie — een schriftelijke zelfanalyse langs zes onderdelen"),
-            (Variant.PLUS.value, "Plusversie — de basisversie plus ten minste drie casussen met toestemming"),
+            SelectChoice(Variant.BASIS.value, "Basisversie — een schriftelijke zelfanalyse langs zes onderdelen"),
+            SelectChoice(Variant.PLUS.value, "Plusversie — de basisversie plus ten minste drie casussen met toestemming"),
         ],
         validators=[DataRequired("Kies de basisversie of de plusversie.")],
     )

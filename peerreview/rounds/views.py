@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from peerreview import access, db
 from peerreview.rounds import forms, services
@@ -81,7 +82,7 @@ def show(round_id: int) -> str:
     round_ = _round(round_id)
     s = db.session()
     form = forms.ParticipantsForm(formdata=None)
-    form.gemeenten.choices = [(g.id, g.name) for g in services.candidates(s, round_)]
+    form.gemeenten.choices = [SelectChoice(g.id, g.name) for g in services.candidates(s, round_)]
     return render_template(
         "rounds/show.html", round=round_, form=form, today=date.today(),
         counts=services.state_counts(round_.visitaties),
@@ -95,7 +96,7 @@ def add_participants(round_id: int) -> Response | tuple[str, int]:
     s = db.session()
     form = forms.ParticipantsForm()
     candidates = {g.id: g for g in services.candidates(s, round_)}
-    form.gemeenten.choices = [(g.id, g.name) for g in candidates.values()]
+    form.gemeenten.choices = [SelectChoice(g.id, g.name) for g in candidates.values()]
     if not form.validate_on_submit():
         return render_template(
             "rounds/show.html", round=round_, form=form, today=date.today(),

@@ -1,0 +1,125 @@
+"""Visitatierondes: create, deadlines, participants, the overview, the variant choice."""
+
+from datetime import date
+
+from sqlalchemy import select
+
+from peerreview.accounts.models import MembershipRole, NetworkRole
+from peerreview.audit.models import AuditEvent
+from peerreview.mail.models import OutgoingMail
+from peerreview.rounds.models import Phase, Round, Variant, Visitatie
+
+ROUND = {
+    "name": "Ronde Oost 2027", "description": "Vijf gemeenten leren van elkaar.",
+    "starts_on": "2026-09-01", "ends_on": "2027-06-30",
+    "deadline_zelfevaluatie": "2027-01-15", "deadline_review": "2027-02-26", "deadline_visitatie": "",
+    "deadline_portret": "", "deadline_reflectie": "2027-06-11",
+}
+
+
+def test_round_coordinator_creates_a_round_with_deadlines(client_for, make, session):
+    coordinator = make.user(network_role=NetworkRole.ROUND_COORDINATOR)
+    response = client_for(coordinator).post_form("/rondes/nieuw", ROUND)
+    assert response.status_code == 302
+    round_ = session.scalar(select(Round))
+    assert round_.name == "Ronde Oost 2027"
+    assert round_.deadline(Phase.ZELFEVALUATIE) == date(2027, 1, 15)
+    assert round_.deadline(Phase.VISITATIE) is None
+    assert round_.deadline(Phase.REFLECTIE) == date(2027, 6, 11)
+    assert session.scalar(select(AuditEvent.action)) == "round_created"
+
+
+def test_invalid_deadlines_get_dutch_errors_and_keep_the_input(client_for, make, session):
+    coordinator = make.user(network_role=NetworkRole.ROUND_COORDINATOR)
+    data = {**ROUND, "deadline_review": "2027-01-10", "ends_on": "2026-08-01"}
+    response = client_for(coordinator).post_form("/rondes/nieuw", data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "De einddatum ligt vóór de begindatum." in html
+    assert 'value="Ronde Oost 2027"' in html
+    data = {**ROUND, "deadline_review": "2027-01-10"}
+    html = client_for(coordinator).post_form("/rondes/nieuw", data).get_data(as_text=True)
+    assert "Deze deadline ligt vóór de deadline ‘Zelfevaluatie indienen’." in html
+    data = {**ROUND, "deadline_zelfevaluatie": "2028-01-01", "deadline_review": "", "deadline_reflectie": ""}
+    html = client_for(coordinator).post_form("/rondes/nieuw", data).get_data(as_text=True)
+    assert "Deze deadline valt buiten de looptijd van de ronde." in html
+    data = {**ROUND, "starts_on": "31-02-2026"}
+    html = client_for(coordinator).post_form("/rondes/nieuw", data).get_data(as_text=True)
+    assert "Vul een geldige begindatum in." in html
+    assert session.scalars(select(Round)).all() == []
+
+
+def test_round_names_are_unique(client_for, make):
+    coordinator = make.user(network_role=NetworkRole.ROUND_COORDINATOR)
+    make.round("Ronde Oost 2027")
+    html = client_for(coordinator).post_form("/rondes/nieuw", ROUND).get_data(as_text=True)
+    assert "Er is al een ronde met deze naam." in html
+
+
+def test_editing_a_round_changes_deadlines(client_for, make, session):
+    coordinator = make.user(network_role=NetworkRole.ROUND_COORDINATOR)
+    round_ = make.round("Ronde Oost 2027")
+    client = client_for(coordinator)
+    form = client.get(f"/rondes/{round_.id}/bewerken").get_data(as_text=True)
+    assert 'value="2027-01-15"' in form
+    client.post_form(f"/rondes/{round_.id}/bewerken", {**ROUND, "deadline_zelfevaluatie": "2027-01-22"})
+    session.expire_all()
+    assert session.get(Round, round_.id).deadline(Phase.ZELFEVALUATIE) == date(2027, 1, 22)
+    assert session.get(Round, round_.id).deadline(Phase.REVIEW) == date(2027, 2, 26)
+
+
+def test_adding_participants_creates_visitaties_and_tells_the_coordinators(client_for, make, session, run_jobs):
+    coordinator = make.user(network_role=NetworkRole.ROUND_COORDINATOR)
+    deventer, emmen = make.gemeente("Deventer", regio="IJsselland"), make.gemeente("Emmen", regio="Drenthe")
+    make.user("coord@deventer.nl", gemeente=deventer, role=MembershipRole.COORDINATOR)
+    make.user("invuller@deventer.nl", gemeente=deventer)
+    round_ = make.round("Ronde Oost 2027")
+    client = client_for(coordinator)
+    response = client.post_form(f"/rondes/{round_.id}/gemeenten", {"gemeenten": [deventer.id, emmen.id]},
+                                token_from=f"/rondes/{round_.id}")
+    assert response.status_code == 302
+    run_jobs()
+    assert len(session.scalars(select(Visitatie)).all()) == 2
+    mails = session.scalars(select(OutgoingMail)).all()
+    assert [m.recipient for m in mails] == ["coord@deventer.nl"]
+    assert "Deventer doet mee aan Ronde Oost 2027" in mails[0].subject
+    assert mails[0].sent_at is not None
+
+    overview = client.get(f"/rondes/{round_.id}").get_data(as_text=True)
+    assert "Deventer" in overview and "IJsselland" in overview and "nog niet gekozen" in overview
+    assert "15 januari 2027" in overview
+    # both are in the round now, so they are no longer offered
+    assert "Alle gemeenten in het netwerk doen al mee." in overview
+    empty = client.post_form(f"/rondes/{round_.id}/gemeenten", {}, token_from=f"/rondes/{round_.id}")
+    assert empty.status_code == 422
+
+
+def test_gemeente_coordinator_chooses_the_variant(client_for, make, session):
+    deventer = make.gemeente("Deventer")
+    coordinator = make.user(gemeente=deventer, role=MembershipRole.COORDINATOR)
+    contributor = make.user(gemeente=deventer)
+    visitatie = make.visitatie(deventer)
+    url = f"/visitaties/{visitatie.id}"
+    assert "Welke versie vullen jullie in?" in client_for(coordinator).get(url).get_data(as_text=True)
+    assert "Welke versie vullen jullie in?" not in client_for(contributor).get(url).get_data(as_text=True)
+
+    contributor_client = client_for(contributor)
+    token = contributor_client.csrf(url)
+    assert contributor_client.post(f"{url}/versie", data={"csrf_token": token, "variant": "plus"}).status_code == 404
+    missing = client_for(coordinator).post_form(f"{url}/versie", {}, token_from=url)
+    assert "Kies de basisversie of de plusversie." in missing.get_data(as_text=True)
+    assert client_for(coordinator).post_form(f"{url}/versie", {"variant": "plus"}, token_from=url).status_code == 302
+    session.expire_all()
+    assert session.get(Visitatie, visitatie.id).variant is Variant.PLUS
+
+
+def test_home_pages_show_what_matters_per_role(client_for, make):
+    deventer = make.gemeente("Deventer")
+    coordinator = make.user(gemeente=deventer, role=MembershipRole.COORDINATOR)
+    round_coordinator = make.user(network_role=NetworkRole.ROUND_COORDINATOR)
+    make.visitatie(deventer, make.round("Ronde Oost 2027"))
+    home = client_for(coordinator).get("/").get_data(as_text=True)
+    assert "Deventer: Ronde Oost 2027" in home
+    assert "kies de basis- of plusversie" in home
+    staff_home = client_for(round_coordinator).get("/").get_data(as_text=True)
+    assert "Lopende rondes" in staff_home and "Ronde Oost 2027" in staff_home

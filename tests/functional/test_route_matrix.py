@@ -1,0 +1,96 @@
+"""Every URL rule with an object in it, opened by a user of another gemeente: always 404.
+
+The matrix is built from ``app.url_map``, so it grows with every new route. A rule with an
+argument the matrix does not know fails the test: add the argument to ``world`` below.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from peerreview.accounts import auth
+from peerreview.accounts.models import Invitation, Membership, MembershipRole
+from peerreview.mail.models import OutgoingMail
+from peerreview.rounds.models import Visitatie
+
+# Capability URLs: whoever holds the secret token may open them. They have their own tests
+# (tests/functional/test_invitations.py) and answer 404 for any token that is not valid.
+CAPABILITY_ENDPOINTS = {"accounts.accept_invitation", "accounts.reset_password"}
+SKIPPED_ENDPOINTS = {"static"}
+
+
+@pytest.fixture
+def world(make, session):
+    """Gemeente A with one of every object; gemeente B's users try to reach them."""
+    a, b = make.gemeente("Aardam"), make.gemeente("Beekdorp")
+    a_coordinator = make.user(gemeente=a, role=MembershipRole.COORDINATOR)
+    round_ = make.round("Ronde", gemeenten=(a, b))
+    invitation = Invitation(email="x@aardam.nl", gemeente_id=a.id, membership_role=MembershipRole.VIEWER,
+                            token_hash=auth.new_token()[1], expires_at=datetime.now(UTC) + timedelta(days=1))
+    mail = OutgoingMail(recipient="x@aardam.nl", subject="s", body_text="t", body_html="h")
+    session.add_all([invitation, mail])
+    session.commit()
+    values = {
+        "slug": a.slug,
+        "membership_id": session.scalar(select(Membership.id).where(Membership.user_id == a_coordinator.id)),
+        "invitation_id": invitation.id,
+        "visitatie_id": session.scalar(select(Visitatie.id).where(Visitatie.gemeente_id == a.id)),
+        "round_id": round_.id,
+        "user_id": a_coordinator.id,
+        "mail_id": mail.id,
+        "role": "admin",
+    }
+    outsiders = {
+        "coordinator of B": make.user(gemeente=b, role=MembershipRole.COORDINATOR),
+        "contributor of B": make.user(gemeente=b, role=MembershipRole.CONTRIBUTOR),
+    }
+    return {"values": values, "outsiders": outsiders, "b_slug": b.slug}
+
+
+def object_rules(app):
+    return [
+        rule for rule in app.url_map.iter_rules()
+        if rule.arguments and rule.endpoint not in CAPABILITY_ENDPOINTS | SKIPPED_ENDPOINTS
+    ]
+
+
+def urls_for(rule, world):
+    missing = rule.arguments - world["values"].keys()
+    assert not missing, f"route matrix: add a value for {sorted(missing)} (rule {rule.rule}) to the world fixture"
+    values = {name: world["values"][name] for name in rule.arguments}
+    yield rule.build(values, append_unknown=False)[1]
+    if "slug" in rule.arguments and len(rule.arguments) > 1:
+        # the outsider's own gemeente in the URL, with gemeente A's object id
+        yield rule.build({**values, "slug": world["b_slug"]}, append_unknown=False)[1]
+
+
+def test_matrix_covers_the_object_routes(app):
+    endpoints = {rule.endpoint for rule in object_rules(app)}
+    assert {"tenants.show", "tenants.change_role", "rounds.visitatie", "rounds.show", "admin.toggle_network_role"} <= endpoints
+
+
+def test_no_object_of_one_gemeente_opens_for_another(app, client_for, world):
+    checked = 0
+    for who, user in world["outsiders"].items():
+        client = client_for(user)
+        token = client.csrf("/account")
+        for rule in object_rules(app):
+            for url in urls_for(rule, world):
+                for method in sorted(rule.methods & {"GET", "POST"}):
+                    if method == "GET":
+                        response = client.get(url)
+                    else:
+                        response = client.post(url, data={"csrf_token": token, "role": "coordinator",
+                                                          "variant": "plus", "email": "x@example.nl"})
+                    assert response.status_code == 404, f"{who}: {method} {url} gave {response.status_code}"
+                    checked += 1
+    assert checked >= 20
+
+
+def test_object_free_staff_pages_are_404_for_gemeente_users(app, client_for, world):
+    client = client_for(world["outsiders"]["coordinator of B"])
+    for url in ("/rondes", "/rondes/nieuw", "/gemeenten/", "/beheer/gebruikers", "/beheer/audit/", "/outbox/"):
+        assert client.get(url).status_code == 404, url
