@@ -44,7 +44,17 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     _register_session_rules(app)
     _register_error_pages(app)
-    app.after_request(_security_headers)
+    csp = app.config["CONTENT_SECURITY_POLICY"]
+
+    @app.after_request
+    def _security_headers(response: Response) -> Response:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if csp:
+            response.headers.setdefault("Content-Security-Policy", csp)
+        return response
+
 
     from peerreview import cli
 
@@ -118,18 +128,6 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(500)
     def _server_error(_e: Exception) -> tuple[str, int]:
         return render_template("errors/500.html"), 500
-
-
-def _security_headers(response: Response) -> Response:
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault(
-        "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-        "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'",
-    )
-    return response
 
 
 _MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",

@@ -62,6 +62,12 @@ class DefaultConfig:
     REQUIRE_TWO_FACTOR = True
 
     PROXY_FIX_HOPS = 0
+    # Enforced in production and tests. The local development server sends none, so that
+    # accessibility checkers (../shared/tools/pagecheck injects axe-core) can run in the page.
+    CONTENT_SECURITY_POLICY: str | None = (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
+    )
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
     MAX_CONTENT_LENGTH = 30 * 1024 * 1024
@@ -73,6 +79,10 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     if overrides:
         app.config.update(overrides)
     config = app.config
+    # from_prefixed_env parses values as JSON: a secret made of digits must stay a string.
+    for key in ("SECRET_KEY", "SMTP_USER", "SMTP_PASSWORD"):
+        if config.get(key) is not None and not isinstance(config[key], str):
+            config[key] = str(config[key])
     production = config["ENV"] == "production"
 
     if production:
@@ -94,6 +104,8 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
             config["DATABASE_URL"] = f"sqlite:///{instance / 'peerreview.db'}"
         if not config.get("SECRET_KEY"):
             config["SECRET_KEY"] = _development_secret(instance)
+        if config["ENV"] == "development" and "CONTENT_SECURITY_POLICY" not in (overrides or {}):
+            config["CONTENT_SECURITY_POLICY"] = None
         if config["ENV"] == "development" and "SESSION_COOKIE_SECURE" not in (overrides or {}):
             # The demo is served over plain http on 127.0.0.1.
             config["SESSION_COOKIE_SECURE"] = False

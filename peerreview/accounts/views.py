@@ -66,6 +66,12 @@ def login() -> Response | str | tuple[str, int]:
     return render_template("accounts/login.html", form=form), status
 
 
+@bp.route("/login")
+def login_alias() -> Response:
+    """The English address people (and tools) try first."""
+    return redirect(url_for("accounts.login", **request.args))
+
+
 @bp.route("/inloggen/tweestaps", methods=["GET", "POST"])
 def second_factor() -> Response | str | tuple[str, int]:
     pending = session.get("pending_login")

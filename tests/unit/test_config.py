@@ -28,3 +28,11 @@ def test_environment_variables_are_read(monkeypatch):
     assert app.config["IDLE_TIMEOUT_MINUTES"] == 12
     assert app.config["PERMANENT_SESSION_LIFETIME"] == 12 * 60
     assert app.config["JOBS_INLINE"] is False
+
+
+def test_numeric_secrets_stay_strings(monkeypatch):
+    monkeypatch.setenv("PEERREVIEW_SMTP_PASSWORD", "123456")
+    monkeypatch.setenv("PEERREVIEW_SECRET_KEY", "98765432109876543210")
+    app = create_app({"DATABASE_URL": "sqlite://"})
+    assert app.config["SMTP_PASSWORD"] == "123456"
+    assert app.config["SECRET_KEY"] == "98765432109876543210"
