@@ -8,7 +8,7 @@ codes, provinces, approximate inhabitants) are public; every person is made up.
 from __future__ import annotations
 
 from datetime import date
-from itertools import cycle
+from itertools import count
 
 import click
 from sqlalchemy import select
@@ -140,7 +140,8 @@ def _users(session: Session) -> bool:
         if new:
             user.network_roles.append(NetworkRoleGrant(role=role))
             created = True
-    names = cycle((f, l) for l in LAST_NAMES for f in FIRST_NAMES[::7] + FIRST_NAMES)
+    # 30 first and 31 last names (coprime): every combination differs, both parts vary.
+    names = ((FIRST_NAMES[i % len(FIRST_NAMES)], LAST_NAMES[(7 * i) % len(LAST_NAMES)]) for i in count())
     gemeenten = session.scalars(select(Gemeente).order_by(Gemeente.cbs_code)).all()
     for gemeente in gemeenten:
         for prefix, role in (("coordinator", MembershipRole.COORDINATOR), ("invuller", MembershipRole.CONTRIBUTOR)):

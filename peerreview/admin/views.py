@@ -1,14 +1,14 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from peerreview import access, db
 from peerreview.accounts import forms, services
-from peerreview.accounts.models import MembershipRole, NetworkRole, User
+from peerreview.accounts.models import Membership, MembershipRole, NetworkRole, User
 from peerreview.tenants.models import Gemeente
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
@@ -24,11 +24,18 @@ def _render_users(network_form: forms.InviteNetworkForm | None = None,
                   member_form: forms.InviteAnyMemberForm | None = None) -> str:
     s = db.session()
     gemeenten = s.scalars(select(Gemeente).order_by(Gemeente.name)).all()
+    search = request.args.get("zoek", "").strip()
+    users = select(User).order_by(User.name)
+    if search:
+        pattern = f"%{search.lower()}%"
+        in_gemeente = select(Membership.user_id).join(Gemeente).where(Gemeente.name.ilike(pattern))
+        users = users.where(or_(User.name.ilike(pattern), User.email.ilike(pattern), User.id.in_(in_gemeente)))
     member_form = member_form or forms.InviteAnyMemberForm(formdata=None)
     member_form.gemeente.choices = [SelectChoice(g.slug, g.name) for g in gemeenten]
     return render_template(
         "admin/users.html",
-        users=s.scalars(select(User).order_by(User.name)).all(),
+        users=s.scalars(users).all(),
+        search=search,
         network_form=network_form or forms.InviteNetworkForm(formdata=None),
         member_form=member_form,
         role_form=forms.ConfirmForm(),

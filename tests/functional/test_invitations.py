@@ -203,3 +203,15 @@ def test_tampered_reset_link_is_refused(client, make, session):
     client.post_form("/wachtwoord-vergeten", {"email": "lid@example.nl"})
     link = link_in(last_mail(session, "lid@example.nl"), "/wachtwoord-herstellen")
     assert client.get(link[:-3] + "abc").status_code == 404
+
+
+def test_admin_searches_users_by_name_email_or_gemeente(client_for, make):
+    admin = make.user(network_role=NetworkRole.ADMIN)
+    emmen = make.gemeente("Emmen")
+    make.user("coord@emmen.nl", gemeente=emmen, name="Yara Terpstra")
+    make.user("ander@example.nl", name="Bram Kuipers")
+    client = client_for(admin)
+    for query in ("terpstra", "COORD@emmen", "Emmen"):
+        page = client.get(f"/beheer/gebruikers?zoek={query}").get_data(as_text=True)
+        assert "Yara Terpstra" in page and "Bram Kuipers" not in page, query
+    assert "Geen gebruikers gevonden." in client.get("/beheer/gebruikers?zoek=niemand").get_data(as_text=True)
