@@ -26,7 +26,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     if hops := int(app.config["PROXY_FIX_HOPS"]):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
-    from peerreview import access, db, models  # noqa: F401  (models: every mapper configured)
+    from peerreview import access, db, formatting, models  # noqa: F401  (models: every mapper configured)
     from peerreview.accounts import auth
     from peerreview.extensions import babel, csrf, login_manager
 
@@ -39,7 +39,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     if app.testing:
         app.jinja_env.undefined = jinja2.StrictUndefined
     app.jinja_env.globals.update(can=access.can, network_name=app.config["NETWORK_NAME"])
-    app.jinja_env.filters.update(datum=_format_date, datumtijd=_format_datetime)
+    app.jinja_env.filters.update(datum=formatting.date_nl, datumtijd=formatting.datetime_nl)
 
     _register_blueprints(app)
     _register_session_rules(app)
@@ -128,22 +128,3 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(500)
     def _server_error(_e: Exception) -> tuple[str, int]:
         return render_template("errors/500.html"), 500
-
-
-_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-           "september", "oktober", "november", "december")
-
-
-def _format_date(value: Any) -> str:
-    if value is None:
-        return "—"
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
-
-
-def _format_datetime(value: Any) -> str:
-    if value is None:
-        return "—"
-    from zoneinfo import ZoneInfo
-
-    local = value.astimezone(ZoneInfo("Europe/Amsterdam"))
-    return f"{_format_date(local)}, {local:%H:%M}"

@@ -6,7 +6,7 @@ import getpass
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from peerreview import db, migrations
 
@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_group)
     app.cli.add_command(create_admin)
     app.cli.add_command(worker)
+    app.cli.add_command(reminders)
 
 
 db_group = AppGroup("db", help="Database migrations (Alembic).")
@@ -68,6 +69,7 @@ def demo_logins() -> None:
 
 
 @click.command("create-admin")
+@with_appcontext
 @click.argument("email")
 @click.option("--name", default="Beheerder")
 def create_admin(email: str, name: str) -> None:
@@ -87,6 +89,7 @@ def create_admin(email: str, name: str) -> None:
 
 
 @click.command("worker")
+@with_appcontext
 @click.argument("queues", nargs=-1)
 def worker(queues: tuple[str, ...]) -> None:
     """Run an rq worker for QUEUES (default: all) with the scheduler, for retries."""
@@ -102,3 +105,17 @@ def worker(queues: tuple[str, ...]) -> None:
     current_app.extensions["peerreview.sessionmaker"].configure(bind=current_app.extensions["peerreview.engine"])
     connection = jobs.redis_connection()
     Worker([jobs.queue(name) for name in (queues or jobs.QUEUES)], connection=connection).work(with_scheduler=True)
+
+
+@click.command("reminders")
+@with_appcontext
+def reminders() -> None:
+    """Send the deadline reminders that are due today (run daily; safe to run twice)."""
+    from datetime import date
+
+    from peerreview.rounds.reminders import send_due
+
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]), db.new_session() as session:
+        count = send_due(session, date.today())
+        session.commit()
+    click.echo(f"{count} herinnering(en) verstuurd.")

@@ -11,5 +11,5 @@ from peerreview.accounts.models import (  # noqa: F401
 from peerreview.audit.models import AuditEvent  # noqa: F401
 from peerreview.db import Base  # noqa: F401
 from peerreview.mail.models import OutgoingMail  # noqa: F401
-from peerreview.rounds.models import Round, RoundDeadline, Visitatie  # noqa: F401
+from peerreview.rounds.models import ReminderSent, Round, RoundDeadline, Visitatie  # noqa: F401
 from peerreview.tenants.models import Gemeente, Jeugdregio  # noqa: F401

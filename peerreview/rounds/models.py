@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from peerreview.accounts.models import User
-from peerreview.db import Base, TenantOwned, utcnow
+from peerreview.db import Base, TenantOwned, tenant_reference, utcnow
 from peerreview.tenants.models import Gemeente
 
 
@@ -139,3 +139,19 @@ class Visitatie(TenantOwned, Base):
     @property
     def title(self) -> str:
         return f"{self.gemeente.name} — {self.round.name}"
+
+
+class ReminderSent(TenantOwned, Base):
+    """A deadline reminder that went out; makes the daily reminder run idempotent."""
+
+    __tablename__ = "reminder_sent"
+    __extra_table_args__ = (
+        tenant_reference("visitatie_id", "visitatie"),
+        sa.UniqueConstraint("visitatie_id", "phase", "days_before"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visitatie_id: Mapped[int] = mapped_column(index=True)
+    phase: Mapped[Phase]
+    days_before: Mapped[int]
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)

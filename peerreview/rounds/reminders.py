@@ -1,0 +1,66 @@
+"""Deadline reminders: run daily (``flask --app wsgi reminders``; deploy/systemd has a timer).
+
+For every visitatie whose current phase has a deadline in ``DAYS_BEFORE`` days (or fewer, if a run
+was missed), the people who must act get one e-mail per threshold. ``ReminderSent`` rows make a
+second run on the same day send nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import url_for
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from peerreview.accounts.models import Membership, MembershipRole, User
+from peerreview.formatting import date_nl
+from peerreview.mail import services as mail
+from peerreview.rounds.models import Phase, ReminderSent, Visitatie, VisitatieState
+
+DAYS_BEFORE = (14, 3)
+
+
+def recipients(session: Session, visitatie: Visitatie, phase: Phase) -> list[User]:
+    """Who must act in this phase. Later phases (review, visit, portret) add their teams here."""
+    if phase is Phase.ZELFEVALUATIE:
+        return list(session.scalars(
+            select(User).join(Membership).where(
+                Membership.gemeente_id == visitatie.gemeente_id,
+                Membership.role.in_([MembershipRole.COORDINATOR, MembershipRole.CONTRIBUTOR]),
+                User.active.is_(True),
+            ).order_by(User.email)
+        ))
+    return []
+
+
+def send_due(session: Session, today: date) -> int:
+    """Send the reminders that are due; returns how many e-mails were queued."""
+    sent = 0
+    active = select(Visitatie).where(Visitatie.state != VisitatieState.DEFINITIEF)
+    for visitatie in session.scalars(active):
+        phase = visitatie.state.phase
+        due = visitatie.current_deadline
+        if phase is None or due is None or due < today:
+            continue
+        days_left = (due - today).days
+        threshold = min((d for d in DAYS_BEFORE if days_left <= d), default=None)
+        if threshold is None:
+            continue
+        already = session.scalar(select(ReminderSent.id).where(
+            ReminderSent.visitatie_id == visitatie.id, ReminderSent.phase == phase,
+            ReminderSent.days_before <= threshold,
+        ))
+        if already is not None:
+            continue
+        session.add(ReminderSent(gemeente_id=visitatie.gemeente_id, visitatie_id=visitatie.id,
+                                 phase=phase, days_before=threshold))
+        link = url_for("rounds.visitatie", visitatie_id=visitatie.id, _external=True)
+        for user in recipients(session, visitatie, phase):
+            mail.send(
+                session, user.email, f"Herinnering: {phase.label.lower()} uiterlijk {date_nl(due)}", "deadline_reminder",
+                user=user, visitatie=visitatie, phase=phase, due=due, days_left=days_left, link=link,
+            )
+            sent += 1
+    session.flush()
+    return sent
