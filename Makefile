@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app wsgi
 
-.PHONY: help demo test test-postgres install migrate revision lint clean
+.PHONY: help demo test test-postgres install migrate revision lint fmt clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -31,6 +31,14 @@ test: install  ## run the tests (SQLite + inline jobs; PostgreSQL/Redis when PEE
 test-postgres: install  ## run the tests against the local PostgreSQL (database test) and Redis
 	PEERREVIEW_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \
 	PEERREVIEW_TEST_REDIS_URL=redis://127.0.0.1:6379/15 $(BIN)/python -m pytest
+
+lint: install  ## check style and common mistakes (ruff); `make fmt` formats
+	$(BIN)/ruff check peerreview tests migrations/env.py
+	$(BIN)/ruff format --check peerreview tests migrations/env.py
+
+fmt: install  ## format the code
+	$(BIN)/ruff format peerreview tests migrations/env.py
+	$(BIN)/ruff check --fix peerreview tests
 
 migrate: install  ## migrate the configured database to the latest revision
 	$(FLASK) db upgrade

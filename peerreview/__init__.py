@@ -55,7 +55,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
             response.headers.setdefault("Content-Security-Policy", csp)
         return response
 
-
     from peerreview import cli
 
     cli.init_app(app)

@@ -50,7 +50,7 @@ def can(action: str, obj: Any = None) -> bool:
 
 def require(action: str, obj: Any = None) -> None:
     """Abort with 404 unless the current user may do ``action`` on ``obj``."""
-    if obj is None and action not in OBJECTLESS or not can(action, obj):
+    if (obj is None and action not in OBJECTLESS) or not can(action, obj):
         abort(404)
 
 

@@ -70,11 +70,11 @@ class TenantOwned:
     """
 
     @declared_attr
-    def gemeente_id(cls) -> Mapped[int]:  # noqa: N805
+    def gemeente_id(cls) -> Mapped[int]:
         return mapped_column(sa.ForeignKey("gemeente.id", ondelete="CASCADE"), index=True)
 
     @declared_attr.directive
-    def __table_args__(cls) -> tuple[Any, ...]:  # noqa: N805
+    def __table_args__(cls) -> tuple[Any, ...]:
         return (sa.UniqueConstraint("gemeente_id", "id"), *getattr(cls, "__extra_table_args__", ()))
 
 

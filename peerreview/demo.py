@@ -69,13 +69,71 @@ GEMEENTEN: list[tuple[str, str, str, str, int]] = [
 ]
 
 # Fictional people: first and last names combined deterministically.
-FIRST_NAMES = ["Anouk", "Bram", "Carlijn", "Daan", "Eline", "Freek", "Gerda", "Hamza", "Ilse", "Joost",
-               "Karin", "Lars", "Maaike", "Nadia", "Olaf", "Priya", "Quinten", "Roos", "Sem", "Tessa",
-               "Umut", "Vera", "Wouter", "Yara", "Zeynep", "Bart", "Fleur", "Gijs", "Hanneke", "Jasper"]
-LAST_NAMES = ["Aalbers", "Brinkhuis", "Claessen", "Dijkhof", "Elsinga", "Feenstra", "Goudsmit", "Haverkamp",
-              "IJzerman", "Jonkers", "Kuipers", "Lammertink", "Mulderij", "Nijhof", "Oosterveld", "Postma",
-              "Rietveld", "Schuurman", "Tielemans", "Uitdehaag", "Veldkamp", "Wessels", "Zandbergen",
-              "Bosschaert", "Kamphuis", "Lindeboom", "Meulenbelt", "Overdijk", "Reinders", "Stoffels", "Terpstra"]
+FIRST_NAMES = [
+    "Anouk",
+    "Bram",
+    "Carlijn",
+    "Daan",
+    "Eline",
+    "Freek",
+    "Gerda",
+    "Hamza",
+    "Ilse",
+    "Joost",
+    "Karin",
+    "Lars",
+    "Maaike",
+    "Nadia",
+    "Olaf",
+    "Priya",
+    "Quinten",
+    "Roos",
+    "Sem",
+    "Tessa",
+    "Umut",
+    "Vera",
+    "Wouter",
+    "Yara",
+    "Zeynep",
+    "Bart",
+    "Fleur",
+    "Gijs",
+    "Hanneke",
+    "Jasper",
+]
+LAST_NAMES = [
+    "Aalbers",
+    "Brinkhuis",
+    "Claessen",
+    "Dijkhof",
+    "Elsinga",
+    "Feenstra",
+    "Goudsmit",
+    "Haverkamp",
+    "IJzerman",
+    "Jonkers",
+    "Kuipers",
+    "Lammertink",
+    "Mulderij",
+    "Nijhof",
+    "Oosterveld",
+    "Postma",
+    "Rietveld",
+    "Schuurman",
+    "Tielemans",
+    "Uitdehaag",
+    "Veldkamp",
+    "Wessels",
+    "Zandbergen",
+    "Bosschaert",
+    "Kamphuis",
+    "Lindeboom",
+    "Meulenbelt",
+    "Overdijk",
+    "Reinders",
+    "Stoffels",
+    "Terpstra",
+]
 
 NETWORK_USERS = [
     ("admin@netwerk.demo", "Marloes Beheer-Jansen", NetworkRole.ADMIN),
@@ -116,8 +174,16 @@ def _gemeenten(session: Session) -> bool:
         if regio not in regios:
             regios[regio] = Jeugdregio(name=regio)
             session.add(regios[regio])
-        session.add(Gemeente(name=name, slug=slugify(name), cbs_code=code, province=province,
-                             jeugdregio=regios[regio], inhabitants=inhabitants))
+        session.add(
+            Gemeente(
+                name=name,
+                slug=slugify(name),
+                cbs_code=code,
+                province=province,
+                jeugdregio=regios[regio],
+                inhabitants=inhabitants,
+            )
+        )
         created = True
     session.flush()
     return created

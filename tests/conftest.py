@@ -31,7 +31,7 @@ REDIS_URL = os.environ.get("PEERREVIEW_TEST_REDIS_URL")
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = DATABASE_URL or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     engine = db.make_engine(url)
     if DATABASE_URL:
@@ -41,7 +41,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             connection.execute(sa.text("CREATE SCHEMA public"))
     migrations.upgrade(engine)
     engine.dispose()
-    yield url
+    return url
 
 
 def base_config(database_url: str) -> dict[str, Any]:

@@ -29,8 +29,14 @@ class Factory:
         n = next(_counter)
         name = name or f"Gemeente {n}"
         jeugdregio = self.session.query(Jeugdregio).filter_by(name=regio).one_or_none() or Jeugdregio(name=regio)
-        gemeente = Gemeente(name=name, slug=slugify(name), cbs_code=f"GM{n:04d}", province="Utrecht",
-                            jeugdregio=jeugdregio, inhabitants=inhabitants)
+        gemeente = Gemeente(
+            name=name,
+            slug=slugify(name),
+            cbs_code=f"GM{n:04d}",
+            province="Utrecht",
+            jeugdregio=jeugdregio,
+            inhabitants=inhabitants,
+        )
         self.session.add(gemeente)
         self.session.commit()
         return gemeente
@@ -46,8 +52,13 @@ class Factory:
         **kwargs: Any,
     ) -> User:
         n = next(_counter)
-        user = User(email=email or f"persoon{n}@example.nl", name=kwargs.pop("name", f"Persoon {n}"),
-                    password_hash=_HASH, two_factor_exempt=two_factor_exempt, **kwargs)
+        user = User(
+            email=email or f"persoon{n}@example.nl",
+            name=kwargs.pop("name", f"Persoon {n}"),
+            password_hash=_HASH,
+            two_factor_exempt=two_factor_exempt,
+            **kwargs,
+        )
         if gemeente is not None:
             user.memberships.append(Membership(gemeente_id=gemeente.id, role=role))
         if network_role is not None:

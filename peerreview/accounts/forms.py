@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from peerreview.accounts.models import MEMBERSHIP_LABELS, NETWORK_LABELS
 
+
 def strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
@@ -17,7 +18,9 @@ REQUIRED_EMAIL = [
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mailadres", validators=REQUIRED_EMAIL, filters=[strip], render_kw={"autocomplete": "username"})
+    email = EmailField(
+        "E-mailadres", validators=REQUIRED_EMAIL, filters=[strip], render_kw={"autocomplete": "username"}
+    )
     password = PasswordField(
         "Wachtwoord", validators=[DataRequired("Vul je wachtwoord in.")], render_kw={"autocomplete": "current-password"}
     )
@@ -48,25 +51,32 @@ class NewPasswordForm(FlaskForm):
     )
     confirm = PasswordField(
         "Herhaal het wachtwoord",
-        validators=[DataRequired("Herhaal het wachtwoord."), EqualTo("password", "De twee wachtwoorden zijn niet gelijk.")],
+        validators=[
+            DataRequired("Herhaal het wachtwoord."),
+            EqualTo("password", "De twee wachtwoorden zijn niet gelijk."),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
 
 
 class ChangePasswordForm(NewPasswordForm):
     current = PasswordField(
-        "Huidig wachtwoord", validators=[DataRequired("Vul je huidige wachtwoord in.")],
+        "Huidig wachtwoord",
+        validators=[DataRequired("Vul je huidige wachtwoord in.")],
         render_kw={"autocomplete": "current-password"},
     )
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField("E-mailadres", validators=REQUIRED_EMAIL, filters=[strip], render_kw={"autocomplete": "username"})
+    email = EmailField(
+        "E-mailadres", validators=REQUIRED_EMAIL, filters=[strip], render_kw={"autocomplete": "username"}
+    )
 
 
 class AcceptInvitationForm(NewPasswordForm):
     name = StringField(
-        "Je naam", validators=[DataRequired("Vul je naam in."), Length(max=120, message="Gebruik hoogstens 120 tekens.")],
+        "Je naam",
+        validators=[DataRequired("Vul je naam in."), Length(max=120, message="Gebruik hoogstens 120 tekens.")],
         description="Zo zien collega's en reviewers je in de applicatie.",
         render_kw={"autocomplete": "name"},
     )
@@ -74,7 +84,9 @@ class AcceptInvitationForm(NewPasswordForm):
 
 class InviteMemberForm(FlaskForm):
     email = EmailField("E-mailadres", validators=REQUIRED_EMAIL, filters=[strip])
-    role = SelectField("Rol", choices=[SelectChoice(k.value, v) for k, v in MEMBERSHIP_LABELS.items()], default="contributor")
+    role = SelectField(
+        "Rol", choices=[SelectChoice(k.value, v) for k, v in MEMBERSHIP_LABELS.items()], default="contributor"
+    )
 
 
 class InviteAnyMemberForm(InviteMemberForm):

@@ -145,12 +145,8 @@ class Invitation(Base):
 
     __tablename__ = "invitation"
     __table_args__ = (
-        sa.CheckConstraint(
-            "(gemeente_id IS NULL) = (membership_role IS NULL)", name="membership_needs_gemeente"
-        ),
-        sa.CheckConstraint(
-            "(network_role IS NULL) = (gemeente_id IS NOT NULL)", name="one_role"
-        ),
+        sa.CheckConstraint("(gemeente_id IS NULL) = (membership_role IS NULL)", name="membership_needs_gemeente"),
+        sa.CheckConstraint("(network_role IS NULL) = (gemeente_id IS NOT NULL)", name="one_role"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

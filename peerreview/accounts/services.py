@@ -116,7 +116,9 @@ def verify_second_factor(session: Session, user: User, code: str) -> bool:
 def enable_two_factor(session: Session, user: User, secret: str, code: str) -> list[str]:
     step = auth.totp_step(secret, code)
     if step is None:
-        raise AccountError("Die code klopt niet. Controleer of de tijd op je telefoon goed staat en probeer het opnieuw.")
+        raise AccountError(
+            "Die code klopt niet. Controleer of de tijd op je telefoon goed staat en probeer het opnieuw."
+        )
     user.totp_secret = secret
     user.totp_last_step = step
     record(session, "two_factor_enabled", actor=user, subject=user.email)
@@ -134,9 +136,9 @@ def replace_recovery_codes(session: Session, user: User) -> list[str]:
 
 
 def unused_recovery_codes(session: Session, user: User) -> int:
-    return session.scalar(
-        select(func.count()).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
-    ) or 0
+    return (
+        session.scalar(select(func.count()).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))) or 0
+    )
 
 
 def change_password(session: Session, user: User, password: str) -> None:
@@ -156,8 +158,13 @@ def request_password_reset(session: Session, email: str) -> None:
         return
     link = url_for("accounts.reset_password", token=auth.password_reset_token(user), _external=True)
     mail.send(
-        session, user.email, "Nieuw wachtwoord instellen", "password_reset",
-        user=user, link=link, minutes=current_app.config["PASSWORD_RESET_VALID_MINUTES"],
+        session,
+        user.email,
+        "Nieuw wachtwoord instellen",
+        "password_reset",
+        user=user,
+        link=link,
+        minutes=current_app.config["PASSWORD_RESET_VALID_MINUTES"],
     )
 
 
@@ -194,13 +201,23 @@ def invite(
     session.add(invitation)
     session.flush()
     record(
-        session, "invitation_sent", actor=actor, gemeente_id=invitation.gemeente_id, subject=email,
-        obj=invitation, role=(membership_role or network_role).value,  # type: ignore[union-attr]
+        session,
+        "invitation_sent",
+        actor=actor,
+        gemeente_id=invitation.gemeente_id,
+        subject=email,
+        obj=invitation,
+        role=(membership_role or network_role).value,  # type: ignore[union-attr]
     )
     place = gemeente.name if gemeente else current_app.config["NETWORK_NAME"]
     mail.send(
-        session, email, f"Uitnodiging: {place}", "invitation",
-        invitation=invitation, inviter=actor, place=place,
+        session,
+        email,
+        f"Uitnodiging: {place}",
+        "invitation",
+        invitation=invitation,
+        inviter=actor,
+        place=place,
         link=url_for("accounts.accept_invitation", token=token, _external=True),
         days=current_app.config["INVITATION_VALID_DAYS"],
     )
@@ -226,8 +243,14 @@ def accept_invitation(session: Session, invitation: Invitation, user: User) -> N
         assert invitation.network_role is not None
         if not user.has_network_role(invitation.network_role):
             user.network_roles.append(NetworkRoleGrant(role=invitation.network_role))
-    record(session, "invitation_accepted", actor=user, gemeente_id=invitation.gemeente_id,
-           subject=user.email, obj=invitation)
+    record(
+        session,
+        "invitation_accepted",
+        actor=user,
+        gemeente_id=invitation.gemeente_id,
+        subject=user.email,
+        obj=invitation,
+    )
     session.flush()
 
 
@@ -243,8 +266,14 @@ def create_user_from_invitation(session: Session, invitation: Invitation, name: 
 
 def revoke_invitation(session: Session, actor: User, invitation: Invitation) -> None:
     invitation.revoked_at = utcnow()
-    record(session, "invitation_revoked", actor=actor, gemeente_id=invitation.gemeente_id,
-           subject=invitation.email, obj=invitation)
+    record(
+        session,
+        "invitation_revoked",
+        actor=actor,
+        gemeente_id=invitation.gemeente_id,
+        subject=invitation.email,
+        obj=invitation,
+    )
 
 
 def change_membership_role(session: Session, actor: User, membership: Membership, role: MembershipRole) -> None:
@@ -254,16 +283,30 @@ def change_membership_role(session: Session, actor: User, membership: Membership
         _keep_a_coordinator(session, membership)
     old = membership.role
     membership.role = role
-    record(session, "role_changed", actor=actor, gemeente_id=membership.gemeente_id,
-           subject=membership.user.email, obj=membership, old=old.value, new=role.value)
+    record(
+        session,
+        "role_changed",
+        actor=actor,
+        gemeente_id=membership.gemeente_id,
+        subject=membership.user.email,
+        obj=membership,
+        old=old.value,
+        new=role.value,
+    )
     session.flush()
 
 
 def remove_membership(session: Session, actor: User, membership: Membership) -> None:
     if membership.role is MembershipRole.COORDINATOR:
         _keep_a_coordinator(session, membership)
-    record(session, "role_revoked", actor=actor, gemeente_id=membership.gemeente_id,
-           subject=membership.user.email, old=membership.role.value)
+    record(
+        session,
+        "role_revoked",
+        actor=actor,
+        gemeente_id=membership.gemeente_id,
+        subject=membership.user.email,
+        old=membership.role.value,
+    )
     session.delete(membership)
     session.flush()
 

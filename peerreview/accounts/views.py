@@ -29,6 +29,19 @@ def _start_session(user: User) -> None:
     session["last_seen"] = int(time.time())
 
 
+def invite_from_form(form: forms.InviteMemberForm | forms.InviteNetworkForm, **target: object) -> bool:
+    """Send the invitation a valid form asks for; on refusal the reason goes on the e-mail field."""
+    s = db.session()
+    try:
+        services.invite(s, current_user, form.email.data, **target)  # type: ignore[arg-type]
+    except services.AccountError as error:
+        form.email.errors = [str(error)]
+        return False
+    s.commit()
+    flash(f"Uitnodiging verstuurd naar {form.email.data}.", "success")
+    return True
+
+
 def _address() -> str:
     return request.remote_addr or "onbekend"
 
@@ -51,11 +64,15 @@ def login() -> Response | str | tuple[str, int]:
             )
             status = 429
         elif result.user is None:
-            form.form_errors.append("Dit e-mailadres en wachtwoord horen niet bij elkaar. Controleer ze en probeer het opnieuw.")
+            form.form_errors.append(
+                "Dit e-mailadres en wachtwoord horen niet bij elkaar. Controleer ze en probeer het opnieuw."
+            )
         elif result.user.two_factor_enabled:
             session["pending_login"] = {
-                "uid": result.user.id, "token": result.user.session_token,
-                "at": int(time.time()), "next": request.args.get("next"),
+                "uid": result.user.id,
+                "token": result.user.session_token,
+                "at": int(time.time()),
+                "next": request.args.get("next"),
             }
             return redirect(url_for("accounts.second_factor"))
         else:
@@ -160,7 +177,10 @@ def two_factor_setup() -> Response | str:
             return render_template("accounts/recovery_codes.html", codes=codes, new=True)
     uri = auth.totp_uri(secret, current_user.email)
     return render_template(
-        "accounts/two_factor_setup.html", form=form, secret=secret, qr=Markup(auth.totp_qr_svg(uri))  # noqa: S704
+        "accounts/two_factor_setup.html",
+        form=form,
+        secret=secret,
+        qr=Markup(auth.totp_qr_svg(uri)),  # noqa: S704
     )
 
 

@@ -9,6 +9,7 @@ from wtforms import SelectChoice
 from peerreview import access, db
 from peerreview.accounts import forms, services
 from peerreview.accounts.models import Membership, MembershipRole, NetworkRole, User
+from peerreview.accounts.views import invite_from_form
 from peerreview.tenants.models import Gemeente
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
@@ -20,8 +21,9 @@ def _admins_only() -> None:
     access.require("network.admin")
 
 
-def _render_users(network_form: forms.InviteNetworkForm | None = None,
-                  member_form: forms.InviteAnyMemberForm | None = None) -> str:
+def _render_users(
+    network_form: forms.InviteNetworkForm | None = None, member_form: forms.InviteAnyMemberForm | None = None
+) -> str:
     s = db.session()
     gemeenten = s.scalars(select(Gemeente).order_by(Gemeente.name)).all()
     search = request.args.get("zoek", "").strip()
@@ -51,16 +53,8 @@ def users() -> str:
 @bp.route("/uitnodigen/netwerk", methods=["POST"])
 def invite_network() -> Response | tuple[str, int]:
     form = forms.InviteNetworkForm()
-    if form.validate_on_submit():
-        s = db.session()
-        try:
-            services.invite(s, current_user, form.email.data, network_role=NetworkRole(form.role.data))
-        except services.AccountError as error:
-            form.email.errors = [str(error)]
-        else:
-            s.commit()
-            flash(f"Uitnodiging verstuurd naar {form.email.data}.", "success")
-            return redirect(url_for("admin.users"))
+    if form.validate_on_submit() and invite_from_form(form, network_role=NetworkRole(form.role.data)):
+        return redirect(url_for("admin.users"))
     return _render_users(network_form=form), 422
 
 
@@ -69,17 +63,12 @@ def invite_member() -> Response | tuple[str, int]:
     s = db.session()
     form = forms.InviteAnyMemberForm()
     form.gemeente.choices = [SelectChoice(g.slug, g.name) for g in s.scalars(select(Gemeente).order_by(Gemeente.name))]
-    if form.validate_on_submit():
-        gemeente = s.scalar(select(Gemeente).where(Gemeente.slug == form.gemeente.data))
-        try:
-            services.invite(s, current_user, form.email.data, gemeente=gemeente,
-                            membership_role=MembershipRole(form.role.data))
-        except services.AccountError as error:
-            form.email.errors = [str(error)]
-        else:
-            s.commit()
-            flash(f"Uitnodiging verstuurd naar {form.email.data}.", "success")
-            return redirect(url_for("admin.users"))
+    if form.validate_on_submit() and invite_from_form(
+        form,
+        gemeente=s.scalar(select(Gemeente).where(Gemeente.slug == form.gemeente.data)),
+        membership_role=MembershipRole(form.role.data),
+    ):
+        return redirect(url_for("admin.users"))
     return _render_users(member_form=form), 422
 
 

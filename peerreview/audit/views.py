@@ -29,6 +29,12 @@ def index() -> str:
         query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()
     return render_template(
-        "audit/index.html", events=events, actions=ACTIONS, action=action, who=who,
-        page=page, pages=max(1, -(-total // PAGE_SIZE)), total=total,
+        "audit/index.html",
+        events=events,
+        actions=ACTIONS,
+        action=action,
+        who=who,
+        page=page,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        total=total,
     )

@@ -19,8 +19,11 @@ def index() -> str:
     s = db.session()
     gemeente_ids = [m.gemeente_id for m in current_user.memberships]
     visitaties = (
-        s.scalars(select(Visitatie).where(Visitatie.gemeente_id.in_(gemeente_ids)).order_by(Visitatie.created_at.desc())).all()
-        if gemeente_ids else []
+        s.scalars(
+            select(Visitatie).where(Visitatie.gemeente_id.in_(gemeente_ids)).order_by(Visitatie.created_at.desc())
+        ).all()
+        if gemeente_ids
+        else []
     )
     rounds = []
     if access.can("round.list"):

@@ -15,12 +15,16 @@ class RoundForm(FlaskForm):
         validators=[DataRequired("Geef de ronde een naam."), Length(max=120, message="Gebruik hoogstens 120 tekens.")],
         description="Bijvoorbeeld ‘Visitatieronde 2027 Oost-Nederland’.",
     )
-    description = TextAreaField("Toelichting", validators=[Optional()],
-                                description="Voor de deelnemende gemeenten: doel, afspraken, contactpersoon.")
+    description = TextAreaField(
+        "Toelichting",
+        validators=[Optional()],
+        description="Voor de deelnemende gemeenten: doel, afspraken, contactpersoon.",
+    )
     starts_on = DateField("Begindatum", validators=[DataRequired("Vul een geldige begindatum in.")])
     ends_on = DateField("Einddatum", validators=[DataRequired("Vul een geldige einddatum in.")])
-    deadline_zelfevaluatie = DateField(Phase.ZELFEVALUATIE.label,
-                                       validators=[DataRequired("Vul de deadline voor de zelfevaluatie in.")])
+    deadline_zelfevaluatie = DateField(
+        Phase.ZELFEVALUATIE.label, validators=[DataRequired("Vul de deadline voor de zelfevaluatie in.")]
+    )
     deadline_review = DateField(Phase.REVIEW.label, validators=[Optional()])
     deadline_visitatie = DateField(Phase.VISITATIE.label, validators=[Optional()])
     deadline_portret = DateField(Phase.PORTRET.label, validators=[Optional()])
@@ -65,7 +69,9 @@ class VariantForm(FlaskForm):
         "Welke versie vullen jullie in?",
         choices=[
             SelectChoice(Variant.BASIS.value, "Basisversie — een schriftelijke zelfanalyse langs zes onderdelen"),
-            SelectChoice(Variant.PLUS.value, "Plusversie — de basisversie plus ten minste drie casussen met toestemming"),
+            SelectChoice(
+                Variant.PLUS.value, "Plusversie — de basisversie plus ten minste drie casussen met toestemming"
+            ),
         ],
         validators=[DataRequired("Kies de basisversie of de plusversie.")],
     )

@@ -24,13 +24,18 @@ DAYS_BEFORE = (14, 3)
 def recipients(session: Session, visitatie: Visitatie, phase: Phase) -> list[User]:
     """Who must act in this phase. Later phases (review, visit, portret) add their teams here."""
     if phase is Phase.ZELFEVALUATIE:
-        return list(session.scalars(
-            select(User).join(Membership).where(
-                Membership.gemeente_id == visitatie.gemeente_id,
-                Membership.role.in_([MembershipRole.COORDINATOR, MembershipRole.CONTRIBUTOR]),
-                User.active.is_(True),
-            ).order_by(User.email)
-        ))
+        return list(
+            session.scalars(
+                select(User)
+                .join(Membership)
+                .where(
+                    Membership.gemeente_id == visitatie.gemeente_id,
+                    Membership.role.in_([MembershipRole.COORDINATOR, MembershipRole.CONTRIBUTOR]),
+                    User.active.is_(True),
+                )
+                .order_by(User.email)
+            )
+        )
     return []
 
 
@@ -47,19 +52,33 @@ def send_due(session: Session, today: date) -> int:
         threshold = min((d for d in DAYS_BEFORE if days_left <= d), default=None)
         if threshold is None:
             continue
-        already = session.scalar(select(ReminderSent.id).where(
-            ReminderSent.visitatie_id == visitatie.id, ReminderSent.phase == phase,
-            ReminderSent.days_before <= threshold,
-        ))
+        already = session.scalar(
+            select(ReminderSent.id).where(
+                ReminderSent.visitatie_id == visitatie.id,
+                ReminderSent.phase == phase,
+                ReminderSent.days_before <= threshold,
+            )
+        )
         if already is not None:
             continue
-        session.add(ReminderSent(gemeente_id=visitatie.gemeente_id, visitatie_id=visitatie.id,
-                                 phase=phase, days_before=threshold))
+        session.add(
+            ReminderSent(
+                gemeente_id=visitatie.gemeente_id, visitatie_id=visitatie.id, phase=phase, days_before=threshold
+            )
+        )
         link = url_for("rounds.visitatie", visitatie_id=visitatie.id, _external=True)
         for user in recipients(session, visitatie, phase):
             mail.send(
-                session, user.email, f"Herinnering: {phase.label.lower()} uiterlijk {date_nl(due)}", "deadline_reminder",
-                user=user, visitatie=visitatie, phase=phase, due=due, days_left=days_left, link=link,
+                session,
+                user.email,
+                f"Herinnering: {phase.label.lower()} uiterlijk {date_nl(due)}",
+                "deadline_reminder",
+                user=user,
+                visitatie=visitatie,
+                phase=phase,
+                due=due,
+                days_left=days_left,
+                link=link,
             )
             sent += 1
     session.flush()

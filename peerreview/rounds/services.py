@@ -68,14 +68,19 @@ def add_participants(session: Session, actor: User, round_: Round, gemeenten: It
         session.flush()
         record(session, "visitatie_added", actor=actor, gemeente_id=gemeente.id, obj=visitatie, round=round_.name)
         coordinators = session.scalars(
-            select(User).join(Membership).where(
-                Membership.gemeente_id == gemeente.id, Membership.role == MembershipRole.COORDINATOR
-            )
+            select(User)
+            .join(Membership)
+            .where(Membership.gemeente_id == gemeente.id, Membership.role == MembershipRole.COORDINATOR)
         )
         for coordinator in coordinators:
             mail.send(
-                session, coordinator.email, f"{gemeente.name} doet mee aan {round_.name}", "visitatie_added",
-                user=coordinator, gemeente=gemeente, round=round_,
+                session,
+                coordinator.email,
+                f"{gemeente.name} doet mee aan {round_.name}",
+                "visitatie_added",
+                user=coordinator,
+                gemeente=gemeente,
+                round=round_,
                 link=url_for("rounds.visitatie", visitatie_id=visitatie.id, _external=True),
             )
         added.append(visitatie)
@@ -86,8 +91,9 @@ def choose_variant(session: Session, actor: User, visitatie: Visitatie, variant:
     if visitatie.state is not VisitatieState.ZELFEVALUATIE:
         raise RoundError("De zelfevaluatie is al ingediend; de versie ligt vast.")
     visitatie.variant = variant
-    record(session, "variant_chosen", actor=actor, gemeente_id=visitatie.gemeente_id, obj=visitatie,
-           variant=variant.value)
+    record(
+        session, "variant_chosen", actor=actor, gemeente_id=visitatie.gemeente_id, obj=visitatie, variant=variant.value
+    )
     session.flush()
 
 

@@ -62,9 +62,13 @@ def _save(form: forms.RoundForm, round_: Round | None) -> Response | tuple[str, 
         s = db.session()
         try:
             round_ = services.save_round(
-                s, current_user, round_,
-                name=form.name.data, description=form.description.data or "",
-                starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+                s,
+                current_user,
+                round_,
+                name=form.name.data,
+                description=form.description.data or "",
+                starts_on=form.starts_on.data,
+                ends_on=form.ends_on.data,
                 deadlines={phase: getattr(form, f"deadline_{phase.value}").data for phase in Phase},
             )
         except services.RoundError as error:
@@ -84,7 +88,10 @@ def show(round_id: int) -> str:
     form = forms.ParticipantsForm(formdata=None)
     form.gemeenten.choices = [SelectChoice(g.id, g.name) for g in services.candidates(s, round_)]
     return render_template(
-        "rounds/show.html", round=round_, form=form, today=date.today(),
+        "rounds/show.html",
+        round=round_,
+        form=form,
+        today=date.today(),
         counts=services.state_counts(round_.visitaties),
     )
 
@@ -99,7 +106,10 @@ def add_participants(round_id: int) -> Response | tuple[str, int]:
     form.gemeenten.choices = [SelectChoice(g.id, g.name) for g in candidates.values()]
     if not form.validate_on_submit():
         return render_template(
-            "rounds/show.html", round=round_, form=form, today=date.today(),
+            "rounds/show.html",
+            round=round_,
+            form=form,
+            today=date.today(),
             counts=services.state_counts(round_.visitaties),
         ), 422
     added = services.add_participants(s, current_user, round_, [candidates[i] for i in form.gemeenten.data])
@@ -135,5 +145,3 @@ def choose_variant(visitatie_id: int) -> Response | tuple[str, int]:
     s.commit()
     flash(f"Jullie vullen de {visitatie.variant.label.lower()} in.", "success")  # type: ignore[union-attr]
     return redirect(url_for("rounds.visitatie", visitatie_id=visitatie.id))
-
-

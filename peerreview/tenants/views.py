@@ -9,6 +9,7 @@ from peerreview import access, db
 from peerreview.accounts import forms as account_forms
 from peerreview.accounts import services as accounts
 from peerreview.accounts.models import Invitation, Membership, MembershipRole
+from peerreview.accounts.views import invite_from_form
 from peerreview.db import utcnow
 from peerreview.rounds.models import Visitatie
 from peerreview.tenants.models import Gemeente
@@ -58,7 +59,8 @@ def _render_show(gemeente: Gemeente, invite_form: account_forms.InviteMemberForm
     invitations = []
     if manage:
         invitations = [
-            i for i in s.scalars(
+            i
+            for i in s.scalars(
                 select(Invitation).where(Invitation.gemeente_id == gemeente.id).order_by(Invitation.created_at.desc())
             )
             if i.is_open(utcnow())
@@ -81,18 +83,10 @@ def _render_show(gemeente: Gemeente, invite_form: account_forms.InviteMemberForm
 def invite(slug: str) -> Response | tuple[str, int]:
     gemeente = _gemeente(slug, "gemeente.manage_members")
     form = account_forms.InviteMemberForm()
-    if form.validate_on_submit():
-        s = db.session()
-        try:
-            accounts.invite(
-                s, current_user, form.email.data, gemeente=gemeente, membership_role=MembershipRole(form.role.data)
-            )
-        except accounts.AccountError as error:
-            form.email.errors = [str(error)]
-        else:
-            s.commit()
-            flash(f"Uitnodiging verstuurd naar {form.email.data}.", "success")
-            return redirect(url_for("tenants.show", slug=slug, _anchor="leden"))
+    if form.validate_on_submit() and invite_from_form(
+        form, gemeente=gemeente, membership_role=MembershipRole(form.role.data)
+    ):
+        return redirect(url_for("tenants.show", slug=slug, _anchor="leden"))
     return _render_show(gemeente, form), 422
 
 

@@ -15,6 +15,8 @@ def test_admin_reads_the_audit_log_and_filters_it(client, client_for, make):
 
 
 def test_only_admins_read_the_audit_log(client_for, make):
-    for user in (make.user(network_role=NetworkRole.ROUND_COORDINATOR),
-                 make.user(gemeente=make.gemeente(), role=MembershipRole.COORDINATOR)):
+    for user in (
+        make.user(network_role=NetworkRole.ROUND_COORDINATOR),
+        make.user(gemeente=make.gemeente(), role=MembershipRole.COORDINATOR),
+    ):
         assert client_for(user).get("/beheer/audit/").status_code == 404

@@ -13,7 +13,9 @@ from tests.factories import PASSWORD
 
 def last_mail(session, to):
     session.expire_all()
-    mail = session.scalars(select(OutgoingMail).where(OutgoingMail.recipient == to).order_by(OutgoingMail.id.desc())).first()
+    mail = session.scalars(
+        select(OutgoingMail).where(OutgoingMail.recipient == to).order_by(OutgoingMail.id.desc())
+    ).first()
     assert mail is not None, f"no mail to {to}"
     return mail
 
@@ -28,7 +30,8 @@ def test_coordinator_invites_a_colleague_who_creates_an_account(app, client, cli
     deventer = make.gemeente("Deventer")
     coordinator = make.user(gemeente=deventer, role=MembershipRole.COORDINATOR, name="Carlijn Claessen")
     response = client_for(coordinator).post_form(
-        "/gemeenten/deventer/uitnodigen", {"email": "nieuw@deventer.nl", "role": "contributor"},
+        "/gemeenten/deventer/uitnodigen",
+        {"email": "nieuw@deventer.nl", "role": "contributor"},
         token_from="/gemeenten/deventer",
     )
     assert response.status_code == 302
@@ -44,8 +47,9 @@ def test_coordinator_invites_a_colleague_who_creates_an_account(app, client, cli
     weak = client.post_form(link, {"name": "Daan Dijkhof", "password": "kort", "confirm": "kort"})
     assert "minstens 12 tekens" in weak.get_data(as_text=True)
     assert 'value="Daan Dijkhof"' in weak.get_data(as_text=True)  # nothing typed is lost
-    done = client.post_form(link, {"name": "Daan Dijkhof", "password": "lange zin als wachtwoord",
-                                   "confirm": "lange zin als wachtwoord"})
+    done = client.post_form(
+        link, {"name": "Daan Dijkhof", "password": "lange zin als wachtwoord", "confirm": "lange zin als wachtwoord"}
+    )
     assert done.status_code == 302
     assert "Goedendag, Daan" in client.get("/").get_data(as_text=True)
 
@@ -60,8 +64,11 @@ def test_invitation_for_an_existing_account_asks_to_log_in_first(client, client_
     deventer, zwolle = make.gemeente("Deventer"), make.gemeente("Zwolle")
     coordinator = make.user(gemeente=deventer, role=MembershipRole.COORDINATOR)
     existing = make.user("bestaand@example.nl", gemeente=zwolle)
-    client_for(coordinator).post_form("/gemeenten/deventer/uitnodigen",
-                                      {"email": "bestaand@example.nl", "role": "viewer"}, token_from="/gemeenten/deventer")
+    client_for(coordinator).post_form(
+        "/gemeenten/deventer/uitnodigen",
+        {"email": "bestaand@example.nl", "role": "viewer"},
+        token_from="/gemeenten/deventer",
+    )
     link = link_in(last_mail(session, "bestaand@example.nl"), "/uitnodiging")
     assert "Log in met dat account" in client.get(link).get_data(as_text=True)
     client.post_form("/inloggen", {"email": "bestaand@example.nl", "password": PASSWORD})
@@ -75,8 +82,9 @@ def test_expired_and_revoked_invitations_do_not_work(client, client_for, make, s
     deventer = make.gemeente("Deventer")
     coordinator = make.user(gemeente=deventer, role=MembershipRole.COORDINATOR)
     coordinator_client = client_for(coordinator)
-    coordinator_client.post_form("/gemeenten/deventer/uitnodigen", {"email": "a@example.nl", "role": "viewer"},
-                                 token_from="/gemeenten/deventer")
+    coordinator_client.post_form(
+        "/gemeenten/deventer/uitnodigen", {"email": "a@example.nl", "role": "viewer"}, token_from="/gemeenten/deventer"
+    )
     link = link_in(last_mail(session, "a@example.nl"), "/uitnodiging")
     invitation = session.scalar(select(Invitation))
     invitation.expires_at -= timedelta(days=15)
@@ -85,18 +93,22 @@ def test_expired_and_revoked_invitations_do_not_work(client, client_for, make, s
     assert response.status_code == 404
     assert "niet (meer) geldig" in response.get_data(as_text=True)
 
-    coordinator_client.post_form("/gemeenten/deventer/uitnodigen", {"email": "b@example.nl", "role": "viewer"},
-                                 token_from="/gemeenten/deventer")
+    coordinator_client.post_form(
+        "/gemeenten/deventer/uitnodigen", {"email": "b@example.nl", "role": "viewer"}, token_from="/gemeenten/deventer"
+    )
     second = session.scalars(select(Invitation).where(Invitation.email == "b@example.nl")).one()
-    coordinator_client.post_form(f"/gemeenten/deventer/uitnodigingen/{second.id}/intrekken", token_from="/gemeenten/deventer")
+    coordinator_client.post_form(
+        f"/gemeenten/deventer/uitnodigingen/{second.id}/intrekken", token_from="/gemeenten/deventer"
+    )
     assert client.get(link_in(last_mail(session, "b@example.nl"), "/uitnodiging")).status_code == 404
 
 
 def test_invalid_invitation_form_is_shown_again_with_the_input(client_for, make):
     deventer = make.gemeente("Deventer")
     coordinator = make.user(gemeente=deventer, role=MembershipRole.COORDINATOR)
-    response = client_for(coordinator).post_form("/gemeenten/deventer/uitnodigen",
-                                                 {"email": "geen-adres", "role": "viewer"}, token_from="/gemeenten/deventer")
+    response = client_for(coordinator).post_form(
+        "/gemeenten/deventer/uitnodigen", {"email": "geen-adres", "role": "viewer"}, token_from="/gemeenten/deventer"
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Vul een geldig e-mailadres in" in html
@@ -107,8 +119,11 @@ def test_inviting_someone_who_is_already_a_member_is_refused(client_for, make):
     deventer = make.gemeente("Deventer")
     coordinator = make.user(gemeente=deventer, role=MembershipRole.COORDINATOR)
     make.user("lid@example.nl", gemeente=deventer)
-    response = client_for(coordinator).post_form("/gemeenten/deventer/uitnodigen",
-                                                 {"email": "lid@example.nl", "role": "viewer"}, token_from="/gemeenten/deventer")
+    response = client_for(coordinator).post_form(
+        "/gemeenten/deventer/uitnodigen",
+        {"email": "lid@example.nl", "role": "viewer"},
+        token_from="/gemeenten/deventer",
+    )
     assert "is al lid van Deventer" in response.get_data(as_text=True)
 
 
@@ -119,8 +134,9 @@ def test_only_coordinators_of_the_gemeente_manage_members(client_for, make):
     for user in (contributor, other_coordinator):
         client = client_for(user)
         token = client.csrf("/account")
-        response = client.post("/gemeenten/deventer/uitnodigen",
-                               data={"csrf_token": token, "email": "x@example.nl", "role": "coordinator"})
+        response = client.post(
+            "/gemeenten/deventer/uitnodigen", data={"csrf_token": token, "email": "x@example.nl", "role": "coordinator"}
+        )
         assert response.status_code == 404
     page = client_for(contributor).get("/gemeenten/deventer").get_data(as_text=True)
     assert "Collega uitnodigen" not in page
@@ -134,28 +150,40 @@ def test_roles_change_but_a_gemeente_keeps_a_coordinator(client_for, make, sessi
     own = session.scalar(select(Membership).where(Membership.user_id == coordinator.id))
     other = session.scalar(select(Membership).where(Membership.user_id == colleague.id))
 
-    refused = client.post_form(f"/gemeenten/deventer/leden/{own.id}/rol", {"role": "viewer"},
-                               token_from="/gemeenten/deventer", follow_redirects=True)
+    refused = client.post_form(
+        f"/gemeenten/deventer/leden/{own.id}/rol",
+        {"role": "viewer"},
+        token_from="/gemeenten/deventer",
+        follow_redirects=True,
+    )
     assert "altijd minstens één coördinator" in refused.get_data(as_text=True)
-    client.post_form(f"/gemeenten/deventer/leden/{other.id}/rol", {"role": "coordinator"}, token_from="/gemeenten/deventer")
+    client.post_form(
+        f"/gemeenten/deventer/leden/{other.id}/rol", {"role": "coordinator"}, token_from="/gemeenten/deventer"
+    )
     client.post_form(f"/gemeenten/deventer/leden/{own.id}/rol", {"role": "viewer"}, token_from="/gemeenten/deventer")
     session.expire_all()
     assert session.get(Membership, own.id).role is MembershipRole.VIEWER
     assert session.get(Membership, other.id).role is MembershipRole.COORDINATOR
     changes = session.scalars(select(AuditEvent).where(AuditEvent.action == "role_changed")).all()
-    assert [(e.details["old"], e.details["new"]) for e in changes] == [("contributor", "coordinator"),
-                                                                       ("coordinator", "viewer")]
+    assert [(e.details["old"], e.details["new"]) for e in changes] == [
+        ("contributor", "coordinator"),
+        ("coordinator", "viewer"),
+    ]
 
 
 def test_admin_invites_for_a_network_role_and_grants_roles(client, client_for, make, session):
     admin = make.user(network_role=NetworkRole.ADMIN)
     admin_client = client_for(admin)
-    response = admin_client.post_form("/beheer/uitnodigen/netwerk", {"email": "analist@example.nl", "role": "analyst"},
-                                      token_from="/beheer/gebruikers")
+    response = admin_client.post_form(
+        "/beheer/uitnodigen/netwerk",
+        {"email": "analist@example.nl", "role": "analyst"},
+        token_from="/beheer/gebruikers",
+    )
     assert response.status_code == 302
     link = link_in(last_mail(session, "analist@example.nl"), "/uitnodiging")
-    client.post_form(link, {"name": "Priya Postma", "password": "lange zin als wachtwoord",
-                            "confirm": "lange zin als wachtwoord"})
+    client.post_form(
+        link, {"name": "Priya Postma", "password": "lange zin als wachtwoord", "confirm": "lange zin als wachtwoord"}
+    )
     analyst = session.scalar(select(User).where(User.email == "analist@example.nl"))
     assert analyst.has_network_role(NetworkRole.ANALYST)
     # a new network member must set up two-factor login before anything else
@@ -164,8 +192,9 @@ def test_admin_invites_for_a_network_role_and_grants_roles(client, client_for, m
     admin_client.post_form(f"/beheer/gebruikers/{analyst.id}/rollen/round_coordinator", token_from="/beheer/gebruikers")
     session.expire_all()
     assert session.get(User, analyst.id).network_role_set == {NetworkRole.ANALYST, NetworkRole.ROUND_COORDINATOR}
-    refused = admin_client.post_form(f"/beheer/gebruikers/{admin.id}/rollen/admin", token_from="/beheer/gebruikers",
-                                     follow_redirects=True)
+    refused = admin_client.post_form(
+        f"/beheer/gebruikers/{admin.id}/rollen/admin", token_from="/beheer/gebruikers", follow_redirects=True
+    )
     assert "eigen beheerdersrol niet intrekken" in refused.get_data(as_text=True)
 
 
@@ -173,7 +202,8 @@ def test_admin_invites_for_any_gemeente(client_for, make, session):
     make.gemeente("Emmen")
     admin = make.user(network_role=NetworkRole.ADMIN)
     response = client_for(admin).post_form(
-        "/beheer/uitnodigen/gemeente", {"email": "coord@emmen.nl", "gemeente": "emmen", "role": "coordinator"},
+        "/beheer/uitnodigen/gemeente",
+        {"email": "coord@emmen.nl", "gemeente": "emmen", "role": "coordinator"},
         token_from="/beheer/gebruikers",
     )
     assert response.status_code == 302
@@ -187,9 +217,15 @@ def test_password_reset(client, make, session):
     response = client.post_form("/wachtwoord-vergeten", {"email": "lid@example.nl"}, follow_redirects=True)
     assert "Als dit e-mailadres bij ons bekend is" in response.get_data(as_text=True)
     link = link_in(last_mail(session, "lid@example.nl"), "/wachtwoord-herstellen")
-    assert client.post_form(link, {"password": "mijn nieuwe wachtwoord", "confirm": "mijn nieuwe wachtwoord"}).status_code == 302
+    assert (
+        client.post_form(link, {"password": "mijn nieuwe wachtwoord", "confirm": "mijn nieuwe wachtwoord"}).status_code
+        == 302
+    )
     assert client.get(link).status_code == 404  # works once
-    assert client.post_form("/inloggen", {"email": "lid@example.nl", "password": "mijn nieuwe wachtwoord"}).status_code == 302
+    assert (
+        client.post_form("/inloggen", {"email": "lid@example.nl", "password": "mijn nieuwe wachtwoord"}).status_code
+        == 302
+    )
 
 
 def test_password_reset_for_an_unknown_address_says_the_same_and_sends_nothing(client, session):

@@ -11,7 +11,9 @@ def test_a_job_runs_after_commit(app, session, run_jobs):
         from peerreview import db
 
         s = db.session()
-        mail.send(s, "a@example.nl", "Onderwerp", "password_reset", user=type("U", (), {"name": "A"}), link="x", minutes=5)
+        mail.send(
+            s, "a@example.nl", "Onderwerp", "password_reset", user=type("U", (), {"name": "A"}), link="x", minutes=5
+        )
         s.commit()
     assert run_jobs() in (0, 1)  # 1 with an rq worker, 0 when it already ran inline
     delivered = session.scalar(select(OutgoingMail))
@@ -24,7 +26,9 @@ def test_a_job_is_dropped_on_rollback(app, session, run_jobs):
         from peerreview import db
 
         s = db.session()
-        mail.send(s, "a@example.nl", "Onderwerp", "password_reset", user=type("U", (), {"name": "A"}), link="x", minutes=5)
+        mail.send(
+            s, "a@example.nl", "Onderwerp", "password_reset", user=type("U", (), {"name": "A"}), link="x", minutes=5
+        )
         assert s.info["pending_jobs"]
         s.rollback()
         assert "pending_jobs" not in s.info
@@ -39,8 +43,9 @@ def test_delivery_is_idempotent(app, session, run_jobs):
         from peerreview import db
 
         s = db.session()
-        message = mail.send(s, "a@example.nl", "Onderwerp", "password_reset", user=type("U", (), {"name": "A"}),
-                            link="x", minutes=5)
+        message = mail.send(
+            s, "a@example.nl", "Onderwerp", "password_reset", user=type("U", (), {"name": "A"}), link="x", minutes=5
+        )
         s.commit()
         run_jobs()
         deliver_mail(mail_id=message.id)  # a retry after success does nothing

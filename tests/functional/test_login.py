@@ -95,8 +95,9 @@ def test_next_parameter_only_allows_local_paths(client, make):
     assert response.headers["Location"] == "/"
     client.post_form("/uitloggen", token_from="/")
     token = client.csrf("/inloggen")
-    response = client.post("/inloggen?next=//evil.example/", data={"csrf_token": token, "email": "lid@example.nl",
-                                                                   "password": PASSWORD})
+    response = client.post(
+        "/inloggen?next=//evil.example/", data={"csrf_token": token, "email": "lid@example.nl", "password": PASSWORD}
+    )
     assert response.headers["Location"] == "/"
 
 
@@ -125,8 +126,10 @@ def test_changing_the_password_ends_other_sessions(client, client_for, make):
     other_device = client_for(user)
     assert other_device.get("/").status_code == 200
     login(client, "lid@example.nl")
-    response = client.post_form("/account", {"current": PASSWORD, "password": "een nieuw lang wachtwoord",
-                                             "confirm": "een nieuw lang wachtwoord"})
+    response = client.post_form(
+        "/account",
+        {"current": PASSWORD, "password": "een nieuw lang wachtwoord", "confirm": "een nieuw lang wachtwoord"},
+    )
     assert response.status_code == 302
     assert other_device.get("/").status_code == 302  # logged out
     assert client.get("/").status_code == 200  # this session continues
@@ -147,7 +150,9 @@ def enrol(client, session, user):
     assert "<svg" in page  # the QR code
     with client.session_transaction() as sess:
         secret = sess["totp_setup"]
-    response = client.post_form("/account/tweestaps", {"code": pyotp.TOTP(secret).now()}, token_from="/account/tweestaps")
+    response = client.post_form(
+        "/account/tweestaps", {"code": pyotp.TOTP(secret).now()}, token_from="/account/tweestaps"
+    )
     html = response.get_data(as_text=True)
     assert "Tweestapsverificatie staat aan" in html
     codes = re.findall(r"<li>([a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4})</li>", html)

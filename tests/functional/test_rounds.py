@@ -10,10 +10,15 @@ from peerreview.mail.models import OutgoingMail
 from peerreview.rounds.models import Phase, Round, Variant, Visitatie
 
 ROUND = {
-    "name": "Ronde Oost 2027", "description": "Vijf gemeenten leren van elkaar.",
-    "starts_on": "2026-09-01", "ends_on": "2027-06-30",
-    "deadline_zelfevaluatie": "2027-01-15", "deadline_review": "2027-02-26", "deadline_visitatie": "",
-    "deadline_portret": "", "deadline_reflectie": "2027-06-11",
+    "name": "Ronde Oost 2027",
+    "description": "Vijf gemeenten leren van elkaar.",
+    "starts_on": "2026-09-01",
+    "ends_on": "2027-06-30",
+    "deadline_zelfevaluatie": "2027-01-15",
+    "deadline_review": "2027-02-26",
+    "deadline_visitatie": "",
+    "deadline_portret": "",
+    "deadline_reflectie": "2027-06-11",
 }
 
 
@@ -75,8 +80,9 @@ def test_adding_participants_creates_visitaties_and_tells_the_coordinators(clien
     make.user("invuller@deventer.nl", gemeente=deventer)
     round_ = make.round("Ronde Oost 2027")
     client = client_for(coordinator)
-    response = client.post_form(f"/rondes/{round_.id}/gemeenten", {"gemeenten": [deventer.id, emmen.id]},
-                                token_from=f"/rondes/{round_.id}")
+    response = client.post_form(
+        f"/rondes/{round_.id}/gemeenten", {"gemeenten": [deventer.id, emmen.id]}, token_from=f"/rondes/{round_.id}"
+    )
     assert response.status_code == 302
     run_jobs()
     assert len(session.scalars(select(Visitatie)).all()) == 2

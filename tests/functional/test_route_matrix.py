@@ -28,8 +28,13 @@ def world(make, session):
     a, b = make.gemeente("Aardam"), make.gemeente("Beekdorp")
     a_coordinator = make.user(gemeente=a, role=MembershipRole.COORDINATOR)
     round_ = make.round("Ronde", gemeenten=(a, b))
-    invitation = Invitation(email="x@aardam.nl", gemeente_id=a.id, membership_role=MembershipRole.VIEWER,
-                            token_hash=auth.new_token()[1], expires_at=datetime.now(UTC) + timedelta(days=1))
+    invitation = Invitation(
+        email="x@aardam.nl",
+        gemeente_id=a.id,
+        membership_role=MembershipRole.VIEWER,
+        token_hash=auth.new_token()[1],
+        expires_at=datetime.now(UTC) + timedelta(days=1),
+    )
     mail = OutgoingMail(recipient="x@aardam.nl", subject="s", body_text="t", body_html="h")
     session.add_all([invitation, mail])
     session.commit()
@@ -52,7 +57,8 @@ def world(make, session):
 
 def object_rules(app):
     return [
-        rule for rule in app.url_map.iter_rules()
+        rule
+        for rule in app.url_map.iter_rules()
         if rule.arguments and rule.endpoint not in CAPABILITY_ENDPOINTS | SKIPPED_ENDPOINTS
     ]
 
@@ -69,7 +75,13 @@ def urls_for(rule, world):
 
 def test_matrix_covers_the_object_routes(app):
     endpoints = {rule.endpoint for rule in object_rules(app)}
-    assert {"tenants.show", "tenants.change_role", "rounds.visitatie", "rounds.show", "admin.toggle_network_role"} <= endpoints
+    assert {
+        "tenants.show",
+        "tenants.change_role",
+        "rounds.visitatie",
+        "rounds.show",
+        "admin.toggle_network_role",
+    } <= endpoints
 
 
 def test_no_object_of_one_gemeente_opens_for_another(app, client_for, world):
@@ -83,8 +95,15 @@ def test_no_object_of_one_gemeente_opens_for_another(app, client_for, world):
                     if method == "GET":
                         response = client.get(url)
                     else:
-                        response = client.post(url, data={"csrf_token": token, "role": "coordinator",
-                                                          "variant": "plus", "email": "x@example.nl"})
+                        response = client.post(
+                            url,
+                            data={
+                                "csrf_token": token,
+                                "role": "coordinator",
+                                "variant": "plus",
+                                "email": "x@example.nl",
+                            },
+                        )
                     assert response.status_code == 404, f"{who}: {method} {url} gave {response.status_code}"
                     checked += 1
     assert checked >= 20

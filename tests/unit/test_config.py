@@ -15,8 +15,9 @@ def test_production_refuses_sqlite():
 
 
 def test_production_starts_with_secret_and_postgres():
-    app = create_app({"ENV": "production", "SECRET_KEY": "s" * 40,
-                      "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
+    app = create_app(
+        {"ENV": "production", "SECRET_KEY": "s" * 40, "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"}
+    )
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["JOBS_INLINE"] is True  # no Redis configured
 

@@ -12,10 +12,17 @@ from peerreview.tenants.models import size_class, slugify
 
 # Tables that belong to the network, not to one gemeente. Every other table is tenant-owned.
 GLOBAL_TABLES = {
-    "gemeente", "jeugdregio", "user", "network_role", "recovery_code", "login_attempt",
-    "invitation",      # a network-role invitation has no gemeente; gemeente invitations carry it
-    "audit_event",     # logins belong to no gemeente; events about a gemeente carry it
-    "outgoing_mail", "round", "round_deadline",
+    "gemeente",
+    "jeugdregio",
+    "user",
+    "network_role",
+    "recovery_code",
+    "login_attempt",
+    "invitation",  # a network-role invitation has no gemeente; gemeente invitations carry it
+    "audit_event",  # logins belong to no gemeente; events about a gemeente carry it
+    "outgoing_mail",
+    "round",
+    "round_deadline",
 }
 
 
@@ -97,8 +104,13 @@ def test_the_database_refuses_a_cross_tenant_reference(app, make):
 
 @pytest.mark.parametrize(
     ("inhabitants", "label"),
-    [(13_500, "minder dan 20.000"), (20_000, "20.000–50.000"), (102_000, "100.000–150.000"),
-     (367_000, "300.000 en meer"), (150_000, "150.000–300.000")],
+    [
+        (13_500, "minder dan 20.000"),
+        (20_000, "20.000–50.000"),
+        (102_000, "100.000–150.000"),
+        (367_000, "300.000 en meer"),
+        (150_000, "150.000–300.000"),
+    ],
 )
 def test_size_class(inhabitants, label):
     assert size_class(inhabitants) == label
