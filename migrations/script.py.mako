@@ -8,6 +8,7 @@ Created: ${create_date}
 from alembic import op
 import sqlalchemy as sa
 import peerreview.db
+from sqlalchemy import Text  # noqa: F401  (autogenerate renders JSONB(astext_type=Text()))
 ${imports if imports else ""}
 
 revision = ${repr(up_revision)}

@@ -135,3 +135,57 @@ def _visitatie_choose_variant(user: User, visitatie: Visitatie) -> bool:
         user.role_in(visitatie.gemeente_id) is MembershipRole.COORDINATOR
         and visitatie.state is VisitatieState.ZELFEVALUATIE
     )
+
+
+# --- zelfevaluatie -----------------------------------------------------------------------------------
+
+_WRITERS = (MembershipRole.COORDINATOR, MembershipRole.CONTRIBUTOR)
+
+
+@rule("selfeval.read")
+def _selfeval_read(user: User, visitatie: Visitatie) -> bool:
+    """The content: the gemeente always; round staff once it is submitted (before: progress only)."""
+    if user.role_in(visitatie.gemeente_id) is not None:
+        return True
+    return _round_staff(user) and visitatie.state is not VisitatieState.ZELFEVALUATIE
+
+
+@rule("selfeval.progress")
+def _selfeval_progress(user: User, visitatie: Visitatie) -> bool:
+    return user.role_in(visitatie.gemeente_id) is not None or _round_staff(user)
+
+
+@rule("selfeval.edit")
+def _selfeval_edit(user: User, visitatie: Visitatie) -> bool:
+    return (
+        user.role_in(visitatie.gemeente_id) in _WRITERS
+        and visitatie.state is VisitatieState.ZELFEVALUATIE
+        and visitatie.variant is not None
+    )
+
+
+@rule("selfeval.coordinate")
+def _selfeval_coordinate(user: User, visitatie: Visitatie) -> bool:
+    """Assign sections, clear privacy findings, submit."""
+    return (
+        user.role_in(visitatie.gemeente_id) is MembershipRole.COORDINATOR
+        and visitatie.state is VisitatieState.ZELFEVALUATIE
+        and visitatie.variant is not None
+    )
+
+
+@rule("selfeval.reopen")
+def _selfeval_reopen(user: User, visitatie: Visitatie) -> bool:
+    return _round_staff(user) and visitatie.state in (VisitatieState.INGEDIEND, VisitatieState.IN_REVIEW)
+
+
+@rule("casus.read")
+def _casus_read(user: User, visitatie: Visitatie) -> bool:
+    """Case texts: only the gemeente (and, later, its assigned reviewers after submission); never the network."""
+    return user.role_in(visitatie.gemeente_id) is not None
+
+
+@rule("casus.withdraw_consent")
+def _casus_withdraw(user: User, visitatie: Visitatie) -> bool:
+    """Withdrawing consent is always possible for the gemeente's writers, also after submission."""
+    return user.role_in(visitatie.gemeente_id) in _WRITERS

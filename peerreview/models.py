@@ -12,4 +12,15 @@ from peerreview.audit.models import AuditEvent  # noqa: F401
 from peerreview.db import Base  # noqa: F401
 from peerreview.mail.models import OutgoingMail  # noqa: F401
 from peerreview.rounds.models import ReminderSent, Round, RoundDeadline, Visitatie  # noqa: F401
+from peerreview.selfeval.models import (  # noqa: F401
+    Answer,
+    AnswerRevision,
+    Casus,
+    ChecklistItem,
+    Document,
+    PrivacyClearance,
+    SectionAssignment,
+    SectionNote,
+    Submission,
+)
 from peerreview.tenants.models import Gemeente, Jeugdregio  # noqa: F401

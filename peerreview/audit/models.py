@@ -31,6 +31,14 @@ ACTIONS = {
     "round_updated": "Visitatieronde gewijzigd",
     "visitatie_added": "Gemeente toegevoegd aan ronde",
     "variant_chosen": "Versie van de zelfevaluatie gekozen",
+    "selfeval_submitted": "Zelfevaluatie ingediend",
+    "selfeval_reopened": "Zelfevaluatie heropend",
+    "casus_created": "Casus aangemaakt",
+    "casus_read": "Casusteksten gelezen",
+    "consent_withdrawn": "Toestemming voor casus ingetrokken",
+    "privacy_cleared": "Mogelijk persoonsgegeven gemarkeerd als niet persoonlijk",
+    "document_uploaded": "Document toegevoegd",
+    "document_deleted": "Document verwijderd",
 }
 
 

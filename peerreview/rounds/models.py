@@ -126,6 +126,8 @@ class Visitatie(TenantOwned, Base):
     round_id: Mapped[int] = mapped_column(sa.ForeignKey("round.id", ondelete="CASCADE"), index=True)
     state: Mapped[VisitatieState] = mapped_column(default=VisitatieState.ZELFEVALUATIE)
     variant: Mapped[Variant | None]  # chosen by the gemeente coordinator
+    # The questionnaire version the zelfevaluatie started with; later versions never break its answers.
+    definition_version: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     round: Mapped[Round] = relationship(back_populates="visitaties", lazy="joined")
@@ -135,6 +137,10 @@ class Visitatie(TenantOwned, Base):
     def current_deadline(self) -> date | None:
         phase = self.state.phase
         return self.round.deadline(phase) if phase else None
+
+    @property
+    def definition_key(self) -> str | None:
+        return f"zelfevaluatie-{self.variant.value}" if self.variant else None
 
     @property
     def title(self) -> str:

@@ -6,7 +6,7 @@ argument the matrix does not know fails the test: add the argument to ``world`` 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -14,7 +14,8 @@ from sqlalchemy import select
 from peerreview.accounts import auth
 from peerreview.accounts.models import Invitation, Membership, MembershipRole
 from peerreview.mail.models import OutgoingMail
-from peerreview.rounds.models import Visitatie
+from peerreview.rounds.models import Variant, Visitatie
+from peerreview.selfeval.models import Answer, Casus, Document
 
 # Capability URLs: whoever holds the secret token may open them. They have their own tests
 # (tests/functional/test_invitations.py) and answer 404 for any token that is not valid.
@@ -37,6 +38,38 @@ def world(make, session):
     )
     mail = OutgoingMail(recipient="x@aardam.nl", subject="s", body_text="t", body_html="h")
     session.add_all([invitation, mail])
+    visitatie = session.scalar(select(Visitatie).where(Visitatie.gemeente_id == a.id))
+    visitatie.variant, visitatie.definition_version = Variant.PLUS, 1
+    session.flush()
+    answer = Answer(
+        gemeente_id=a.id,
+        visitatie_id=visitatie.id,
+        question_key="s1_1",
+        revision=1,
+        value={"html": "<p>Geheim</p>"},
+        plain="Geheim",
+    )
+    casus = Casus(
+        gemeente_id=a.id,
+        visitatie_id=visitatie.id,
+        pseudonym="Casus Noor",
+        consent_given_by="jongere",
+        consent_given_on=date(2026, 10, 1),
+        consent_scope="dossier",
+        consent_recorded_how="schriftelijk",
+    )
+    document = Document(
+        gemeente_id=a.id,
+        visitatie_id=visitatie.id,
+        title="Nota",
+        filename="nota.pdf",
+        filetype="pdf",
+        mimetype="application/pdf",
+        size=3,
+        sha256="0" * 64,
+        content=b"%PDF",
+    )
+    session.add_all([answer, casus, document])
     session.commit()
     values = {
         "slug": a.slug,
@@ -47,6 +80,10 @@ def world(make, session):
         "user_id": a_coordinator.id,
         "mail_id": mail.id,
         "role": "admin",
+        "section_key": "s1",
+        "question_key": "s1_1",
+        "casus_id": casus.id,
+        "document_id": document.id,
     }
     outsiders = {
         "coordinator of B": make.user(gemeente=b, role=MembershipRole.COORDINATOR),

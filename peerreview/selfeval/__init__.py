@@ -1,0 +1,1 @@
+"""The zelfevaluatie: questionnaire answers, revisions, documents, cases and submission."""

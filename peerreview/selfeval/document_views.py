@@ -1,0 +1,131 @@
+"""Views for the document checklist and uploads (routes on the selfeval blueprint)."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response as BaseResponse
+
+from peerreview import access, db
+from peerreview.selfeval import documents, services
+from peerreview.selfeval.filetypes import RejectedFile
+from peerreview.selfeval.models import DocumentStatus
+from peerreview.selfeval.views import _visitatie, bp
+
+MAX_UPLOAD_BYTES = 25 * 1024 * 1024
+
+
+def _render(visitatie, errors: dict[str, str] | None = None, status: int = 200) -> tuple[str, int]:  # type: ignore[no-untyped-def]
+    s = db.session()
+    definition = services.definition_for(visitatie)
+    return render_template(
+        "selfeval/documents.html",
+        visitatie=visitatie,
+        checklist=documents.checklist(),
+        statuses=documents.statuses(s, visitatie),
+        files=documents.files(s, visitatie),
+        pages=definition.pages,
+        editable=access.can("selfeval.edit", visitatie),
+        errors=errors or {},
+        form=request.form if errors else {},
+        max_mb=MAX_UPLOAD_BYTES // (1024 * 1024),
+    ), status
+
+
+@login_required
+def documents_index(visitatie_id: int) -> tuple[str, int]:
+    return _render(_visitatie(visitatie_id, "selfeval.read"))
+
+
+bp.add_url_rule("/documenten", endpoint="documents", view_func=documents_index)
+
+
+@bp.route("/documenten/status", methods=["POST"])
+@login_required
+def set_status(visitatie_id: int) -> BaseResponse:
+    visitatie = _visitatie(visitatie_id, "selfeval.edit")
+    s = db.session()
+    items = documents.checklist_items()
+    for key in items:
+        raw = request.form.get(f"status.{key}")
+        if raw is None:
+            continue
+        documents.set_status(
+            s, visitatie, key, DocumentStatus(raw) if raw in DocumentStatus._value2member_map_ else None
+        )
+    s.commit()
+    flash("De documentenlijst is opgeslagen.", "success")
+    return redirect(url_for("selfeval.documents", visitatie_id=visitatie.id))
+
+
+@bp.route("/documenten/toevoegen", methods=["POST"])
+@login_required
+def upload(visitatie_id: int) -> BaseResponse | tuple[str, int]:
+    visitatie = _visitatie(visitatie_id, "selfeval.edit")
+    s = db.session()
+    upload_file = request.files.get("file")
+    if upload_file is None or not upload_file.filename:
+        return _render(visitatie, {"file": "Kies een bestand om toe te voegen."}, 422)
+    definition = services.definition_for(visitatie)
+    page_keys = {p.key for p in definition.pages} | {t.key for t in definition.sections}
+    section_keys = [k for k in request.form.getlist("sections") if k in page_keys]
+    item_key = request.form.get("item") or None
+    if item_key is not None and item_key not in documents.checklist_items():
+        item_key = None
+    data = upload_file.read(MAX_UPLOAD_BYTES + 1)
+    try:
+        document = documents.upload(
+            s,
+            current_user,
+            visitatie,
+            data=data,
+            filename=upload_file.filename,
+            title=request.form.get("title", ""),
+            item_key=item_key,
+            section_keys=section_keys,
+            max_bytes=MAX_UPLOAD_BYTES,
+        )
+    except RejectedFile as error:
+        return _render(visitatie, {"file": str(error)}, 422)
+    s.commit()
+    flash(f"‘{document.title}’ is toegevoegd.", "success")
+    return redirect(url_for("selfeval.documents", visitatie_id=visitatie.id, _anchor="bestanden"))
+
+
+@bp.route("/documenten/<int:document_id>")
+@login_required
+def download(visitatie_id: int, document_id: int) -> Response:
+    visitatie = _visitatie(visitatie_id, "selfeval.read")
+    document = documents.get(db.session(), visitatie, document_id)
+    if document is None:
+        abort(404)
+    return Response(
+        document.content,
+        mimetype=document.mimetype,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(document.filename)}",
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@bp.route("/documenten/<int:document_id>/verwijderen", methods=["POST"])
+@login_required
+def delete_document(visitatie_id: int, document_id: int) -> BaseResponse:
+    visitatie = _visitatie(visitatie_id, "selfeval.edit")
+    s = db.session()
+    document = documents.get(s, visitatie, document_id)
+    if document is None:
+        abort(404)
+    title = document.title
+    documents.remove(s, current_user, visitatie, document)
+    s.commit()
+    flash(f"‘{title}’ is verwijderd.", "success")
+    return redirect(url_for("selfeval.documents", visitatie_id=visitatie.id, _anchor="bestanden"))
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name, safe="")

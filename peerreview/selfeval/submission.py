@@ -1,0 +1,176 @@
+"""Submitting the zelfevaluatie: what is still missing, the immutable snapshot, and reopening."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from flask import url_for
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from peerreview.accounts.models import NetworkRole, NetworkRoleGrant, User
+from peerreview.audit.services import record
+from peerreview.db import utcnow
+from peerreview.mail import services as mail
+from peerreview.rounds.models import Visitatie, VisitatieState
+from peerreview.selfeval import services
+from peerreview.selfeval.definitions import Definition
+from peerreview.selfeval.models import Answer, Submission
+
+
+@dataclass(frozen=True)
+class Blocker:
+    message: str
+    url: str
+
+
+def blockers(session: Session, visitatie: Visitatie, definition: Definition) -> list[Blocker]:
+    """Everything that must be done before the coordinator can submit, each with a link to fix it."""
+    from peerreview.selfeval import documents
+
+    current = services.answers(session, visitatie)
+    covered = documents.covered_sections(session, visitatie)
+    result = [
+        Blocker(
+            f"{page.title}: ‘{question.label}’ is nog niet ingevuld.",
+            url_for("selfeval.section", visitatie_id=visitatie.id, section_key=page.key, _anchor=f"q-{question.key}"),
+        )
+        for page, question in services.missing(definition, current, covered)
+    ]
+    from peerreview.selfeval import cases
+
+    result.extend(cases.blockers(session, visitatie, definition))
+    return result
+
+
+def canonical_json(data: Any) -> bytes:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def build_snapshot(session: Session, visitatie: Visitatie, definition: Definition) -> dict[str, Any]:
+    from peerreview.selfeval import cases, documents
+
+    current = services.answers(session, visitatie)
+    return {
+        "visitatie_id": visitatie.id,
+        "gemeente": visitatie.gemeente.name,
+        "round": visitatie.round.name,
+        "variant": visitatie.variant.value if visitatie.variant else None,
+        "definition": {"key": definition.key, "version": definition.version},
+        "answers": {
+            key: {"value": a.value, "plain": a.plain, "revision": a.revision}
+            for key, a in sorted(current.items())
+            if key in definition.questions
+        },
+        "cases": cases.snapshot(session, visitatie),
+        "documents": documents.snapshot(session, visitatie),
+    }
+
+
+def submit(session: Session, actor: User, visitatie: Visitatie) -> Submission:
+    definition = services.definition_for(visitatie)
+    if open_items := blockers(session, visitatie, definition):
+        raise services.SelfEvalError(
+            f"Er {'is' if len(open_items) == 1 else 'zijn'} nog {len(open_items)} onderdelen niet af; zie de lijst."
+        )
+    snapshot = build_snapshot(session, visitatie, definition)
+    number = (
+        session.scalar(select(func.max(Submission.number)).where(Submission.visitatie_id == visitatie.id)) or 0
+    ) + 1
+    submission = Submission(
+        gemeente_id=visitatie.gemeente_id,
+        visitatie_id=visitatie.id,
+        number=number,
+        snapshot=snapshot,
+        checksum=hashlib.sha256(canonical_json(snapshot)).hexdigest(),
+        submitted_by_id=actor.id,
+    )
+    session.add(submission)
+    visitatie.state = VisitatieState.INGEDIEND
+    session.flush()
+    record(
+        session,
+        "selfeval_submitted",
+        actor=actor,
+        gemeente_id=visitatie.gemeente_id,
+        obj=submission,
+        number=number,
+        checksum=submission.checksum,
+    )
+    link = url_for("selfeval.read", visitatie_id=visitatie.id, _external=True)
+    for coordinator in _round_coordinators(session):
+        mail.send(
+            session,
+            coordinator.email,
+            f"Zelfevaluatie ingediend: {visitatie.gemeente.name}",
+            "selfeval_submitted",
+            user=coordinator,
+            visitatie=visitatie,
+            submission=submission,
+            link=link,
+        )
+    from peerreview import jobs
+    from peerreview.selfeval.tasks import render_submission_pdf
+
+    jobs.enqueue_after_commit(
+        session, render_submission_pdf, gemeente_id=visitatie.gemeente_id, submission_id=submission.id
+    )
+    return submission
+
+
+def reopen(session: Session, actor: User, visitatie: Visitatie, reason: str) -> None:
+    latest = latest_submission(session, visitatie)
+    assert latest is not None
+    latest.reopened_at, latest.reopened_by_id, latest.reopen_reason = utcnow(), actor.id, reason.strip()
+    visitatie.state = VisitatieState.ZELFEVALUATIE
+    record(
+        session, "selfeval_reopened", actor=actor, gemeente_id=visitatie.gemeente_id, obj=latest, reason=reason.strip()
+    )
+    from peerreview.accounts.models import Membership, MembershipRole
+
+    coordinators = session.scalars(
+        select(User)
+        .join(Membership)
+        .where(Membership.gemeente_id == visitatie.gemeente_id, Membership.role == MembershipRole.COORDINATOR)
+    )
+    link = url_for("selfeval.overview", visitatie_id=visitatie.id, _external=True)
+    for coordinator in coordinators:
+        mail.send(
+            session,
+            coordinator.email,
+            f"Zelfevaluatie heropend: {visitatie.gemeente.name}",
+            "selfeval_reopened",
+            user=coordinator,
+            visitatie=visitatie,
+            reason=reason.strip(),
+            by=actor,
+            link=link,
+        )
+    session.flush()
+
+
+def latest_submission(session: Session, visitatie: Visitatie) -> Submission | None:
+    return session.scalar(
+        select(Submission).where(Submission.visitatie_id == visitatie.id).order_by(Submission.number.desc()).limit(1)
+    )
+
+
+def _round_coordinators(session: Session) -> list[User]:
+    return list(
+        session.scalars(
+            select(User)
+            .join(NetworkRoleGrant)
+            .where(NetworkRoleGrant.role == NetworkRole.ROUND_COORDINATOR, User.active.is_(True))
+        )
+    )
+
+
+def answers_from(snapshot: dict[str, Any]) -> dict[str, Answer]:
+    """Snapshot answers as (unsaved) Answer objects, so one template renders both."""
+    return {
+        k: Answer(question_key=k, value=v["value"], plain=v["plain"], revision=v["revision"])
+        for k, v in snapshot.get("answers", {}).items()
+    }

@@ -1,0 +1,168 @@
+"""What an answer may hold, per field kind: cleaning incoming values, plain text, and completeness.
+
+Values are JSON objects:
+richtext {"html"}; choice {"value", "explanation"}; checklist {"values", "explanation"};
+rating_list {"items": {item: {"status", "comment"}}}; rows {"rows": [{column: value}]};
+number {"value"}; strengths {"goed", "ontwikkel"}.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from peerreview.sanitize import clean_html, plain_text
+from peerreview.selfeval.definitions import Question
+
+MAX_ROWS = 60
+MAX_COMMENT = 4000
+
+
+class InvalidValue(ValueError):
+    """The message is Dutch and says how to fix the input."""
+
+
+def parse_number(raw: Any, question_label: str, minimum: float | None = None) -> float | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, bool):
+        raise InvalidValue(f"{question_label}: vul een getal in, bijvoorbeeld 12,5.")
+    if isinstance(raw, int | float):
+        number = float(raw)
+    else:
+        text = str(raw).strip().replace("€", "").replace(" ", "")
+        if "," in text:  # Dutch: 1.250,5
+            text = text.replace(".", "").replace(",", ".")
+        try:
+            number = float(text)
+        except ValueError:
+            raise InvalidValue(f"{question_label}: ‘{raw}’ is geen getal. Vul bijvoorbeeld 12,5 in.") from None
+    if minimum is not None and number < minimum:
+        raise InvalidValue(f"{question_label}: het getal mag niet kleiner zijn dan {minimum:g}.")
+    return number
+
+
+def clean(question: Question, raw: Any) -> dict[str, Any]:
+    """A cleaned value for ``question`` from untrusted input; raises InvalidValue."""
+    raw = raw if isinstance(raw, dict) else {}
+    kind = question.kind
+    if kind == "richtext":
+        return {"html": clean_html(str(raw.get("html") or ""))}
+    if kind == "choice":
+        value = str(raw.get("value") or "")
+        if value and value not in question.option_values():
+            raise InvalidValue(f"{question.label}: kies een van de mogelijkheden.")
+        return {"value": value or None, "explanation": clean_html(str(raw.get("explanation") or ""))}
+    if kind == "checklist":
+        allowed = question.option_values("items")
+        values = [str(v) for v in raw.get("values") or [] if str(v) in allowed]
+        ordered = [str(i["value"]) for i in question.spec["items"] if str(i["value"]) in values]
+        return {"values": ordered, "explanation": clean_html(str(raw.get("explanation") or ""))}
+    if kind == "rating_list":
+        scale = question.option_values("scale")
+        items = raw.get("items") if isinstance(raw.get("items"), dict) else {}
+        result = {}
+        for item in question.spec["items"]:
+            entry = items.get(str(item["value"])) or {}
+            status = str(entry.get("status") or "")
+            if status and status not in scale:
+                raise InvalidValue(f"{question.label}: kies bij ‘{item['label']}’ een van de mogelijkheden.")
+            comment = str(entry.get("comment") or "").strip()[:MAX_COMMENT]
+            if status or comment:
+                result[str(item["value"])] = {"status": status or None, "comment": comment}
+        return {"items": result}
+    if kind == "rows":
+        rows = raw.get("rows") if isinstance(raw.get("rows"), list) else []
+        if len(rows) > MAX_ROWS:
+            raise InvalidValue(f"{question.label}: gebruik hoogstens {MAX_ROWS} regels.")
+        cleaned_rows = []
+        for row in rows:
+            if not isinstance(row, dict):
+                continue
+            cleaned: dict[str, Any] = {}
+            for column in question.spec["columns"]:
+                value = row.get(column["key"])
+                if column["kind"] == "number":
+                    cleaned[column["key"]] = parse_number(value, f"{question.label}, {column['label']}")
+                elif column["kind"] == "choice":
+                    allowed = {str(o["value"]) for o in column["options"]}
+                    cleaned[column["key"]] = str(value) if value and str(value) in allowed else None
+                else:
+                    cleaned[column["key"]] = str(value or "").strip()[:MAX_COMMENT]
+            if any(v not in (None, "") for v in cleaned.values()):
+                cleaned_rows.append(cleaned)
+        return {"rows": cleaned_rows}
+    if kind == "number":
+        return {"value": parse_number(raw.get("value"), question.label, question.spec.get("min"))}
+    if kind == "strengths":
+        return {
+            "goed": clean_html(str(raw.get("goed") or "")),
+            "ontwikkel": clean_html(str(raw.get("ontwikkel") or "")),
+        }
+    raise InvalidValue(f"unknown kind {kind}")
+
+
+def plain(question: Question, value: dict[str, Any]) -> str:
+    """Canonical plain text of a value: what is counted, searched and annotated."""
+    kind = question.kind
+    if kind == "richtext":
+        return plain_text(value.get("html", ""))
+    if kind == "choice":
+        label = question.label_of("options", value["value"]) if value.get("value") else ""
+        return "\n".join(t for t in (label, plain_text(value.get("explanation", ""))) if t)
+    if kind == "checklist":
+        labels = [question.label_of("items", v) for v in value.get("values", [])]
+        return "\n".join(t for t in ("; ".join(labels), plain_text(value.get("explanation", ""))) if t)
+    if kind == "rating_list":
+        lines = []
+        for item in question.spec["items"]:
+            entry = value.get("items", {}).get(str(item["value"]))
+            if entry:
+                status = question.label_of("scale", entry["status"]) if entry.get("status") else "—"
+                lines.append(f"{item['label']}: {status}" + (f". {entry['comment']}" if entry.get("comment") else ""))
+        return "\n".join(lines)
+    if kind == "rows":
+        return "\n".join(
+            " | ".join(_cell(column, row.get(column["key"])) for column in question.spec["columns"])
+            for row in value.get("rows", [])
+        )
+    if kind == "number":
+        number = value.get("value")
+        return "" if number is None else f"{_nl_number(number)} {question.spec.get('unit', '')}".strip()
+    if kind == "strengths":
+        parts = [("Wat gaat goed", value.get("goed", "")), ("Ontwikkelpunten", value.get("ontwikkel", ""))]
+        return "\n".join(f"{title}: {plain_text(html)}" for title, html in parts if plain_text(html))
+    return ""
+
+
+def is_filled(question: Question, value: dict[str, Any] | None) -> bool:
+    if not value:
+        return False
+    kind = question.kind
+    if kind == "choice":
+        return bool(value.get("value"))
+    if kind == "checklist":
+        return bool(value.get("values")) or bool(plain_text(value.get("explanation", "")))
+    if kind == "rating_list":
+        return all(value.get("items", {}).get(str(i["value"]), {}).get("status") for i in question.spec["items"])
+    if kind == "rows":
+        return len(value.get("rows", [])) >= max(1, int(question.spec.get("min_rows", 1)))
+    if kind == "number":
+        return value.get("value") is not None
+    if kind == "strengths":
+        return bool(plain_text(value.get("goed", ""))) and bool(plain_text(value.get("ontwikkel", "")))
+    return bool(plain(question, value))
+
+
+def _cell(column: dict[str, Any], value: Any) -> str:
+    if value in (None, ""):
+        return "—"
+    if column["kind"] == "choice":
+        return next((o["label"] for o in column["options"] if str(o["value"]) == str(value)), str(value))
+    if column["kind"] == "number":
+        return _nl_number(value)
+    return str(value)
+
+
+def _nl_number(number: float) -> str:
+    text = f"{number:,.2f}".rstrip("0").rstrip(".") if number % 1 else f"{int(number):,}"
+    return text.replace(",", "X").replace(".", ",").replace("X", ".")

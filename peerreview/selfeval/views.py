@@ -1,0 +1,437 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response as BaseResponse
+
+from peerreview import access, db
+from peerreview.accounts.models import User
+from peerreview.formatting import datetime_nl
+from peerreview.rounds.models import Visitatie
+from peerreview.selfeval import cases, documents, forms, services, submission, values
+from peerreview.selfeval.definitions import Definition, Question
+from peerreview.selfeval.models import Answer
+
+bp = Blueprint("selfeval", __name__, url_prefix="/visitaties/<int:visitatie_id>/zelfevaluatie")
+
+
+def _visitatie(visitatie_id: int, action: str) -> Visitatie:
+    visitatie = db.session().get(Visitatie, visitatie_id)
+    access.require(action, visitatie)
+    assert visitatie is not None
+    if visitatie.variant is None:
+        abort(404)
+    return visitatie
+
+
+def _question(definition: Definition, key: str) -> Question:
+    question = definition.questions.get(key)
+    if question is None:
+        abort(404)
+    return question
+
+
+@bp.route("")
+@login_required
+def overview(visitatie_id: int) -> str:
+    visitatie = _visitatie(visitatie_id, "selfeval.progress")
+    s = db.session()
+    definition = services.definition_for(visitatie)
+    current = services.answers(s, visitatie)
+    assigned = services.assignments(s, visitatie)
+    assign_form = None
+    if access.can("selfeval.coordinate", visitatie):
+        assign_form = forms.AssignForm(formdata=None)
+    return render_template(
+        "selfeval/overview.html",
+        visitatie=visitatie,
+        definition=definition,
+        progress=services.progress(definition, current, assigned, documents.covered_sections(s, visitatie)),
+        words=services.total_words(current),
+        writers=services.writers(s, visitatie),
+        assign_form=assign_form,
+        latest=submission.latest_submission(s, visitatie),
+    )
+
+
+@bp.route("/toewijzen", methods=["POST"])
+@login_required
+def assign(visitatie_id: int) -> BaseResponse:
+    visitatie = _visitatie(visitatie_id, "selfeval.coordinate")
+    s = db.session()
+    definition = services.definition_for(visitatie)
+    form = forms.AssignForm()
+    section_key = request.form.get("section", "")
+    if definition.section(section_key) is None or not form.validate_on_submit():
+        abort(400)
+    user_id = request.form.get("user", "")
+    user = s.get(User, int(user_id)) if user_id.isdigit() else None
+    try:
+        services.assign(s, current_user, visitatie, section_key, user)
+    except services.SelfEvalError as error:
+        flash(str(error), "error")
+    else:
+        s.commit()
+        section = definition.section(section_key)
+        flash(f"{section.title}: {'toegewezen aan ' + user.name if user else 'niet meer toegewezen'}.", "success")  # type: ignore[union-attr]
+    return redirect(url_for("selfeval.overview", visitatie_id=visitatie.id, _anchor="onderdelen"))
+
+
+def _section_context(visitatie: Visitatie, definition: Definition, section_key: str) -> dict[str, Any]:
+    section = definition.section(section_key)
+    if section is None or not section.questions:
+        abort(404)
+    s = db.session()
+    pages = definition.pages
+    index = next(i for i, p in enumerate(pages) if p.key == section_key)
+    current = services.answers(s, visitatie)
+    assigned = services.assignments(s, visitatie)
+    return {
+        "visitatie": visitatie,
+        "definition": definition,
+        "section": section,
+        "answers": current,
+        "progress": services.progress(definition, current, assigned, documents.covered_sections(s, visitatie)),
+        "previous": pages[index - 1] if index else None,
+        "next": pages[index + 1] if index + 1 < len(pages) else None,
+        "notes": services.notes(s, visitatie, section_key),
+        "note_form": forms.NoteForm(formdata=None),
+        "assigned": assigned.get(section_key),
+        "editable": access.can("selfeval.edit", visitatie),
+        "conflicts": {},
+        "errors": {},
+        "shown": {q.key: current[q.key].value for q in section.questions if q.key in current},
+        "bases": {q.key: current[q.key].revision if q.key in current else 0 for q in section.questions},
+        "linked_documents": [d for d in documents.files(s, visitatie) if section_key in d.section_keys],
+    }
+
+
+@bp.route("/onderdelen/<section_key>", methods=["GET", "POST"])
+@login_required
+def section(visitatie_id: int, section_key: str) -> BaseResponse | str | tuple[str, int]:
+    visitatie = _visitatie(visitatie_id, "selfeval.read")
+    definition = services.definition_for(visitatie)
+    context = _section_context(visitatie, definition, section_key)
+    if request.method == "GET":
+        return render_template("selfeval/section.html", **context)
+    access.require("selfeval.edit", visitatie)
+    # The no-JavaScript path: save every changed question of the section at once.
+    s = db.session()
+    services.start(s, visitatie)
+    current: dict[str, Answer] = context["answers"]
+    conflicts, errors, saved = {}, {}, 0
+    for question in context["section"].questions:
+        base = forms.base_revision(request.form, question.key)
+        if base is None:
+            continue
+        raw = forms.raw_value(question, request.form)
+        existing = current.get(question.key)
+        try:
+            if existing is not None and values.clean(question, raw) == existing.value:
+                continue
+            services.save_answer(s, current_user, visitatie, question, raw, base)
+            saved += 1
+        except services.Conflict as conflict:
+            conflicts[question.key] = conflict.current
+        except values.InvalidValue as error:
+            errors[question.key] = str(error)
+    if conflicts or errors:
+        s.commit()  # what could be saved is kept
+        context = _section_context(visitatie, definition, section_key)
+        # Show what the user typed (nothing is lost); a conflict's base becomes the stored revision,
+        # so saving again after merging is a deliberate choice.
+        for key in conflicts.keys() | errors.keys():
+            question = definition.questions[key]
+            context["shown"][key] = forms.raw_value(question, request.form)
+            context["bases"][key] = (
+                conflicts[key].revision if conflicts.get(key) else forms.base_revision(request.form, key)
+            )
+        context.update(conflicts=conflicts, errors=errors)
+        return render_template("selfeval/section.html", **context), 409 if conflicts else 422
+    s.commit()
+    flash(
+        f"Opgeslagen ({saved} antwoord{'en' if saved != 1 else ''} gewijzigd)." if saved else "Er was niets gewijzigd.",
+        "success",
+    )
+    target = request.form.get("next_section")
+    if target and definition.section(target) is not None:
+        return redirect(url_for("selfeval.section", visitatie_id=visitatie.id, section_key=target))
+    return redirect(url_for("selfeval.section", visitatie_id=visitatie.id, section_key=section_key))
+
+
+def _answer_json(answer: Answer | None, question: Question) -> dict[str, Any]:
+    if answer is None:
+        return {"revision": 0, "value": None, "plain": "", "by": None, "at": None}
+    return {
+        "revision": answer.revision,
+        "value": answer.value,
+        "plain": answer.plain,
+        "html": render_template("selfeval/_answer.html", question=question, value=answer.value),
+        "by": answer.updated_by.name if answer.updated_by else None,
+        "at": datetime_nl(answer.updated_at),
+    }
+
+
+@bp.route("/antwoorden/<question_key>", methods=["POST"])
+@login_required
+def autosave(visitatie_id: int, question_key: str) -> tuple[Response, int]:
+    """Save one answer (autosave). 409 with the stored version when it changed meanwhile."""
+    visitatie = _visitatie(visitatie_id, "selfeval.edit")
+    s = db.session()
+    definition = services.start(s, visitatie)
+    key, question = _storage_key(definition, visitatie, question_key)
+    base = forms.base_revision(request.form, question_key)
+    if base is None:
+        return jsonify(error="De versie waarop je wijziging is gebaseerd ontbreekt. Laad de pagina opnieuw."), 400
+    try:
+        answer = services.save_answer(
+            s, current_user, visitatie, question, forms.raw_value(question, request.form, question_key), base, key=key
+        )
+    except services.Conflict as conflict:
+        s.rollback()
+        return jsonify(conflict=True, current=_answer_json(conflict.current, question)), 409
+    except values.InvalidValue as error:
+        return jsonify(error=str(error)), 422
+    s.commit()
+    return jsonify(_answer_json(answer, question)), 200
+
+
+def _storage_key(definition: Definition, visitatie: Visitatie, question_key: str) -> tuple[str, Question]:
+    """Questionnaire keys map to themselves; case fields (``casus<id>_<field>``) to their case."""
+    if question_key in definition.questions:
+        return question_key, definition.questions[question_key]
+    casus_part, _, field_key = question_key.partition("_")
+    field = cases.field(definition, field_key)
+    if not casus_part.startswith("casus") or field is None or not casus_part[5:].isdigit():
+        abort(404)
+    casus = cases.get(db.session(), visitatie, int(casus_part[5:]))
+    if casus is None or casus.withdrawn_at is not None:
+        abort(404)
+    return question_key, field.question
+
+
+@bp.route("/antwoorden/<question_key>/geschiedenis")
+@login_required
+def history(visitatie_id: int, question_key: str) -> str:
+    visitatie = _visitatie(visitatie_id, "selfeval.read")
+    s = db.session()
+    definition = services.definition_for(visitatie)
+    key, question = _storage_key(definition, visitatie, question_key)
+    if key != question.key:
+        access.require("casus.read", visitatie)
+    answer = s.scalar(select(Answer).where(Answer.visitatie_id == visitatie.id, Answer.question_key == key))
+    revisions = services.revisions(s, answer) if answer else []
+    by_number = {r.number: r for r in revisions}
+    newest = revisions[0].number if revisions else 0
+    a = request.args.get("a", type=int) or max(newest - 1, 1)
+    b = request.args.get("b", type=int) or newest
+    old, new = by_number.get(a), by_number.get(b)
+    return render_template(
+        "selfeval/history.html",
+        visitatie=visitatie,
+        question=question,
+        revisions=revisions,
+        a=a,
+        b=b,
+        old=old,
+        new=new,
+        diff=services.diff_html(old.plain if old else "", new.plain if new else "") if new else None,
+        back=_back_url(visitatie, definition, key),
+    )
+
+
+def _back_url(visitatie: Visitatie, definition: Definition, key: str) -> str:
+    if key.startswith("casus"):
+        return url_for("selfeval.casus", visitatie_id=visitatie.id, casus_id=int(key[5:].split("_")[0]))
+    page = next(p for p in definition.pages if any(q.key == key for q in p.questions))
+    return url_for("selfeval.section", visitatie_id=visitatie.id, section_key=page.key, _anchor=f"q-{key}")
+
+
+@bp.route("/onderdelen/<section_key>/notities", methods=["POST"])
+@login_required
+def add_note(visitatie_id: int, section_key: str) -> BaseResponse | tuple[str, int]:
+    visitatie = _visitatie(visitatie_id, "selfeval.edit")
+    definition = services.definition_for(visitatie)
+    form = forms.NoteForm()
+    if not form.validate_on_submit():
+        context = _section_context(visitatie, definition, section_key)
+        context["note_form"] = form
+        return render_template("selfeval/section.html", **context), 422
+    if definition.section(section_key) is None:
+        abort(404)
+    s = db.session()
+    services.add_note(s, current_user, visitatie, section_key, form.body.data)
+    s.commit()
+    flash("Je notitie is toegevoegd.", "success")
+    return redirect(url_for("selfeval.section", visitatie_id=visitatie.id, section_key=section_key, _anchor="notities"))
+
+
+# --- reading, exporting, submitting ---------------------------------------------------------------------
+
+
+def _readable(visitatie: Visitatie) -> tuple[Definition, dict[str, Answer], list[dict[str, Any]], Any]:
+    """What to show: the latest submission's snapshot once submitted, else the current answers."""
+    s = db.session()
+    latest = submission.latest_submission(s, visitatie)
+    if latest is not None and latest.reopened_at is None:
+        snapshot = latest.snapshot
+        definition = services.definition_for(visitatie)
+        return definition, submission.answers_from(snapshot), snapshot.get("cases", []), latest
+    definition = services.definition_for(visitatie)
+    return definition, services.answers(s, visitatie), cases.snapshot(s, visitatie), None
+
+
+@bp.route("/lezen")
+@login_required
+def read(visitatie_id: int) -> str:
+    visitatie = _visitatie(visitatie_id, "selfeval.read")
+    definition, current, case_list, shown = _readable(visitatie)
+    show_cases = access.can("casus.read", visitatie)
+    if show_cases and any("fields" in c for c in case_list):
+        s = db.session()
+        for casus in cases.all_cases(s, visitatie):
+            cases.log_read(s, current_user, casus)
+        s.commit()
+    return render_template(
+        "selfeval/read.html",
+        visitatie=visitatie,
+        definition=definition,
+        answers=current,
+        cases=case_list if show_cases else [],
+        case_fields=cases.fields(definition),
+        submission=shown,
+        words=services.total_words(current),
+    )
+
+
+@bp.route("/export.json")
+@login_required
+def export_json(visitatie_id: int) -> Response:
+    visitatie = _visitatie(visitatie_id, "selfeval.read")
+    definition, current, case_list, shown = _readable(visitatie)
+    data = {
+        "gemeente": visitatie.gemeente.name,
+        "ronde": visitatie.round.name,
+        "versie": visitatie.variant.value,  # type: ignore[union-attr]
+        "vragenlijst": {"key": definition.key, "version": definition.version},
+        "indiening": {
+            "nummer": shown.number,
+            "checksum": shown.checksum,
+            "ingediend_op": shown.submitted_at.isoformat(),
+        }
+        if shown
+        else None,
+        "antwoorden": {
+            k: {"vraag": definition.questions[k].label, "waarde": a.value, "tekst": a.plain}
+            for k, a in current.items()
+            if k in definition.questions
+        },
+    }
+    if access.can("casus.read", visitatie):
+        data["casussen"] = case_list
+    body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="zelfevaluatie-{visitatie.gemeente.slug}.json"'},
+    )
+
+
+@bp.route("/export.csv")
+@login_required
+def export_csv(visitatie_id: int) -> Response:
+    visitatie = _visitatie(visitatie_id, "selfeval.read")
+    definition, current, _case_list, _shown = _readable(visitatie)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(["onderdeel", "vraag_key", "vraag", "antwoord", "versie"])
+    for page in definition.pages:
+        for question in page.questions:
+            answer = current.get(question.key)
+            writer.writerow(
+                [
+                    page.title,
+                    question.key,
+                    question.label,
+                    answer.plain if answer else "",
+                    answer.revision if answer else "",
+                ]
+            )
+    return Response(
+        "\ufeff" + buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="zelfevaluatie-{visitatie.gemeente.slug}.csv"'},
+    )
+
+
+@bp.route("/pdf")
+@login_required
+def pdf(visitatie_id: int) -> Response | tuple[str, int]:
+    """The latest submission as PDF; rendered in the background, so it may still be on its way."""
+    visitatie = _visitatie(visitatie_id, "selfeval.read")
+    s = db.session()
+    latest = submission.latest_submission(s, visitatie)
+    if latest is None:
+        abort(404)
+    if latest.pdf_checksum != latest.checksum or latest.pdf is None:
+        from peerreview import jobs
+        from peerreview.selfeval.tasks import render_submission_pdf
+
+        jobs.enqueue_after_commit(s, render_submission_pdf, gemeente_id=visitatie.gemeente_id, submission_id=latest.id)
+        s.commit()
+        return render_template("selfeval/pdf_pending.html", visitatie=visitatie), 202
+    if not access.can("casus.read", visitatie) and any("fields" in c for c in latest.snapshot.get("cases", [])):
+        abort(404)  # the PDF holds case texts; those stay within the gemeente
+    return Response(
+        latest.pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="zelfevaluatie-{visitatie.gemeente.slug}-v{latest.number}.pdf"'
+        },
+    )
+
+
+@bp.route("/indienen", methods=["GET", "POST"])
+@login_required
+def submit(visitatie_id: int) -> BaseResponse | str | tuple[str, int]:
+    visitatie = _visitatie(visitatie_id, "selfeval.progress")
+    s = db.session()
+    definition = services.definition_for(visitatie)
+    open_items = submission.blockers(s, visitatie, definition)
+    if request.method == "POST":
+        access.require("selfeval.coordinate", visitatie)
+        try:
+            done = submission.submit(s, current_user, visitatie)
+        except services.SelfEvalError as error:
+            flash(str(error), "error")
+            return render_template("selfeval/submit.html", visitatie=visitatie, blockers=open_items), 422
+        s.commit()
+        flash(
+            f"De zelfevaluatie is ingediend (versie {done.number}). De rondecoördinator is op de hoogte gebracht.",
+            "success",
+        )
+        return redirect(url_for("selfeval.read", visitatie_id=visitatie.id))
+    return render_template("selfeval/submit.html", visitatie=visitatie, blockers=open_items)
+
+
+@bp.route("/heropenen", methods=["GET", "POST"])
+@login_required
+def reopen(visitatie_id: int) -> BaseResponse | str | tuple[str, int]:
+    visitatie = _visitatie(visitatie_id, "selfeval.reopen")
+    form = forms.ReopenForm()
+    if form.validate_on_submit():
+        s = db.session()
+        submission.reopen(s, current_user, visitatie, form.reason.data)
+        s.commit()
+        flash("De zelfevaluatie is heropend. De coördinator van de gemeente krijgt een e-mail met je reden.", "success")
+        return redirect(url_for("selfeval.overview", visitatie_id=visitatie.id))
+    return render_template("selfeval/reopen.html", visitatie=visitatie, form=form), 422 if form.is_submitted() else 200
+
+
+from peerreview.selfeval import case_views, document_views  # noqa: E402,F401  (routes on this blueprint)

@@ -1,0 +1,268 @@
+// Zelfevaluatie editor: rich text toolbar, autosave per question, offline copies, conflicts.
+// Without this file the page still works: one "Opslaan" button saves the whole section.
+"use strict";
+
+(() => {
+  const form = document.querySelector("form.selfeval-form[data-autosave-base]");
+  if (!form) return;
+  const status = document.getElementById("save-status");
+  const csrf = form.querySelector("input[name=csrf_token]").value;
+  const prefix = form.dataset.storagePrefix;
+  const SAVE_DELAY = 1200;
+  const ALLOWED = new Set(["P", "BR", "STRONG", "EM", "B", "I", "UL", "OL", "LI", "A", "H3", "H4"]);
+
+  // ---------- rich text ------------------------------------------------------------------------
+  function cleanFragment(html) {
+    // Word and web pages paste styles, classes, spans and comments: keep only our allow-list.
+    const doc = new DOMParser().parseFromString(html, "text/html");
+    const out = document.createElement("div");
+    const walk = (node, parent) => {
+      node.childNodes.forEach((child) => {
+        if (child.nodeType === Node.TEXT_NODE) {
+          parent.appendChild(document.createTextNode(child.textContent.replace(/\u00a0/g, " ")));
+        } else if (child.nodeType === Node.ELEMENT_NODE) {
+          let tag = child.tagName;
+          if (["SCRIPT", "STYLE", "XML", "META", "TITLE", "O:P"].includes(tag)) return;
+          if (tag === "DIV") tag = "P";
+          if (tag === "H1" || tag === "H2") tag = "H3";
+          if (ALLOWED.has(tag)) {
+            const el = document.createElement(tag);
+            if (tag === "A" && /^(https?:|mailto:)/i.test(child.getAttribute("href") || "")) {
+              el.setAttribute("href", child.getAttribute("href"));
+            }
+            walk(child, el);
+            parent.appendChild(el);
+          } else {
+            walk(child, parent); // unwrap spans, fonts, tables' cells etc.
+          }
+        }
+      });
+    };
+    walk(doc.body, out);
+    return out.innerHTML.replace(/<p>\s*<\/p>/g, "");
+  }
+
+  function makeEditor(textarea) {
+    const wrapper = document.createElement("div");
+    wrapper.className = "editor";
+    const toolbar = document.createElement("div");
+    toolbar.className = "editor-toolbar";
+    toolbar.setAttribute("role", "toolbar");
+    toolbar.setAttribute("aria-label", "Opmaak");
+    const area = document.createElement("div");
+    area.className = "editor-area prose";
+    area.contentEditable = "true";
+    area.setAttribute("role", "textbox");
+    area.setAttribute("aria-multiline", "true");
+    area.setAttribute("aria-label", textarea.getAttribute("aria-label") || "Tekst");
+    if (textarea.getAttribute("aria-describedby")) area.setAttribute("aria-describedby", textarea.getAttribute("aria-describedby"));
+    area.innerHTML = textarea.value;
+    const buttons = [
+      ["Vet", "bold"], ["Cursief", "italic"], ["Opsomming", "insertUnorderedList"],
+      ["Nummering", "insertOrderedList"], ["Tussenkop", "heading"], ["Link", "link"],
+    ];
+    buttons.forEach(([label, command]) => {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.textContent = label;
+      b.addEventListener("click", () => {
+        area.focus();
+        if (command === "heading") document.execCommand("formatBlock", false, "H3");
+        else if (command === "link") {
+          const url = window.prompt("Adres van de link (https://…)");
+          if (url && /^(https?:|mailto:)/i.test(url)) document.execCommand("createLink", false, url);
+        } else document.execCommand(command);
+        sync();
+      });
+      toolbar.appendChild(b);
+    });
+    const sync = () => {
+      textarea.value = area.innerHTML;
+      textarea.dispatchEvent(new Event("input", { bubbles: true }));
+    };
+    area.addEventListener("input", sync);
+    area.addEventListener("paste", (event) => {
+      event.preventDefault();
+      const data = event.clipboardData;
+      const html = data.getData("text/html");
+      const text = data.getData("text/plain");
+      const clean = html ? cleanFragment(html)
+        : text.split(/\n{2,}/).map((p) => `<p>${p.replace(/[&<>]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;" })[c]).replace(/\n/g, "<br>")}</p>`).join("");
+      document.execCommand("insertHTML", false, clean);
+      sync();
+    });
+    textarea.hidden = true;
+    textarea.editor = area;
+    textarea.after(wrapper);
+    wrapper.append(toolbar, area);
+    area.addEventListener("focusout", () => textarea.dispatchEvent(new Event("change", { bubbles: true })));
+  }
+  form.querySelectorAll("textarea.richtext").forEach(makeEditor);
+
+  // ---------- autosave ---------------------------------------------------------------------------
+  const questions = [...form.querySelectorAll("[data-question]")];
+  const stateOf = (q) => q.querySelector(".autosave-state");
+  const baseInput = (q) => form.querySelector(`input[name="${CSS.escape(q.dataset.question)}.__base"]`);
+  const storageKey = (q) => prefix + q.dataset.question;
+
+  function fields(q) {
+    return [...q.querySelectorAll("input[name], textarea[name], select[name]")].filter((el) => !el.name.endsWith(".__base"));
+  }
+
+  function collect(q) {
+    const data = new FormData();
+    data.append("csrf_token", csrf);
+    data.append(`${q.dataset.question}.__base`, baseInput(q).value);
+    fields(q).forEach((el) => {
+      if ((el.type === "checkbox" || el.type === "radio") && !el.checked) return;
+      data.append(el.name, el.value);
+    });
+    return data;
+  }
+
+  function remember(q) {
+    const entries = fields(q).map((el) => [el.name, el.type === "checkbox" || el.type === "radio" ? el.checked : el.value, el.value]);
+    try {
+      localStorage.setItem(storageKey(q), JSON.stringify({ base: baseInput(q).value, at: Date.now(), entries }));
+    } catch (e) { /* storage full or blocked: the save itself still runs */ }
+  }
+
+  function restore(q, stored) {
+    const byName = new Map();
+    stored.entries.forEach(([name, value, raw]) => byName.set(`${name}\u0000${raw}`, value).set(name, value));
+    fields(q).forEach((el) => {
+      if (el.type === "checkbox" || el.type === "radio") el.checked = byName.get(`${el.name}\u0000${el.value}`) === true;
+      else if (byName.has(el.name)) {
+        el.value = byName.get(el.name);
+        if (el.editor) el.editor.innerHTML = el.value;
+      }
+    });
+  }
+
+  function setState(q, text, kind) {
+    const el = stateOf(q);
+    if (!el) return;
+    el.textContent = text;
+    el.classList.toggle("error", kind === "error");
+  }
+
+  function banner(text, kind) {
+    if (!status) return;
+    status.textContent = text;
+    status.classList.toggle("offline", kind === "offline");
+  }
+
+  const time = () => new Date().toLocaleTimeString("nl-NL", { hour: "2-digit", minute: "2-digit" });
+
+  async function save(q) {
+    clearTimeout(q.timer);
+    if (q.saving) { q.again = true; return; }
+    if (!q.dirty) return;
+    q.saving = true;
+    const edit = q.edits;
+    setState(q, "Bezig met opslaan…");
+    const url = form.dataset.autosaveBase.replace("__KEY__", encodeURIComponent(q.dataset.question));
+    try {
+      const response = await fetch(url, {
+        method: "POST", body: collect(q), credentials: "same-origin",
+        headers: { "X-Requested-With": "fetch", Accept: "application/json" },
+      });
+      if (response.redirected || response.url.includes("/inloggen")) {
+        setState(q, "Niet opgeslagen: je bent uitgelogd.", "error");
+        banner("Je sessie is verlopen. Je tekst staat veilig in deze browser. Log in een nieuw tabblad opnieuw in en kom dan terug: dan slaan we hem alsnog op.", "offline");
+        return;
+      }
+      const data = await response.json();
+      if (response.ok) {
+        baseInput(q).value = data.revision;
+        if (q.edits === edit) {
+          q.dirty = false;
+          localStorage.removeItem(storageKey(q));
+        } else {
+          remember(q);
+        }
+        q.querySelector(".conflict.js")?.remove();
+        setState(q, `Opgeslagen om ${time()} (versie ${data.revision})`);
+        if (!questions.some((other) => other.dirty)) banner("");
+      } else if (response.status === 409) {
+        showConflict(q, data.current);
+      } else {
+        setState(q, data.error || "Opslaan is niet gelukt. Probeer het opnieuw.", "error");
+      }
+    } catch (error) {
+      setState(q, "Nog niet opgeslagen: geen verbinding.", "error");
+      banner("Geen verbinding met de server. Je tekst is bewaard in deze browser en wordt opgeslagen zodra de verbinding terug is.", "offline");
+      q.retry = true;
+    } finally {
+      q.saving = false;
+      if (q.again) { q.again = false; save(q); }
+    }
+  }
+
+  function showConflict(q, current) {
+    q.querySelector(".conflict.js")?.remove();
+    const box = document.createElement("div");
+    box.className = "conflict js";
+    box.setAttribute("role", "alert");
+    const who = current.by ? `${current.by}, ${current.at}` : "een collega";
+    box.innerHTML = `<p><strong>Iemand anders heeft dit antwoord intussen opgeslagen (${who}, versie ${current.revision}).</strong>
+      Jouw tekst is niet opgeslagen maar ook niet verloren: hij staat nog in het veld hieronder. Dit is de opgeslagen versie:</p>
+      <div class="theirs"></div>
+      <div class="actions"><button type="button" class="keep-mine">Mijn versie opslaan</button>
+      <button type="button" class="secondary take-theirs">Opgeslagen versie overnemen</button></div>
+      <p class="hint">Neem eerst over wat je uit de opgeslagen versie wilt houden, en sla dan jouw versie op.</p>`;
+    box.querySelector(".theirs").innerHTML = current.html || "<p class='empty'>(leeg)</p>"; // rendered and cleaned by the server
+    box.querySelector(".keep-mine").addEventListener("click", () => {
+      baseInput(q).value = current.revision;
+      q.dirty = true;
+      save(q);
+    });
+    box.querySelector(".take-theirs").addEventListener("click", () => {
+      localStorage.removeItem(storageKey(q));
+      q.dirty = false;
+      window.location.reload();
+    });
+    q.querySelector(".question-label").after(box);
+    setState(q, "Niet opgeslagen: er is een nieuwere versie.", "error");
+  }
+
+  questions.forEach((q) => {
+    q.dirty = false;
+    q.edits = 0;
+    const changed = () => {
+      q.dirty = true;
+      q.edits += 1;
+      remember(q);
+      setState(q, "Wijzigingen nog niet opgeslagen");
+      clearTimeout(q.timer);
+      q.timer = setTimeout(() => save(q), SAVE_DELAY);
+    };
+    q.addEventListener("input", changed);
+    q.addEventListener("change", (event) => { if (event.target.type !== "textarea") changed(); else save(q); });
+    q.addEventListener("focusout", () => { if (q.dirty) save(q); });
+
+    // A copy left in this browser (connection lost, tab closed before saving)?
+    const raw = localStorage.getItem(storageKey(q));
+    if (!raw) return;
+    const stored = JSON.parse(raw);
+    restore(q, stored);
+    q.dirty = true;
+    if (stored.base === baseInput(q).value) {
+      banner("Niet-opgeslagen tekst uit deze browser is teruggezet en wordt nu opgeslagen.");
+      save(q);
+    } else {
+      setState(q, "In deze browser stond een niet-opgeslagen versie; die staat nu in het veld.", "error");
+      save(q); // the server answers 409 with the newer version: both are shown
+    }
+  });
+
+  window.addEventListener("online", () => {
+    banner("De verbinding is terug. We slaan je wijzigingen op…");
+    questions.filter((q) => q.dirty).forEach(save);
+  });
+  setInterval(() => questions.filter((q) => q.dirty && q.retry && !q.saving).forEach(save), 15000);
+  window.addEventListener("beforeunload", (event) => {
+    if (questions.some((q) => q.dirty || q.saving)) { event.preventDefault(); event.returnValue = ""; }
+  });
+  form.addEventListener("submit", () => questions.forEach((q) => { q.dirty = false; localStorage.removeItem(storageKey(q)); }));
+})();
