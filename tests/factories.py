@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from peerreview.accounts import auth
 from peerreview.accounts.models import Membership, MembershipRole, NetworkRole, NetworkRoleGrant, User
-from peerreview.rounds.models import Phase, Round, RoundDeadline, Visitatie
+from peerreview.rounds.models import Phase, Round, RoundDeadline, Variant, Visitatie
 from peerreview.tenants.models import Gemeente, Jeugdregio, slugify
 
 PASSWORD = "een-goed-wachtwoord"
@@ -83,3 +83,45 @@ class Factory:
         self.session.add(visitatie)
         self.session.commit()
         return visitatie
+
+
+def sample_value(question) -> dict[str, Any]:
+    """A valid, filled value for any question kind."""
+    kind = question.kind
+    if kind == "richtext":
+        return {"html": f"<p>Antwoord op {question.label}.</p>"}
+    if kind == "choice":
+        return {"value": question.spec["options"][0]["value"], "explanation": "<p>Toelichting.</p>"}
+    if kind == "checklist":
+        return {"values": [question.spec["items"][0]["value"]], "explanation": ""}
+    if kind == "rating_list":
+        status = question.spec["scale"][0]["value"]
+        return {"items": {str(i["value"]): {"status": status, "comment": ""} for i in question.spec["items"]}}
+    if kind == "rows":
+        row = {
+            c["key"]: (c["options"][0]["value"] if c["kind"] == "choice" else "12") for c in question.spec["columns"]
+        }
+        return {"rows": [row]}
+    if kind == "number":
+        return {"value": 3}
+    return {"goed": "<p>Goed.</p>", "ontwikkel": "<p>Beter.</p>"}
+
+
+def start_selfeval(session: Session, visitatie: Visitatie, variant: Variant = Variant.BASIS) -> Visitatie:
+    visitatie.variant, visitatie.definition_version = variant, 1
+    session.commit()
+    return visitatie
+
+
+def complete_selfeval(app, session: Session, visitatie: Visitatie, user: User) -> None:
+    """Answer every required question (for tests that need a submittable zelfevaluatie)."""
+    from peerreview.selfeval import services
+
+    with app.test_request_context():
+        definition = services.definition_for(visitatie)
+        current = services.answers(session, visitatie)
+        for question in definition.questions.values():
+            if question.required:
+                base = current[question.key].revision if question.key in current else 0
+                services.save_answer(session, user, visitatie, question, sample_value(question), base)
+        session.commit()

@@ -28,6 +28,7 @@ def _render(visitatie, errors: dict[str, str] | None = None, status: int = 200) 
         editable=access.can("selfeval.edit", visitatie),
         errors=errors or {},
         form=request.form if errors else {},
+        chosen=request.form.getlist("sections") if errors else [],
         max_mb=MAX_UPLOAD_BYTES // (1024 * 1024),
     ), status
 

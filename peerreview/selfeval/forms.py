@@ -12,7 +12,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import SelectField, TextAreaField
+from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from peerreview.selfeval.definitions import Question
@@ -76,11 +76,6 @@ class NoteForm(FlaskForm):
             "Bijvoorbeeld: ‘Cijfers 2025 volgen na de kwartaalrapportage.’ Alleen jullie gemeente ziet notities."
         ),
     )
-
-
-class AssignForm(FlaskForm):
-    section = SelectField("Onderdeel", choices=[])
-    user = SelectField("Toewijzen aan", choices=[])
 
 
 class ReopenForm(FlaskForm):

@@ -45,9 +45,6 @@ def overview(visitatie_id: int) -> str:
     definition = services.definition_for(visitatie)
     current = services.answers(s, visitatie)
     assigned = services.assignments(s, visitatie)
-    assign_form = None
-    if access.can("selfeval.coordinate", visitatie):
-        assign_form = forms.AssignForm(formdata=None)
     return render_template(
         "selfeval/overview.html",
         visitatie=visitatie,
@@ -55,7 +52,7 @@ def overview(visitatie_id: int) -> str:
         progress=services.progress(definition, current, assigned, documents.covered_sections(s, visitatie)),
         words=services.total_words(current),
         writers=services.writers(s, visitatie),
-        assign_form=assign_form,
+        can_assign=access.can("selfeval.coordinate", visitatie),
         latest=submission.latest_submission(s, visitatie),
     )
 
@@ -66,10 +63,9 @@ def assign(visitatie_id: int) -> BaseResponse:
     visitatie = _visitatie(visitatie_id, "selfeval.coordinate")
     s = db.session()
     definition = services.definition_for(visitatie)
-    form = forms.AssignForm()
-    section_key = request.form.get("section", "")
-    if definition.section(section_key) is None or not form.validate_on_submit():
-        abort(400)
+    section_key = request.form.get("section", "")  # CSRF is checked for every POST by CSRFProtect
+    if definition.section(section_key) is None:
+        abort(404)
     user_id = request.form.get("user", "")
     user = s.get(User, int(user_id)) if user_id.isdigit() else None
     try:

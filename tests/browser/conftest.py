@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +11,14 @@ import pytest
 from werkzeug.serving import make_server
 
 CHROMIUM = Path("/usr/bin/chromium")
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "allow_console_errors(*patterns): console errors matching one of these regular expressions are expected "
+        "(a failed request the page handles, e.g. while offline)",
+    )
 
 
 def pytest_collection_modifyitems(items):
@@ -32,7 +41,7 @@ def live_server(app) -> Iterator[str]:
 
 
 @pytest.fixture
-def page(live_server) -> Iterator:
+def page(live_server, request) -> Iterator:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -54,4 +63,7 @@ def page(live_server) -> Iterator:
         page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
         yield page
         browser.close()
+        marker = request.node.get_closest_marker("allow_console_errors")
+        allowed = [re.compile(pattern) for pattern in (marker.args if marker else ())]
+        errors = [e for e in errors if not any(pattern.search(e) for pattern in allowed)]
         assert errors == [], f"console errors: {errors}"

@@ -1,0 +1,346 @@
+"""The zelfevaluatie: autosave, conflicts, history, working together, access, submission."""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from peerreview.accounts.models import MembershipRole, NetworkRole
+from peerreview.audit.models import AuditEvent
+from peerreview.mail.models import OutgoingMail
+from peerreview.rounds.models import Variant, Visitatie, VisitatieState
+from peerreview.selfeval.models import Answer, AnswerRevision, Submission
+from tests.factories import complete_selfeval, start_selfeval
+
+
+@pytest.fixture
+def world(make, session):
+    deventer = make.gemeente("Deventer")
+    coordinator = make.user(
+        "coord@deventer.nl", gemeente=deventer, role=MembershipRole.COORDINATOR, name="Carlijn Claessen"
+    )
+    writer = make.user("schrijver@deventer.nl", gemeente=deventer, role=MembershipRole.CONTRIBUTOR, name="Daan Dijkhof")
+    viewer = make.user("lezer@deventer.nl", gemeente=deventer, role=MembershipRole.VIEWER)
+    visitatie = start_selfeval(session, make.visitatie(deventer))
+    return {
+        "gemeente": deventer,
+        "coordinator": coordinator,
+        "writer": writer,
+        "viewer": viewer,
+        "visitatie": visitatie,
+        "base": f"/visitaties/{visitatie.id}/zelfevaluatie",
+    }
+
+
+def autosave(client, world, key, fields, base, token=None):
+    token = token or client.csrf(f"{world['base']}/onderdelen/s1")
+    data = {"csrf_token": token, f"{key}.__base": str(base), **{f"{key}.{k}": v for k, v in fields.items()}}
+    return client.post(f"{world['base']}/antwoorden/{key}", data=data, headers={"X-Requested-With": "fetch"})
+
+
+def test_autosave_stores_a_revision_and_refuses_a_stale_base(client_for, world, session):
+    client = client_for(world["writer"])
+    first = autosave(client, world, "s1_1", {"html": "<p>Onze visie: <b>van wieg naar werk</b>.</p>"}, 0)
+    assert first.status_code == 200
+    assert first.json["revision"] == 1
+    second = autosave(client, world, "s1_1", {"html": "<p>Onze visie, versie twee.</p>"}, 1)
+    assert second.json["revision"] == 2
+
+    stale = autosave(client_for(world["coordinator"]), world, "s1_1", {"html": "<p>Iets anders</p>"}, 1)
+    assert stale.status_code == 409
+    assert stale.json["current"]["revision"] == 2
+    assert "versie twee" in stale.json["current"]["html"]
+    assert stale.json["current"]["by"] == "Daan Dijkhof"
+    answer = session.scalar(select(Answer))
+    assert answer.plain == "Onze visie, versie twee."
+    assert [r.number for r in session.scalars(select(AnswerRevision).order_by(AnswerRevision.number))] == [1, 2]
+    session.refresh(world["visitatie"])
+    assert world["visitatie"].definition_version == 1
+
+
+def test_a_second_first_save_is_a_conflict_too(client_for, world):
+    assert autosave(client_for(world["writer"]), world, "s1_2", {"html": "<p>a</p>"}, 0).status_code == 200
+    assert autosave(client_for(world["coordinator"]), world, "s1_2", {"html": "<p>b</p>"}, 0).status_code == 409
+
+
+def test_twenty_parallel_writers_never_overwrite_silently(app, make, world, session):
+    writers = [make.user(gemeente=world["gemeente"], role=MembershipRole.CONTRIBUTOR) for _ in range(20)]
+    clients = []
+    for user in writers:
+        app.test_client_class = type(app.test_client()) if False else app.test_client_class
+        from tests.conftest import Client
+
+        app.test_client_class = Client
+        clients.append(app.test_client().login_as(user))
+    tokens = [c.csrf(f"{world['base']}/onderdelen/s1") for c in clients]
+    barrier = threading.Barrier(len(clients))
+    results: list[tuple[int, int]] = []
+    lock = threading.Lock()
+
+    def write(i: int) -> None:
+        base, saved = 0, 0
+        barrier.wait()
+        for _attempt in range(60):
+            response = autosave(
+                clients[i], world, "s1_4", {"html": f"<p>Tekst van schrijver {i}.</p>"}, base, tokens[i]
+            )
+            if response.status_code == 200:
+                saved = response.json["revision"]
+                break
+            assert response.status_code == 409, response.status_code
+            base = response.json["current"]["revision"]  # merge and try again, knowingly
+        with lock:
+            results.append((i, saved))
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert len(results) == 20
+    assert sorted(rev for _, rev in results) == list(range(1, 21))  # every save stored, each on its own revision
+    answer = session.scalar(select(Answer).where(Answer.question_key == "s1_4"))
+    revisions = session.scalars(select(AnswerRevision).where(AnswerRevision.answer_id == answer.id)).all()
+    assert answer.revision == 20
+    assert sorted(r.number for r in revisions) == list(range(1, 21))
+    assert {r.plain for r in revisions} == {f"Tekst van schrijver {i}." for i in range(20)}
+
+
+def test_invalid_number_gets_a_dutch_message(client_for, world):
+    response = autosave(client_for(world["writer"]), world, "s2_1_5_fte", {"value": "twaalf"}, 0)
+    assert response.status_code == 422
+    assert "‘twaalf’ is geen getal" in response.json["error"]
+    ok = autosave(client_for(world["writer"]), world, "s2_1_5_fte", {"value": "12,5"}, 0)
+    assert ok.json["value"] == {"value": 12.5}
+
+
+def test_section_form_without_javascript_saves_and_keeps_text_on_conflict(client_for, world, session):
+    writer, coordinator = client_for(world["writer"]), client_for(world["coordinator"])
+    url = f"{world['base']}/onderdelen/s1"
+    page = writer.get(url).get_data(as_text=True)
+    assert 'name="s1_1.__base" value="0"' in page
+    response = writer.post_form(
+        url, {"s1_1.__base": "0", "s1_1.html": "<p>Eerste tekst</p>", "s1_2.__base": "0", "s1_2.html": ""}
+    )
+    assert response.status_code == 302
+    # a colleague saves meanwhile; the writer submits an edit based on revision 1
+    autosave(coordinator, world, "s1_1", {"html": "<p>Tekst van de coördinator</p>"}, 1)
+    conflict = writer.post_form(url, {"s1_1.__base": "1", "s1_1.html": "<p>Mijn aanvulling</p>"})
+    html = conflict.get_data(as_text=True)
+    assert conflict.status_code == 409
+    assert "iemand anders heeft dit antwoord intussen gewijzigd" in html
+    assert "Tekst van de coördinator" in html  # their version is shown
+    assert "Mijn aanvulling" in html  # and mine is kept in the field
+    assert 'name="s1_1.__base" value="2"' in html  # saving again is a deliberate overwrite
+    assert session.scalar(select(Answer.plain).where(Answer.question_key == "s1_1")) == "Tekst van de coördinator"
+
+
+def test_history_shows_who_changed_what(client_for, world):
+    client = client_for(world["writer"])
+    autosave(client, world, "s1_1", {"html": "<p>De raad wordt elk kwartaal geïnformeerd.</p>"}, 0)
+    autosave(client, world, "s1_1", {"html": "<p>De gemeenteraad wordt elk half jaar geïnformeerd.</p>"}, 1)
+    page = client.get(f"{world['base']}/antwoorden/s1_1/geschiedenis?a=1&b=2").get_data(as_text=True)
+    assert "<del>raad</del><ins>gemeenteraad</ins>" in page
+    assert "<del>kwartaal</del><ins>half jaar</ins>" in page
+    assert "Daan Dijkhof" in page
+
+
+def test_progress_assignment_and_notes(client_for, world, session):
+    coordinator = client_for(world["coordinator"])
+    overview = f"{world['base']}"
+    response = coordinator.post_form(
+        f"{overview}/toewijzen", {"section": "s2_3", "user": world["writer"].id}, token_from=overview
+    )
+    assert response.status_code == 302
+    autosave(client_for(world["writer"]), world, "s1_1", {"html": "<p>Tekst</p>"}, 0)
+    page = coordinator.get(overview).get_data(as_text=True)
+    assert "1 van " in page  # one required question done
+    assert re.search(r"2\.3 Lokale teams.*?Daan Dijkhof", page, re.S)
+    note = client_for(world["writer"]).post_form(
+        f"{overview}/onderdelen/s1/notities", {"body": "Cijfers volgen."}, token_from=f"{overview}/onderdelen/s1"
+    )
+    assert note.status_code == 302
+    assert "Cijfers volgen." in coordinator.get(f"{overview}/onderdelen/s1").get_data(as_text=True)
+    # only writers of the gemeente can be assigned
+    outsider = client_for(world["coordinator"]).post_form(
+        f"{overview}/toewijzen",
+        {"section": "s1", "user": world["viewer"].id},
+        token_from=overview,
+        follow_redirects=True,
+    )
+    assert "alleen toewijzen aan een coördinator of invuller" in outsider.get_data(as_text=True)
+
+
+def test_viewer_reads_but_cannot_write(client_for, world):
+    viewer = client_for(world["viewer"])
+    page = viewer.get(f"{world['base']}/onderdelen/s1").get_data(as_text=True)
+    assert "Visie en doelstellingen" in page
+    assert 'name="s1_1.__base"' not in page
+    token = viewer.csrf(f"{world['base']}/onderdelen/s1") if "csrf_token" in page else viewer.csrf("/account")
+    assert autosave(viewer, world, "s1_1", {"html": "<p>x</p>"}, 0, token).status_code == 404
+
+
+def test_round_coordinator_sees_progress_but_no_content_until_submitted(app, client_for, make, world, session):
+    staff = make.user(network_role=NetworkRole.ROUND_COORDINATOR)
+    client = client_for(staff)
+    assert client.get(world["base"]).status_code == 200
+    for path in ("/onderdelen/s1", "/lezen", "/export.json", "/export.csv", "/antwoorden/s1_1/geschiedenis"):
+        assert client.get(world["base"] + path).status_code == 404, path
+    complete_selfeval(app, session, world["visitatie"], world["writer"])
+    client_for(world["coordinator"]).post_form(f"{world['base']}/indienen")
+    assert client.get(world["base"] + "/lezen").status_code == 200
+
+
+def test_submission_lists_what_is_missing_then_freezes_a_snapshot(app, client_for, make, world, session, run_jobs):
+    make.user("ronde@netwerk.nl", network_role=NetworkRole.ROUND_COORDINATOR)
+    coordinator = client_for(world["coordinator"])
+    summary = coordinator.get(f"{world['base']}/indienen").get_data(as_text=True)
+    assert "‘Visie en doelstellingen’ is nog niet ingevuld." in summary
+    assert f"{world['base']}/onderdelen/s1#q-s1_1" in summary
+    refused = coordinator.post_form(f"{world['base']}/indienen")
+    assert refused.status_code == 422
+
+    complete_selfeval(app, session, world["visitatie"], world["writer"])
+    writer = client_for(world["writer"])
+    assert (
+        writer.post(
+            f"{world['base']}/indienen", data={"csrf_token": writer.csrf(f"{world['base']}/indienen")}
+        ).status_code
+        == 404
+    )
+    response = coordinator.post_form(f"{world['base']}/indienen")
+    assert response.status_code == 302
+    run_jobs()
+    session.expire_all()
+    submission = session.scalar(select(Submission))
+    assert submission.number == 1
+    assert len(submission.checksum) == 64
+    assert submission.snapshot["definition"] == {"key": "zelfevaluatie-basis", "version": 1}
+    assert session.get(Visitatie, world["visitatie"].id).state is VisitatieState.INGEDIEND
+    mail = session.scalar(select(OutgoingMail).where(OutgoingMail.recipient == "ronde@netwerk.nl"))
+    assert "Zelfevaluatie ingediend: Deventer" in mail.subject
+    assert submission.pdf is not None and submission.pdf.startswith(b"%PDF")
+    assert submission.pdf_checksum == submission.checksum
+    read = coordinator.get(f"{world['base']}/lezen").get_data(as_text=True)
+    assert "Ingediend op" in read and submission.checksum[:12] in read
+    # frozen: no more editing
+    assert autosave(writer, world, "s1_1", {"html": "<p>later</p>"}, 1, writer.csrf("/account")).status_code == 404
+    exported = coordinator.get(f"{world['base']}/export.json").json
+    assert exported["indiening"]["checksum"] == submission.checksum
+    csv_text = coordinator.get(f"{world['base']}/export.csv").get_data(as_text=True)
+    assert csv_text.startswith("\ufeffonderdeel;vraag_key;vraag;antwoord;versie")
+    assert "s1_1;Visie en doelstellingen;" in csv_text
+
+
+def test_round_coordinator_reopens_with_a_reason_and_a_new_submission_is_version_2(
+    app, client_for, make, world, session
+):
+    staff = make.user(network_role=NetworkRole.ROUND_COORDINATOR)
+    complete_selfeval(app, session, world["visitatie"], world["writer"])
+    coordinator = client_for(world["coordinator"])
+    coordinator.post_form(f"{world['base']}/indienen")
+    staff_client = client_for(staff)
+    empty = staff_client.post_form(f"{world['base']}/heropenen", {"reason": ""})
+    assert empty.status_code == 422
+    assert "Geef een reden" in empty.get_data(as_text=True)
+    staff_client.post_form(f"{world['base']}/heropenen", {"reason": "Hoofdstuk 3 mist de inkoopcijfers."})
+    session.expire_all()
+    assert session.get(Visitatie, world["visitatie"].id).state is VisitatieState.ZELFEVALUATIE
+    reopened = session.scalar(select(AuditEvent).where(AuditEvent.action == "selfeval_reopened"))
+    assert reopened.details["reason"] == "Hoofdstuk 3 mist de inkoopcijfers."
+    mail = session.scalar(select(OutgoingMail).where(OutgoingMail.recipient == "coord@deventer.nl"))
+    assert "Hoofdstuk 3 mist de inkoopcijfers." in mail.body_text
+    coordinator.post_form(f"{world['base']}/indienen")
+    numbers = session.scalars(select(Submission.number).order_by(Submission.number)).all()
+    assert numbers == [1, 2]
+
+
+def test_a_document_linked_to_a_section_counts_as_delivered(client_for, world, session):
+    writer = client_for(world["writer"])
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    from io import BytesIO
+
+    response = writer.post(
+        f"{world['base']}/documenten/toevoegen",
+        data={
+            "csrf_token": writer.csrf(f"{world['base']}/documenten"),
+            "title": "Beleidskader jeugd",
+            "item": "beleidsnota_jeugd",
+            "sections": ["s4"],
+            "file": (BytesIO(pdf), "beleid.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    page = writer.get(f"{world['base']}/onderdelen/s4").get_data(as_text=True)
+    assert "Aangeleverd als document" in page and "Beleidskader jeugd" in page
+    overview = writer.get(world["base"]).get_data(as_text=True)
+    assert re.search(r"4\. Sturing, monitoring en leren</a></td>\s*<td>6 van 6", overview)
+    download = writer.get(f"{world['base']}/documenten/1") if False else None
+    from peerreview.selfeval.models import ChecklistItem, Document
+
+    document = session.scalar(select(Document))
+    download = writer.get(f"{world['base']}/documenten/{document.id}")
+    assert download.mimetype == "application/pdf"
+    assert download.data == pdf
+    assert session.scalar(select(ChecklistItem.status)).value == "aanwezig"
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"MZ\x90\x00" + b"\x00" * 200, "rapport.pdf", "heet een PDF, maar de inhoud is dat niet"),
+        (b"", "leeg.pdf", "is leeg"),
+        (b"<html><body>hallo</body></html>", "notulen.docx", "notulen.docx"),
+    ],
+)
+def test_uploads_are_checked_by_content(client_for, world, session, content, name, message):
+    from io import BytesIO
+
+    writer = client_for(world["writer"])
+    response = writer.post(
+        f"{world['base']}/documenten/toevoegen",
+        data={
+            "csrf_token": writer.csrf(f"{world['base']}/documenten"),
+            "title": "Bijlage",
+            "file": (BytesIO(content), name),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert 'value="Bijlage"' in response.get_data(as_text=True)
+    from peerreview.selfeval.models import Document
+
+    assert session.scalar(select(func.count()).select_from(Document)) == 0
+
+
+def test_oversize_upload_is_refused(client_for, world, monkeypatch):
+    from io import BytesIO
+
+    from peerreview.selfeval import document_views
+
+    monkeypatch.setattr(document_views, "MAX_UPLOAD_BYTES", 1024)
+    writer = client_for(world["writer"])
+    response = writer.post(
+        f"{world['base']}/documenten/toevoegen",
+        data={
+            "csrf_token": writer.csrf(f"{world['base']}/documenten"),
+            "file": (BytesIO(b"%PDF-1.4\n" + b"0" * 5000 + b"\n%%EOF\n"), "groot.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "het maximum is" in response.get_data(as_text=True)
+
+
+def test_variant_not_chosen_means_no_zelfevaluatie_yet(client_for, make, world, session):
+    visitatie = world["visitatie"]
+    visitatie.variant = None
+    session.commit()
+    assert client_for(world["coordinator"]).get(world["base"]).status_code == 404
+    session.get(Visitatie, visitatie.id).variant = Variant.BASIS
+    session.commit()
