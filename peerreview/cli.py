@@ -54,7 +54,7 @@ def demo_seed() -> None:
     """Create the demo network (idempotent: existing data is kept)."""
     from peerreview import demo
 
-    with db.new_session() as session:
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]), db.new_session() as session:
         created = demo.seed(session)
         session.commit()
     click.echo("Demodata aangemaakt." if created else "Demodata was er al; niets gewijzigd.")

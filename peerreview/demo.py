@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from datetime import date
 from itertools import count
+from pathlib import Path
 
 import click
+import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -158,9 +160,11 @@ PARTICIPANTS: dict[str, Variant | None] = {
 
 
 def seed(session: Session) -> bool:
-    """Create what is missing; returns whether anything was created."""
+    """Create what is missing; returns whether anything was created. Needs a request context
+    (``app.test_request_context()``): e-mails and links are made along the way."""
     before = len(session.new)
     created = _gemeenten(session) | _users(session) | _round(session)
+    created = _zelfevaluaties(session) or created
     return created or len(session.new) > before
 
 
@@ -259,3 +263,63 @@ def print_logins() -> None:
     click.echo("  coordinator@<gemeente>.demo        Coördinator van die gemeente, bijv. coordinator@deventer.demo")
     click.echo("  invuller@<gemeente>.demo           Invuller van die gemeente, bijv. invuller@peel-en-maas.demo")
     click.echo("  Gemeenten: " + ", ".join(slugify(g[0]) for g in GEMEENTEN[:6]) + ", … (zie README)\n")
+
+
+# --- zelfevaluaties ------------------------------------------------------------------------------------
+
+CONTENT = Path(__file__).parent / "demo_content"
+# Which demo visitaties get submitted after their content is written.
+SUBMITTED = {"deventer"}
+
+
+def _zelfevaluaties(session: Session) -> bool:
+    from peerreview.selfeval import cases, services, submission
+
+    round_ = session.scalar(select(Round).where(Round.name == ROUND_NAME))
+    created = False
+    for path in sorted(CONTENT.glob("zelfevaluatie-*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        gemeente = session.scalar(select(Gemeente).where(Gemeente.slug == data["gemeente"]))
+        visitatie = session.scalar(
+            select(Visitatie).where(Visitatie.round_id == round_.id, Visitatie.gemeente_id == gemeente.id)
+        )
+        if visitatie is None or services.answers(session, visitatie):
+            continue  # not in the round, or written already: keep what is there
+        visitatie.variant = Variant(data["variant"])
+        definition = services.start(session, visitatie)
+        authors = [
+            session.scalar(select(User).where(User.email == f"{role}@{gemeente.slug}.demo"))
+            for role in ("invuller", "coordinator")
+        ]
+        for n, (key, value) in enumerate(data.get("answers", {}).items()):
+            question = definition.questions[key]
+            author = authors[n % 2]
+            if question.kind == "richtext" and n % 5 == 0:
+                # an earlier, shorter draft, so the history has something to show
+                first = value["html"].split("</p>")[0] + "</p>"
+                services.save_answer(session, authors[(n + 1) % 2], visitatie, question, {"html": first}, 0)
+                services.save_answer(session, author, visitatie, question, value, 1)
+            else:
+                services.save_answer(session, author, visitatie, question, value, 0)
+        for entry in data.get("cases", []):
+            consent = entry["consent"]
+            casus = cases.create(
+                session,
+                authors[1],
+                visitatie,
+                pseudonym=entry["pseudonym"],
+                given_by=consent["given_by"],
+                given_on=date.fromisoformat(consent["given_on"]),
+                scope=consent["scope"],
+                recorded_how=consent["recorded_how"],
+            )
+            for field_key, html in {**entry.get("steps", {}), **entry.get("lessons", {})}.items():
+                field = cases.field(definition, field_key)
+                services.save_answer(
+                    session, authors[0], visitatie, field.question, {"html": html}, 0, key=casus.field_key(field_key)
+                )
+        if gemeente.slug in SUBMITTED:
+            submission.submit(session, authors[1], visitatie)
+        created = True
+    session.flush()
+    return created

@@ -20,7 +20,7 @@ import functools
 import logging
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, ParamSpec
+from typing import Any
 
 from flask import Flask, current_app, has_app_context
 from redis import Redis
@@ -31,7 +31,6 @@ from sqlalchemy.orm import Session
 from peerreview import db
 
 log = logging.getLogger(__name__)
-P = ParamSpec("P")
 QUEUES = ("default", "pdf")
 _worker_app: Flask | None = None
 
@@ -75,6 +74,8 @@ def queue(name: str = "default", app: Flask | None = None) -> Queue:
 
 @event.listens_for(Session, "after_commit")
 def _send_pending_jobs(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT was released: the real commit is still to come
     pending = session.info.pop("pending_jobs", [])
     if not pending:
         return
@@ -93,8 +94,10 @@ def _send_pending_jobs(session: Session) -> None:
         )
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop_pending_jobs(session: Session) -> None:
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_pending_jobs(session: Session, previous_transaction: Any) -> None:
+    if previous_transaction.nested:
+        return  # only a SAVEPOINT was rolled back; the outer transaction and its jobs go on
     session.info.pop("pending_jobs", None)
 
 

@@ -200,10 +200,15 @@
   }
 
   function showConflict(q, current) {
-    q.querySelector(".conflict.js")?.remove();
+    // Leaving the editor to press a button autosaves once more; keep the box that is already
+    // shown for this revision, or the click would land on a box that was just replaced.
+    const shown = q.querySelector(".conflict.js");
+    if (shown && shown.dataset.revision === String(current.revision)) return;
+    shown?.remove();
     const box = document.createElement("div");
     box.className = "conflict js";
     box.setAttribute("role", "alert");
+    box.dataset.revision = current.revision;
     const who = current.by ? `${current.by}, ${current.at}` : "een collega";
     box.innerHTML = `<p><strong>Iemand anders heeft dit antwoord intussen opgeslagen (${who}, versie ${current.revision}).</strong>
       Jouw tekst is niet opgeslagen maar ook niet verloren: hij staat nog in het veld hieronder. Dit is de opgeslagen versie:</p>

@@ -11,7 +11,7 @@ from peerreview.tenants.models import Gemeente
 
 @pytest.fixture
 def seeded(app, session):
-    with app.app_context():
+    with app.test_request_context():
         assert demo.seed(session) is True
         session.commit()
         assert demo.seed(session) is False
@@ -49,3 +49,23 @@ def test_every_demo_role_logs_in_and_sees_its_home_page(seeded, client, email, e
     home = client.get("/")
     assert home.status_code == 200
     assert expected in home.get_data(as_text=True)
+
+
+def test_demo_has_self_evaluations_in_several_states(seeded):
+    from peerreview.rounds.models import VisitatieState
+    from peerreview.selfeval.models import Answer, AnswerRevision, Casus, Submission
+
+    def visitatie(slug):
+        return seeded.scalar(select(Visitatie).join(Gemeente).where(Gemeente.slug == slug))
+
+    seeded.expire_all()  # the PDF was rendered by a job in its own session
+    deventer, peel, emmen = visitatie("deventer"), visitatie("peel-en-maas"), visitatie("emmen")
+    assert deventer.state is VisitatieState.INGEDIEND
+    submission = seeded.scalar(select(Submission).where(Submission.visitatie_id == deventer.id))
+    assert submission.pdf.startswith(b"%PDF")
+    assert len(submission.snapshot["answers"]) > 60
+    assert seeded.scalar(select(func.count()).select_from(Casus).where(Casus.visitatie_id == peel.id)) == 3
+    emmen_answers = seeded.scalar(select(func.count()).select_from(Answer).where(Answer.visitatie_id == emmen.id))
+    assert 0 < emmen_answers < 10
+    # some answers have an earlier draft, so the history shows a change
+    assert seeded.scalar(select(func.max(AnswerRevision.number))) == 2

@@ -50,3 +50,25 @@ def test_delivery_is_idempotent(app, session, run_jobs):
         run_jobs()
         deliver_mail(mail_id=message.id)  # a retry after success does nothing
     assert session.get(OutgoingMail, message.id).attempts == 1
+
+
+def test_savepoints_neither_send_nor_drop_jobs(app, session, run_jobs):
+    """A SAVEPOINT release is no commit, and a rolled-back SAVEPOINT keeps the outer transaction's jobs."""
+    from sqlalchemy import text
+
+    with app.test_request_context():
+        from peerreview import db
+
+        s = db.session()
+        mail.send(
+            s, "a@example.nl", "Onderwerp", "password_reset", user=type("U", (), {"name": "A"}), link="x", minutes=5
+        )
+        with s.begin_nested():
+            s.execute(text("SELECT 1"))
+        assert s.info["pending_jobs"], "released savepoint must not send the job early"
+        nested = s.begin_nested()
+        nested.rollback()
+        assert s.info["pending_jobs"], "rolled-back savepoint must not drop the outer jobs"
+        s.commit()
+    run_jobs()
+    assert session.scalar(select(OutgoingMail)).sent_at is not None
