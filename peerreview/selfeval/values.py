@@ -8,6 +8,7 @@ number {"value"}; strengths {"goed", "ontwikkel"}.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from peerreview.sanitize import clean_html, plain_text
@@ -32,6 +33,8 @@ def parse_number(raw: Any, question_label: str, minimum: float | None = None) ->
         text = str(raw).strip().replace("€", "").replace(" ", "")
         if "," in text:  # Dutch: 1.250,5
             text = text.replace(".", "").replace(",", ".")
+        elif re.fullmatch(r"\d{1,3}(\.\d{3})+", text):  # Dutch thousands: 3.400.000
+            text = text.replace(".", "")
         try:
             number = float(text)
         except ValueError:

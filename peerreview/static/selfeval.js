@@ -231,9 +231,21 @@
     setState(q, "Niet opgeslagen: er is een nieuwere versie.", "error");
   }
 
+  // Live length indicator against the question's word guideline.
+  function countWords(q) {
+    const hint = q.querySelector("[data-words-hint]");
+    if (!hint) return;
+    const text = [...q.querySelectorAll(".editor-area")].map((el) => el.innerText).join(" ");
+    const words = (text.match(/[\p{L}\p{N}]+/gu) || []).length;
+    const target = Number(hint.dataset.wordsHint);
+    hint.textContent = `${words} woorden · richtlijn ongeveer ${target}` + (words > target * 1.5 ? " — dat is ruim meer dan nodig" : "");
+  }
+
   questions.forEach((q) => {
     q.dirty = false;
     q.edits = 0;
+    countWords(q);
+    q.addEventListener("input", () => countWords(q));
     const changed = () => {
       q.dirty = true;
       q.edits += 1;
