@@ -26,6 +26,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from peerreview.selfeval import definitions
 
     definitions.validate_all()  # a broken questionnaire file stops the app with a clear message
+    from peerreview.review import themes
+
+    themes.validate()
     if hops := int(app.config["PROXY_FIX_HOPS"]):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
@@ -71,11 +74,23 @@ def _register_blueprints(app: Flask) -> None:
     from peerreview.health.views import bp as health_bp
     from peerreview.home.views import bp as home_bp
     from peerreview.mail.views import bp as mail_bp
+    from peerreview.review.views import bp as review_bp
     from peerreview.rounds.views import bp as rounds_bp
     from peerreview.selfeval.views import bp as selfeval_bp
     from peerreview.tenants.views import bp as tenants_bp
 
-    for bp in (health_bp, home_bp, accounts_bp, tenants_bp, rounds_bp, selfeval_bp, admin_bp, audit_bp, mail_bp):
+    for bp in (
+        health_bp,
+        home_bp,
+        accounts_bp,
+        tenants_bp,
+        rounds_bp,
+        selfeval_bp,
+        review_bp,
+        admin_bp,
+        audit_bp,
+        mail_bp,
+    ):
         app.register_blueprint(bp)
 
 

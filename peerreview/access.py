@@ -17,9 +17,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort
+from flask import abort, g
 from flask_login import current_user
+from sqlalchemy import select
 
+from peerreview import db
 from peerreview.accounts.models import MembershipRole, NetworkRole, User
 from peerreview.rounds.models import Round, Visitatie, VisitatieState
 from peerreview.tenants.models import Gemeente
@@ -67,8 +69,48 @@ def _round_staff(user: User) -> bool:
 
 
 def two_factor_required(user: User) -> bool:
-    """Network roles need a second factor (reviewers too, once assignments exist)."""
-    return bool(user.network_roles) and not user.two_factor_exempt
+    """Network roles and reviewers need a second factor."""
+    if user.two_factor_exempt:
+        return False
+    if user.network_roles:
+        return True
+    from peerreview.review.models import ReviewAssignment
+
+    return (
+        db.session().scalar(select(ReviewAssignment.id).where(ReviewAssignment.user_id == user.id).limit(1)) is not None
+    )
+
+
+def assignment(user: User, visitatie: Visitatie) -> Any:
+    """The user's place on this visitatie's review team, or None (cached per request)."""
+    from peerreview.review.models import ReviewAssignment
+
+    cache = g.setdefault("review_assignments", {})
+    key = (user.id, visitatie.id)
+    if key not in cache:
+        cache[key] = db.session().scalar(
+            select(ReviewAssignment).where(
+                ReviewAssignment.visitatie_id == visitatie.id, ReviewAssignment.user_id == user.id
+            )
+        )
+    return cache[key]
+
+
+_SUBMITTED = (
+    VisitatieState.INGEDIEND,
+    VisitatieState.IN_REVIEW,
+    VisitatieState.VISITATIE,
+    VisitatieState.PORTRET_CONCEPT,
+    VisitatieState.REFLECTIE,
+    VisitatieState.DEFINITIEF,
+)
+_IN_REVIEW = (VisitatieState.INGEDIEND, VisitatieState.IN_REVIEW)
+
+
+def _reviewer(user: User, visitatie: Visitatie) -> bool:
+    """Assigned, declared free of conflicts, and the self-evaluation is submitted."""
+    a = assignment(user, visitatie)
+    return a is not None and a.declared_at is not None and visitatie.state in _SUBMITTED
 
 
 # --- network ---------------------------------------------------------------------------------------
@@ -145,7 +187,7 @@ _WRITERS = (MembershipRole.COORDINATOR, MembershipRole.CONTRIBUTOR)
 @rule("selfeval.read")
 def _selfeval_read(user: User, visitatie: Visitatie) -> bool:
     """The content: the gemeente always; round staff once it is submitted (before: progress only)."""
-    if user.role_in(visitatie.gemeente_id) is not None:
+    if user.role_in(visitatie.gemeente_id) is not None or _reviewer(user, visitatie):
         return True
     return _round_staff(user) and visitatie.state is not VisitatieState.ZELFEVALUATIE
 
@@ -181,11 +223,53 @@ def _selfeval_reopen(user: User, visitatie: Visitatie) -> bool:
 
 @rule("casus.read")
 def _casus_read(user: User, visitatie: Visitatie) -> bool:
-    """Case texts: only the gemeente (and, later, its assigned reviewers after submission); never the network."""
-    return user.role_in(visitatie.gemeente_id) is not None
+    """Case texts: only the gemeente and, after submission, its assigned reviewers; never the network."""
+    return user.role_in(visitatie.gemeente_id) is not None or _reviewer(user, visitatie)
 
 
 @rule("casus.withdraw_consent")
 def _casus_withdraw(user: User, visitatie: Visitatie) -> bool:
     """Withdrawing consent is always possible for the gemeente's writers, also after submission."""
     return user.role_in(visitatie.gemeente_id) in _WRITERS
+
+
+# --- review --------------------------------------------------------------------------------------------
+
+
+@rule("review.team.manage")
+def _review_team_manage(user: User, visitatie: Visitatie) -> bool:
+    return _round_staff(user) and visitatie.variant is not None
+
+
+@rule("review.declare")
+def _review_declare(user: User, visitatie: Visitatie) -> bool:
+    return assignment(user, visitatie) is not None
+
+
+@rule("review.read")
+def _review_read(user: User, visitatie: Visitatie) -> bool:
+    """The review workspace: the team (after declaring), and round staff once submitted."""
+    return _reviewer(user, visitatie) or (_round_staff(user) and visitatie.state in _SUBMITTED)
+
+
+@rule("review.annotate")
+def _review_annotate(user: User, visitatie: Visitatie) -> bool:
+    return _reviewer(user, visitatie) and visitatie.state in _IN_REVIEW
+
+
+@rule("review.release")
+def _review_release(user: User, visitatie: Visitatie) -> bool:
+    from peerreview.review.models import TeamRole
+
+    a = assignment(user, visitatie)
+    lead = a is not None and a.declared_at is not None and a.role is TeamRole.LEAD
+    return (lead or _round_staff(user)) and visitatie.state in _SUBMITTED and visitatie.annotations_released_at is None
+
+
+@rule("annotations.read")
+def _annotations_read(user: User, visitatie: Visitatie) -> bool:
+    """The review team and round staff; the gemeente once the team released them (or in open review)."""
+    if _review_read(user, visitatie):
+        return True
+    released = visitatie.annotations_released_at is not None or visitatie.round.open_review
+    return released and user.role_in(visitatie.gemeente_id) is not None and visitatie.state in _SUBMITTED

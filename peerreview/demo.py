@@ -165,6 +165,7 @@ def seed(session: Session) -> bool:
     before = len(session.new)
     created = _gemeenten(session) | _users(session) | _round(session)
     created = _zelfevaluaties(session) or created
+    created = _reviews(session) or created
     return created or len(session.new) > before
 
 
@@ -269,7 +270,7 @@ def print_logins() -> None:
 
 CONTENT = Path(__file__).parent / "demo_content"
 # Which demo visitaties get submitted after their content is written.
-SUBMITTED = {"deventer"}
+SUBMITTED = {"deventer", "peel-en-maas"}
 
 
 def _zelfevaluaties(session: Session) -> bool:
@@ -322,4 +323,73 @@ def _zelfevaluaties(session: Session) -> bool:
             submission.submit(session, authors[1], visitatie)
         created = True
     session.flush()
+    return created
+
+
+def _reviews(session: Session) -> bool:
+    """Review teams, annotations, replies, theme summaries and visit questions from review-*.yaml."""
+    from peerreview.review import services as review
+    from peerreview.review.models import VisitQuestion
+    from peerreview.selfeval import cases
+
+    round_ = session.scalar(select(Round).where(Round.name == ROUND_NAME))
+    created = False
+    for path in sorted(CONTENT.glob("review-*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        gemeente = session.scalar(select(Gemeente).where(Gemeente.slug == data["gemeente"]))
+        visitatie = session.scalar(
+            select(Visitatie).where(Visitatie.round_id == round_.id, Visitatie.gemeente_id == gemeente.id)
+        )
+        if (
+            visitatie is None
+            or review.team_of(session, visitatie)
+            or review.current_submission(session, visitatie) is None
+        ):
+            continue
+        people = {"lead": data["team"]["lead"]}
+        people.update({f"member{i}": email for i, email in enumerate(data["team"]["members"], start=1)})
+        users = {role: session.scalar(select(User).where(User.email == email)) for role, email in people.items()}
+        coordinator = session.scalar(select(User).where(User.email == "coordinator@netwerk.demo"))
+        review.set_team(
+            session, coordinator, visitatie, users["lead"].id, [u.id for role, u in users.items() if role != "lead"]
+        )
+        for user in users.values():
+            review.declare(session, user, visitatie)
+        case_ids = {c.pseudonym: c.id for c in cases.all_cases(session, visitatie)}
+        for item in data.get("annotations", []):
+            key = item.get("question") or f"casus{case_ids[item['case']]}_{item['field']}"
+            annotation = review.create_annotation(
+                session,
+                users[item["author"]],
+                visitatie,
+                review.AnnotationInput(
+                    question_key=key,
+                    start=None,
+                    end=None,
+                    quote=item.get("quote", ""),
+                    themes=item["themes"],
+                    kind=item["kind"],
+                    body=item["body"],
+                ),
+            )
+            for answer in item.get("replies", []):
+                review.reply(session, users[answer["author"]], annotation, answer["body"])
+        for code, summary in data.get("summaries", {}).items():
+            review.save_summary(
+                session, users["lead"], visitatie, code, summary.get("judgement"), summary["summary"], 0
+            )
+        review.build_visit_questions(session, visitatie)
+        for extra in data.get("questions", []):
+            session.add(
+                VisitQuestion(
+                    gemeente_id=visitatie.gemeente_id,
+                    visitatie_id=visitatie.id,
+                    theme_code=extra.get("theme"),
+                    text=extra["text"],
+                )
+            )
+        if data.get("released"):
+            review.release(session, users["lead"], visitatie)
+        session.flush()
+        created = True
     return created

@@ -11,6 +11,13 @@ from peerreview.accounts.models import (  # noqa: F401
 from peerreview.audit.models import AuditEvent  # noqa: F401
 from peerreview.db import Base  # noqa: F401
 from peerreview.mail.models import OutgoingMail  # noqa: F401
+from peerreview.review.models import (  # noqa: F401
+    Annotation,
+    AnnotationReply,
+    ReviewAssignment,
+    ThemeSummary,
+    VisitQuestion,
+)
 from peerreview.rounds.models import ReminderSent, Round, RoundDeadline, Visitatie  # noqa: F401
 from peerreview.selfeval.models import (  # noqa: F401
     Answer,

@@ -16,6 +16,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy.orm import joinedload
 
 from peerreview import db
 from peerreview.accounts.models import User
@@ -59,7 +60,8 @@ def load_user(ident: str) -> User | None:
     user_id, _, token = ident.partition(":")
     if not user_id.isdigit():
         return None
-    user = db.session().get(User, int(user_id))
+    # one query per request: memberships and roles decide almost every page
+    user = db.session().get(User, int(user_id), options=[joinedload(User.memberships), joinedload(User.network_roles)])
     if user is None or not user.active or not secrets.compare_digest(user.session_token, token):
         return None
     return user

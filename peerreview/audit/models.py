@@ -39,6 +39,9 @@ ACTIONS = {
     "privacy_cleared": "Mogelijk persoonsgegeven gemarkeerd als niet persoonlijk",
     "document_uploaded": "Document toegevoegd",
     "document_deleted": "Document verwijderd",
+    "review_team_set": "Reviewteam vastgesteld",
+    "conflict_declared": "Reviewer verklaarde geen belangenconflict",
+    "annotations_released": "Aantekeningen gedeeld met de gemeente",
 }
 
 

@@ -31,8 +31,12 @@ def index() -> str:
             (round_, state_counts(round_.visitaties)[VisitatieState.ZELFEVALUATIE])
             for round_ in s.scalars(select(Round).where(Round.ends_on >= date.today()).order_by(Round.starts_on))
         ]
+    from peerreview.review.models import ReviewAssignment
+
+    reviews = s.scalars(select(ReviewAssignment).where(ReviewAssignment.user_id == current_user.id)).all()
     return render_template(
         "home/index.html",
+        reviews=[(a, s.get(Visitatie, a.visitatie_id)) for a in reviews],
         memberships=sorted(current_user.memberships, key=lambda m: m.gemeente.name),
         visitaties=visitaties,
         rounds=rounds,

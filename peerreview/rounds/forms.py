@@ -3,7 +3,16 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectChoice, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms import (
+    BooleanField,
+    DateField,
+    RadioField,
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from peerreview.rounds.models import Phase, Variant
@@ -29,6 +38,13 @@ class RoundForm(FlaskForm):
     deadline_visitatie = DateField(Phase.VISITATIE.label, validators=[Optional()])
     deadline_portret = DateField(Phase.PORTRET.label, validators=[Optional()])
     deadline_reflectie = DateField(Phase.REFLECTIE.label, validators=[Optional()])
+    same_region_rule = RadioField(
+        "Reviewers uit dezelfde jeugdregio",
+        choices=[SelectChoice("block", "Niet toestaan"), SelectChoice("warn", "Toestaan, met een waarschuwing")],
+        default="block",
+    )
+    open_review = BooleanField("Open review: de gemeente ziet aantekeningen meteen (anders pas als het team ze deelt)")
+    anonymous_review = BooleanField("Anonieme review: de gemeente en exports tonen reviewers alleen met hun rol")
 
     def deadline_fields(self) -> list[Any]:
         return [getattr(self, f"deadline_{phase.value}") for phase in Phase]

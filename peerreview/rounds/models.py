@@ -93,6 +93,11 @@ class Round(Base):
     ends_on: Mapped[date]
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Review settings: reviewers from the same jeugdregio are blocked or only warned about;
+    # open review shows annotations to the gemeente at once; anonymous review shows reviewers by role.
+    same_region_rule: Mapped[str] = mapped_column(sa.String(8), default="block", server_default="block")
+    open_review: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    anonymous_review: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     created_by: Mapped[User | None] = relationship()
     deadlines: Mapped[list[RoundDeadline]] = relationship(
@@ -128,6 +133,7 @@ class Visitatie(TenantOwned, Base):
     variant: Mapped[Variant | None]  # chosen by the gemeente coordinator
     # The questionnaire version the zelfevaluatie started with; later versions never break its answers.
     definition_version: Mapped[int | None]
+    annotations_released_at: Mapped[datetime | None]  # the review team shared its annotations with the gemeente
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     round: Mapped[Round] = relationship(back_populates="visitaties", lazy="joined")

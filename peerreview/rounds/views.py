@@ -70,6 +70,9 @@ def _save(form: forms.RoundForm, round_: Round | None) -> Response | tuple[str, 
                 starts_on=form.starts_on.data,
                 ends_on=form.ends_on.data,
                 deadlines={phase: getattr(form, f"deadline_{phase.value}").data for phase in Phase},
+                same_region_rule=form.same_region_rule.data,
+                open_review=form.open_review.data,
+                anonymous_review=form.anonymous_review.data,
             )
         except services.RoundError as error:
             form.name.errors = [str(error)]

@@ -17,7 +17,7 @@ from typing import Any
 from markupsafe import Markup
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from peerreview.accounts.models import Membership, MembershipRole, User
 from peerreview.db import utcnow
@@ -95,16 +95,15 @@ def save_answer(
         except IntegrityError:
             raise Conflict(_current(session, visitatie, key)) from None
     else:
-        result = session.execute(
+        answer = session.scalar(  # one statement: the refused case (a stale base) returns nothing
             update(Answer)
             .where(Answer.visitatie_id == visitatie.id, Answer.question_key == key, Answer.revision == base_revision)
             .values(revision=base_revision + 1, value=value, plain=text, updated_by_id=actor.id, updated_at=now)
-            .execution_options(synchronize_session=False)
+            .returning(Answer)
+            .execution_options(synchronize_session=False, populate_existing=True)
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        if answer is None:
             raise Conflict(_current(session, visitatie, key))
-        answer = _current(session, visitatie, key)  # type: ignore[assignment]
-        assert answer is not None
     session.add(
         AnswerRevision(
             gemeente_id=visitatie.gemeente_id,
@@ -124,6 +123,7 @@ def _current(session: Session, visitatie: Visitatie, key: str) -> Answer | None:
     answer = session.scalar(
         select(Answer)
         .where(Answer.visitatie_id == visitatie.id, Answer.question_key == key)
+        .options(lazyload(Answer.updated_by))
         .execution_options(populate_existing=True)
     )
     return answer

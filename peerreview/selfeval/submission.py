@@ -77,6 +77,7 @@ def submit(session: Session, actor: User, visitatie: Visitatie) -> Submission:
             f"Er {'is' if len(open_items) == 1 else 'zijn'} nog {len(open_items)} onderdelen niet af; zie de lijst."
         )
     snapshot = build_snapshot(session, visitatie, definition)
+    previous = latest_submission(session, visitatie)
     number = (
         session.scalar(select(func.max(Submission.number)).where(Submission.visitatie_id == visitatie.id)) or 0
     ) + 1
@@ -91,6 +92,10 @@ def submit(session: Session, actor: User, visitatie: Visitatie) -> Submission:
     session.add(submission)
     visitatie.state = VisitatieState.INGEDIEND
     session.flush()
+    if previous is not None:  # a resubmission: the reviewers' annotations move to the new text
+        from peerreview.review.services import reanchor
+
+        reanchor(session, previous, submission)
     record(
         session,
         "selfeval_submitted",

@@ -19,7 +19,7 @@ def render_submission_pdf(session: Session, *, gemeente_id: int, submission_id: 
     submission = session.scalar(
         select(Submission)
         .where(Submission.id == submission_id, Submission.gemeente_id == gemeente_id)
-        .with_for_update()
+        .with_for_update(of=Submission)
     )
     if submission is None or submission.pdf_checksum == submission.checksum:
         return  # gone, or this exact snapshot was rendered already

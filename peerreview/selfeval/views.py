@@ -8,12 +8,13 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import defaultload
 from werkzeug.wrappers import Response as BaseResponse
 
 from peerreview import access, db
 from peerreview.accounts.models import User
 from peerreview.formatting import datetime_nl
-from peerreview.rounds.models import Visitatie
+from peerreview.rounds.models import Round, Visitatie
 from peerreview.selfeval import cases, documents, forms, services, submission, values
 from peerreview.selfeval.definitions import Definition, Question
 from peerreview.selfeval.models import Answer
@@ -22,7 +23,9 @@ bp = Blueprint("selfeval", __name__, url_prefix="/visitaties/<int:visitatie_id>/
 
 
 def _visitatie(visitatie_id: int, action: str) -> Visitatie:
-    visitatie = db.session().get(Visitatie, visitatie_id)
+    visitatie = db.session().get(
+        Visitatie, visitatie_id, options=[defaultload(Visitatie.round).lazyload(Round.deadlines)]
+    )
     access.require(action, visitatie)
     assert visitatie is not None
     if visitatie.variant is None:
@@ -190,12 +193,13 @@ def autosave(visitatie_id: int, question_key: str) -> tuple[Response, int]:
             s, current_user, visitatie, question, forms.raw_value(question, request.form, question_key), base, key=key
         )
     except services.Conflict as conflict:
+        current = _answer_json(conflict.current, question)
         s.rollback()
-        return jsonify(conflict=True, current=_answer_json(conflict.current, question)), 409
+        return jsonify(conflict=True, current=current), 409
     except values.InvalidValue as error:
         return jsonify(error=str(error)), 422
     s.commit()
-    return jsonify(_answer_json(answer, question)), 200
+    return jsonify(revision=answer.revision), 200  # the editor needs only the new base
 
 
 def _storage_key(definition: Definition, visitatie: Visitatie, question_key: str) -> tuple[str, Question]:

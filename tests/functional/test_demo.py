@@ -10,12 +10,13 @@ from peerreview.tenants.models import Gemeente
 
 
 @pytest.fixture
-def seeded(app, session):
+def seeded(app, session, run_jobs):
     with app.test_request_context():
         assert demo.seed(session) is True
         session.commit()
         assert demo.seed(session) is False
         session.commit()
+    run_jobs()  # with an rq worker: render the submitted PDF, deliver the e-mail
     return session
 
 
@@ -31,24 +32,26 @@ def test_demo_has_the_report_and_drenthe_municipalities(seeded):
     assert seeded.scalar(select(func.count()).select_from(User)) == 3 + 2 * len(demo.GEMEENTEN)
 
 
-@pytest.mark.parametrize(
-    ("email", "expected"),
-    [
-        ("admin@netwerk.demo", "Gebruikers en rollen"),
-        ("coordinator@netwerk.demo", "Lopende rondes"),
-        ("analist@netwerk.demo", "Er zijn nog geen definitieve gemeenteportretten"),
-        ("coordinator@deventer.demo", "Deventer: Visitatieronde jeugdhulp 2026–2027"),
-        ("invuller@peel-en-maas.demo", "Peel en Maas: Visitatieronde jeugdhulp 2026–2027"),
-        ("coordinator@coevorden.demo", "Coevorden: Visitatieronde jeugdhulp 2026–2027"),
-        ("invuller@arnhem.demo", "doet nog niet mee aan een visitatieronde"),
-    ],
-)
-def test_every_demo_role_logs_in_and_sees_its_home_page(seeded, client, email, expected):
-    response = client.post_form("/inloggen", {"email": email, "password": demo.PASSWORD})
-    assert response.status_code == 302, email
-    home = client.get("/")
-    assert home.status_code == 200
-    assert expected in home.get_data(as_text=True)
+DEMO_HOMES = [
+    ("admin@netwerk.demo", "Gebruikers en rollen"),
+    ("coordinator@netwerk.demo", "Lopende rondes"),
+    ("analist@netwerk.demo", "Er zijn nog geen definitieve gemeenteportretten"),
+    ("coordinator@deventer.demo", "Deventer: Visitatieronde jeugdhulp 2026–2027"),
+    ("invuller@peel-en-maas.demo", "Peel en Maas: Visitatieronde jeugdhulp 2026–2027"),
+    ("coordinator@coevorden.demo", "Coevorden: Visitatieronde jeugdhulp 2026–2027"),
+    ("invuller@arnhem.demo", "doet nog niet mee aan een visitatieronde"),
+    ("coordinator@apeldoorn.demo", "Review Deventer"),
+]
+
+
+def test_every_demo_role_logs_in_and_sees_its_home_page(seeded, app, client):
+    for email, expected in DEMO_HOMES:
+        client = app.test_client()  # a fresh session per account (the class comes from the client fixture)
+        response = client.post_form("/inloggen", {"email": email, "password": demo.PASSWORD})
+        assert response.status_code == 302, email
+        home = client.get("/")
+        assert home.status_code == 200, email
+        assert expected in home.get_data(as_text=True), email
 
 
 def test_demo_has_self_evaluations_in_several_states(seeded):
@@ -60,7 +63,7 @@ def test_demo_has_self_evaluations_in_several_states(seeded):
 
     seeded.expire_all()  # the PDF was rendered by a job in its own session
     deventer, peel, emmen = visitatie("deventer"), visitatie("peel-en-maas"), visitatie("emmen")
-    assert deventer.state is VisitatieState.INGEDIEND
+    assert deventer.state is VisitatieState.IN_REVIEW  # submitted, and the review team has started
     submission = seeded.scalar(select(Submission).where(Submission.visitatie_id == deventer.id))
     assert submission.pdf.startswith(b"%PDF")
     assert len(submission.snapshot["answers"]) > 60
@@ -69,3 +72,21 @@ def test_demo_has_self_evaluations_in_several_states(seeded):
     assert 0 < emmen_answers < 10
     # some answers have an earlier draft, so the history shows a change
     assert seeded.scalar(select(func.max(AnswerRevision.number))) == 2
+
+
+def test_demo_has_a_review_in_progress_and_a_released_one(seeded):
+    from peerreview.review.models import Annotation, AnnotationReply, ThemeSummary
+
+    seeded.expire_all()
+    deventer = seeded.scalar(select(Visitatie).join(Gemeente).where(Gemeente.slug == "deventer"))
+    peel = seeded.scalar(select(Visitatie).join(Gemeente).where(Gemeente.slug == "peel-en-maas"))
+    notes = seeded.scalars(select(Annotation).where(Annotation.visitatie_id == deventer.id)).all()
+    assert len(notes) >= 40
+    assert {code for a in notes for code in a.themes} == {f"T{i}" for i in range(1, 13)}
+    assert seeded.scalar(select(func.count()).select_from(AnnotationReply)) >= 10
+    assert (
+        seeded.scalar(select(func.count()).select_from(ThemeSummary).where(ThemeSummary.visitatie_id == deventer.id))
+        >= 8
+    )
+    assert deventer.annotations_released_at is None
+    assert peel.annotations_released_at is not None

@@ -19,6 +19,7 @@ ROUND = {
     "deadline_visitatie": "",
     "deadline_portret": "",
     "deadline_reflectie": "2027-06-11",
+    "same_region_rule": "block",
 }
 
 

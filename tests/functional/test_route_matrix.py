@@ -14,8 +14,9 @@ from sqlalchemy import select
 from peerreview.accounts import auth
 from peerreview.accounts.models import Invitation, Membership, MembershipRole
 from peerreview.mail.models import OutgoingMail
-from peerreview.rounds.models import Variant, Visitatie
-from peerreview.selfeval.models import Answer, Casus, Document
+from peerreview.review.models import Annotation, AnnotationKind
+from peerreview.rounds.models import Variant, Visitatie, VisitatieState
+from peerreview.selfeval.models import Answer, Casus, Document, Submission
 
 # Capability URLs: whoever holds the secret token may open them. They have their own tests
 # (tests/functional/test_invitations.py) and answer 404 for any token that is not valid.
@@ -39,7 +40,8 @@ def world(make, session):
     mail = OutgoingMail(recipient="x@aardam.nl", subject="s", body_text="t", body_html="h")
     session.add_all([invitation, mail])
     visitatie = session.scalar(select(Visitatie).where(Visitatie.gemeente_id == a.id))
-    visitatie.variant, visitatie.definition_version = Variant.PLUS, 1
+    # submitted: the most open state for reviewers and round staff; outsiders must still get 404
+    visitatie.variant, visitatie.definition_version, visitatie.state = Variant.PLUS, 1, VisitatieState.INGEDIEND
     session.flush()
     answer = Answer(
         gemeente_id=a.id,
@@ -70,6 +72,29 @@ def world(make, session):
         content=b"%PDF",
     )
     session.add_all([answer, casus, document])
+    session.flush()
+    submission = Submission(
+        gemeente_id=a.id,
+        visitatie_id=visitatie.id,
+        number=1,
+        checksum="0" * 64,
+        snapshot={
+            "answers": {"s1_1": {"value": {"html": "<p>Geheim</p>"}, "plain": "Geheim", "revision": 1}},
+            "cases": [],
+        },
+    )
+    session.add(submission)
+    session.flush()
+    annotation = Annotation(
+        gemeente_id=a.id,
+        visitatie_id=visitatie.id,
+        submission_id=submission.id,
+        question_key="s1_1",
+        themes=["T1"],
+        kind=AnnotationKind.STERKTE,
+        body="Sterk",
+    )
+    session.add(annotation)
     session.commit()
     values = {
         "slug": a.slug,
@@ -84,6 +109,7 @@ def world(make, session):
         "question_key": "s1_1",
         "casus_id": casus.id,
         "document_id": document.id,
+        "annotation_id": annotation.id,
     }
     outsiders = {
         "coordinator of B": make.user(gemeente=b, role=MembershipRole.COORDINATOR),

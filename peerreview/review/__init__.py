@@ -1,0 +1,1 @@
+"""Peer review: review teams, annotations against the twelve themes, theme summaries."""

@@ -1,0 +1,627 @@
+"""Re-anchoring annotations when a municipality revises an answer.
+
+An annotation points into one revision's plain text with two W3C Web Annotation selectors: a
+TextQuoteSelector (``exact`` plus up to 32 characters of ``prefix`` and ``suffix``) and a
+TextPositionSelector (``start``/``end``, Python ``str`` offsets, end exclusive). When the text is
+revised, :func:`reanchor_many` places every selector of an answer in the new text. The rule is
+"never at a wrong place": every step needs positive evidence, and what cannot be placed with
+confidence comes back ``detached`` (the caller keeps the original quote for the reviewer).
+
+How a selector is placed
+------------------------
+
+0. **Unchanged text.** Same text and the quote is still at ``start:end`` -> ``anchored``/``position``.
+
+1. **Revision diff.** Old and new text are split into tokens (words, runs of whitespace, single
+   punctuation marks) and aligned once per answer with :class:`difflib.SequenceMatcher`. A character
+   inside an unchanged ("equal") block maps exactly into the new text; everything else has no exact
+   image (only an approximate one, used as a search hint). Two facts come out of the diff:
+
+   * the *image* of the passage (``start`` and ``end - 1`` mapped through equal blocks), and how far the
+     unchanged block around it reaches beyond the passage (the diff can confirm more context than the
+     32 stored characters, and the start or end of the text);
+   * which stretches of the new text are old text from *somewhere else*: an occurrence of the quote
+     that the diff aligns with another place in the old text belongs to that place ("claimed") and is
+     never taken, e.g. when the annotated sentence was deleted but the same sentence also stood in
+     another paragraph.
+
+2. **Exact quote.** Every occurrence of ``exact`` in the new text is a candidate unless claimed. Each
+   gets a context score per side: the number of characters of the stored prefix (suffix) that still
+   stand directly before (after) it, or the reach of the diff's unchanged block when this occurrence is
+   the passage's image (capped at 64); touching the start (end) of the text, exactly as before, counts
+   as a full side. The best candidate is taken only when
+
+   * ``len(exact) + context >= 40`` (a 2-letter quote needs most of its context; a long quote less),
+   * the context is at least 8 characters, unless the quote itself is 80+ characters (a paragraph that
+     moved as a whole carries its own identity), and
+   * it beats the runner-up by at least 8 characters of context (a duplicated sentence with the same
+     surroundings is not a guess we make: detached).
+
+   The diff image -> ``anchored`` (method ``position`` when the offsets did not change, else ``diff``);
+   any other occurrence -> ``moved``/``quote``.
+
+3. **Fuzzy.** Only when no occurrence qualified and none was rejected for a tie, and only for quotes of
+   8+ characters. Candidate windows come from the approximate diff image, from where the stored
+   prefix's tail and suffix's head now stand, and from where pieces of the quote (head, middle, tail)
+   now stand. In each window the quote is aligned (``SequenceMatcher`` matching blocks), the range is
+   bracketed by the surviving context when possible and otherwise snapped to word boundaries. A
+   candidate is accepted with a similarity ratio >= 0.85, at least 8 characters of surviving context
+   on *both* sides, less than 20% of its characters being unchanged text from elsewhere in the old
+   revision, and a clear lead over any other acceptable, non-overlapping candidate -> ``moved``/
+   ``fuzzy``, with ``exact`` set to the text now in the range.
+
+4. Otherwise ``detached``/``none``.
+
+The diff is computed once per answer (:func:`reanchor_many`); the rest is string searching on a few
+candidates per selector. See ``bench/anchoring.py`` for accuracy and speed on a generated corpus.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+__all__ = ["Placement", "Selector", "reanchor", "reanchor_many", "selector_for"]
+
+CONTEXT = 32  # characters of prefix/suffix stored with a quote
+WIDE = 64  # characters of old text compared around a candidate, per side
+BOUNDARY = 16  # context credit for standing at the start (end) of the text, as before
+MIN_EVIDENCE = 40  # quote length + context characters needed for any placement
+MIN_CONTEXT = 8  # context characters needed, unless the quote is long
+LONG_QUOTE = 80  # a quote this long may be placed on its own (unique, unclaimed occurrence)
+MARGIN = 8  # the winner must beat the runner-up by this many context characters
+FUZZY_MIN_LEN = 16
+FUZZY_MIN_RATIO = 0.85
+FUZZY_MIN_SIDE = 8  # context characters needed on each side of a fuzzy match the diff confirms
+FUZZY_FREE_SIDE = 24  # ... and on each side of one it does not (moved and edited)
+FOREIGN_SHARE = 0.2  # a candidate with more old-text-from-elsewhere than this is someone else's
+CREDIBLE_BLOCK = 16  # an unchanged block shorter than this (characters) may be a coincidence of the diff
+MAX_ANCHOR_HITS = 3  # a context or quote piece found more often than this is no anchor
+
+_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+
+
+@dataclass(frozen=True)
+class Selector:
+    exact: str
+    prefix: str
+    suffix: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Placement:
+    status: str  # "anchored" | "moved" | "detached"
+    start: int | None
+    end: int | None
+    method: str  # "position" | "diff" | "quote" | "fuzzy" | "none"
+    confidence: float  # 0..1
+    exact: str | None  # the text now at [start:end]
+
+
+DETACHED = Placement("detached", None, None, "none", 0.0, None)
+
+
+def selector_for(text: str, start: int, end: int, context: int = CONTEXT) -> Selector:
+    """The selectors for ``text[start:end]``; raises ValueError for an empty or out-of-bounds range."""
+    if not (0 <= start < end <= len(text)):
+        raise ValueError(f"invalid range {start}:{end} for a text of {len(text)} characters")
+    if context < 0:
+        raise ValueError("context must not be negative")
+    return Selector(
+        exact=text[start:end],
+        prefix=text[max(0, start - context) : start],
+        suffix=text[end : end + context],
+        start=start,
+        end=end,
+    )
+
+
+def reanchor(old_text: str, new_text: str, selector: Selector) -> Placement:
+    """Place one selector made against ``old_text`` in ``new_text``."""
+    return reanchor_many(old_text, new_text, [selector])[0]
+
+
+def reanchor_many(old_text: str, new_text: str, selectors: list[Selector]) -> list[Placement]:
+    """Place every selector of one answer; the revision diff is computed once for all of them."""
+    if not selectors:
+        return []
+    diff = None if old_text == new_text else _Diff(old_text, new_text)
+    anchorer = _Anchorer(old_text, new_text, diff)
+    return [anchorer.place(s) for s in selectors]
+
+
+# --- the revision diff ---------------------------------------------------------------------------------
+
+
+class _Map:
+    """Character positions of one text (src) mapped into the other (dst) through token opcodes."""
+
+    __slots__ = ("dst_len", "dst_starts", "op_of", "ops", "src_len", "src_starts")
+
+    def __init__(
+        self,
+        src_starts: list[int],
+        src_len: int,
+        dst_starts: list[int],
+        dst_len: int,
+        ops: list[tuple[bool, int, int, int, int]],
+    ) -> None:
+        self.src_starts, self.src_len = src_starts, src_len
+        self.dst_starts, self.dst_len = dst_starts, dst_len
+        self.ops = ops
+        op_of = [0] * len(src_starts)
+        for k, (_, s1, s2, _, _) in enumerate(ops):
+            for i in range(s1, s2):
+                op_of[i] = k
+        self.op_of = op_of
+
+    def _src_char(self, i: int) -> int:
+        return self.src_starts[i] if i < len(self.src_starts) else self.src_len
+
+    def _dst_char(self, j: int) -> int:
+        return self.dst_starts[j] if j < len(self.dst_starts) else self.dst_len
+
+    def exact(self, c: int) -> tuple[int, int, int, int, int] | None:
+        """For a character in an unchanged block: (dst position, src block start, src block end,
+        dst block start, dst block end); None when the character was changed."""
+        if not 0 <= c < self.src_len:
+            return None
+        i = bisect_right(self.src_starts, c) - 1
+        equal, s1, s2, d1, d2 = self.ops[self.op_of[i]]
+        if not equal:
+            return None
+        return (
+            self.dst_starts[d1 + i - s1] + c - self.src_starts[i],
+            self._src_char(s1),
+            self._src_char(s2),
+            self._dst_char(d1),
+            self._dst_char(d2),
+        )
+
+    def approx(self, c: int) -> int:
+        """Where character ``c`` is, or would have been, in dst (proportional inside changed blocks)."""
+        if not self.src_starts:
+            return 0
+        c = min(max(c, 0), self.src_len - 1)
+        i = bisect_right(self.src_starts, c) - 1
+        equal, s1, s2, d1, d2 = self.ops[self.op_of[i]]
+        if equal:
+            return self.dst_starts[d1 + i - s1] + c - self.src_starts[i]
+        j = d1 + ((i - s1) * (d2 - d1)) // max(1, s2 - s1)
+        return self._dst_char(j)
+
+    def foreign(self, s: int, e: int, lo: int, hi: int) -> int:
+        """How many characters of src[s:e] are unchanged text whose dst position lies outside [lo, hi)
+        (counting only unchanged blocks long enough to be credible)."""
+        n = 0
+        starts = self.src_starts
+        i = max(0, bisect_right(starts, s) - 1)
+        while i < len(starts) and starts[i] < e:
+            equal, s1, s2, d1, _ = self.ops[self.op_of[i]]
+            if equal and self._src_char(s2) - self._src_char(s1) >= CREDIBLE_BLOCK:
+                t_start = starts[i]
+                t_end = self._src_char(i + 1)
+                a, b = max(s, t_start), min(e, t_end)
+                d = self.dst_starts[d1 + i - s1] + a - t_start
+                if b > a and not lo <= d < hi:
+                    n += b - a
+            i += 1
+        return n
+
+
+class _Diff:
+    """The token alignment of two revisions, both ways."""
+
+    def __init__(self, old: str, new: str) -> None:
+        old_tokens = [(m.start(), m.group()) for m in _TOKEN.finditer(old)]
+        new_tokens = [(m.start(), m.group()) for m in _TOKEN.finditer(new)]
+        matcher = SequenceMatcher(None, [t for _, t in old_tokens], [t for _, t in new_tokens])
+        codes = matcher.get_opcodes()
+        forward = [(tag == "equal", i1, i2, j1, j2) for tag, i1, i2, j1, j2 in codes]
+        backward = [(tag == "equal", j1, j2, i1, i2) for tag, i1, i2, j1, j2 in codes]
+        backward.sort(key=lambda op: (op[1], op[2]))
+        old_starts, new_starts = [s for s, _ in old_tokens], [s for s, _ in new_tokens]
+        self.forward = _Map(old_starts, len(old), new_starts, len(new), forward)
+        self.backward = _Map(new_starts, len(new), old_starts, len(old), backward)
+
+
+# --- placing one selector ------------------------------------------------------------------------------
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """Length of the common prefix (binary search on slices: C-speed comparisons)."""
+    n = min(len(a), len(b))
+    if a[:n] == b[:n]:
+        return n
+    lo, hi = 0, n  # a[:lo] == b[:lo], a[:hi] != b[:hi]
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+def _common_suffix(a: str, b: str) -> int:
+    n = min(len(a), len(b))
+    if a[len(a) - n :] == b[len(b) - n :]:
+        return n
+    lo, hi = 0, n
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if a[len(a) - mid :] == b[len(b) - mid :]:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+def _find_all(text: str, pattern: str, start: int = 0, end: int | None = None, limit: int = 0) -> list[int]:
+    found = []
+    end = len(text) if end is None else end
+    i = text.find(pattern, start, end)
+    while i != -1:
+        found.append(i)
+        if limit and len(found) > limit:
+            break
+        i = text.find(pattern, i + 1, end)
+    return found
+
+
+def _ratio(a: str, b: str) -> float:
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.real_quick_ratio() < FUZZY_MIN_RATIO or matcher.quick_ratio() < FUZZY_MIN_RATIO:
+        return 0.0
+    return matcher.ratio()
+
+
+def _word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"
+
+
+def _at_boundary(text: str, i: int) -> bool:
+    """Is position ``i`` not inside a word?"""
+    return i <= 0 or i >= len(text) or not (_word_char(text[i - 1]) and _word_char(text[i]))
+
+
+def _word_bounds(text: str, i: int) -> tuple[int, int]:
+    """The word boundaries at or around position ``i`` (before and after the word it splits)."""
+    back = fwd = i
+    while 0 < back < len(text) and _word_char(text[back - 1]) and _word_char(text[back]):
+        back -= 1
+    while 0 < fwd < len(text) and _word_char(text[fwd - 1]) and _word_char(text[fwd]):
+        fwd += 1
+    return back, fwd
+
+
+@dataclass
+class _Candidate:
+    start: int
+    end: int
+    left: int  # context characters that still stand before the range
+    right: int  # ... and after it
+    image: bool = False  # where the diff maps the old passage
+    ratio: float = 1.0
+    acceptable: bool = True  # (approximate matches) enough context to place the annotation here
+
+    @property
+    def context(self) -> int:
+        return self.left + self.right
+
+
+class _Anchorer:
+    """Places selectors made against ``old`` in ``new``; one per answer, shared by its selectors."""
+
+    def __init__(self, old: str, new: str, diff: _Diff | None) -> None:
+        self.old, self.new, self.diff = old, new, diff
+        self._occurrences: dict[str, list[int]] = {}
+
+    def place(self, sel: Selector) -> Placement:
+        if not sel.exact:
+            return DETACHED
+        position = self._old_position(sel)
+        if self.diff is None and position is not None:  # unchanged text
+            start, end = position
+            return Placement("anchored", start, end, "position", 1.0, self.new[start:end])
+        target = _Target(self, sel, position)
+        exact, tie, rival = self._by_quote(target)
+        if tie:
+            return DETACHED
+        strong = exact is not None and min(exact.left, exact.right) >= CONTEXT
+        if exact is not None and (strong or len(sel.exact) < FUZZY_MIN_LEN):
+            return self._placement(target, exact)
+        # No exact occurrence, or one with only part of its context: look for the passage edited.
+        fuzzy, near = self._fuzzy(target, rival, exact)
+        if fuzzy is not None:
+            return self._placement(target, fuzzy)
+        if exact is None or near > exact.context:
+            return DETACHED  # an edited version elsewhere is better supported than the exact quote
+        return self._placement(target, exact)
+
+    def _placement(self, target: _Target, c: _Candidate) -> Placement:
+        share = min(c.context, 2 * WIDE) / (2 * WIDE)
+        text = self.new[c.start : c.end]
+        if c.ratio < 1.0:
+            return Placement("moved", c.start, c.end, "fuzzy", round(c.ratio * (0.6 + 0.4 * share), 3), text)
+        if c.image:
+            method = "position" if (c.start, c.end) == target.position else "diff"
+            return Placement("anchored", c.start, c.end, method, round(0.7 + 0.3 * share, 3), text)
+        return Placement("moved", c.start, c.end, "quote", round(0.5 + 0.45 * share, 3), text)
+
+    def _old_position(self, sel: Selector) -> tuple[int, int] | None:
+        """Where the selector stands in the old text: its offsets, or (if they are stale) the one place
+        where quote and context stand together."""
+        old = self.old
+        if 0 <= sel.start < sel.end <= len(old) and old[sel.start : sel.end] == sel.exact:
+            return sel.start, sel.end
+        hits = _find_all(old, sel.prefix + sel.exact + sel.suffix, limit=1)
+        if len(hits) == 1:
+            start = hits[0] + len(sel.prefix)
+            return start, start + len(sel.exact)
+        return None
+
+    def occurrences_in_old(self, exact: str) -> list[int]:
+        if exact not in self._occurrences:
+            self._occurrences[exact] = _find_all(self.old, exact)
+        return self._occurrences[exact]
+
+    # -- diff facts ---------------------------------------------------------------------------------
+
+    def _is_image(self, position: tuple[int, int] | None, s: int, e: int) -> bool:
+        """Does the diff map the old passage onto new[s:e] (one end exactly, the other not elsewhere)?"""
+        if self.diff is None or position is None:
+            return False
+        first = self.diff.forward.exact(position[0])
+        last = self.diff.forward.exact(position[1] - 1)
+        if first is None and last is None:
+            return False
+        return (first is None or first[0] == s) and (last is None or last[0] == e - 1)
+
+    def _foreign(self, position: tuple[int, int] | None, s: int, e: int) -> bool:
+        """Is new[s:e] mostly unchanged text that the diff aligns with another place in the old text?"""
+        if self.diff is None:
+            return False
+        lo, hi = position if position is not None else (0, 0)
+        return self.diff.backward.foreign(s, e, lo, hi) > FOREIGN_SHARE * (e - s)
+
+    def _confirmed(self, position: tuple[int, int] | None, s: int, e: int) -> bool:
+        """Does the diff align the text right before ``s`` or right after ``e`` with the text right
+        before or after the old passage (the same neighbours, not look-alikes)?"""
+        if self.diff is None or position is None:
+            return False
+        if s > 0:
+            hit = self.diff.backward.exact(s - 1)
+            if hit is not None and hit[0] == position[0] - 1:
+                return True
+        if e < len(self.new):
+            hit = self.diff.backward.exact(e)
+            if hit is not None and hit[0] == position[1]:
+                return True
+        return False
+
+    # -- step 2: the exact quote --------------------------------------------------------------------
+
+    def _by_quote(self, t: _Target) -> tuple[_Candidate | None, bool, int]:
+        """(the occurrence to take or None, rejected for a tie?, context of the best occurrence that is
+        not someone else's: a rival any fuzzy match has to beat clearly; -1 if none)."""
+        new, n = self.new, len(t.exact)
+        candidates: list[_Candidate] = []
+        for s in _find_all(new, t.exact):
+            e = s + n
+            if (t.bounded_start and not _at_boundary(new, s)) or (t.bounded_end and not _at_boundary(new, e)):
+                continue  # the passage was whole words; this is part of a longer word
+            image = self._is_image(t.position, s, e)
+            if not image and self._foreign(t.position, s, e):
+                continue  # another place's text, unchanged
+            left, right = t.context(s, e)
+            candidates.append(_Candidate(s, e, left, right, image))
+        if not candidates:
+            return None, False, -1
+        candidates.sort(key=lambda c: (c.context, c.image), reverse=True)
+        # The best two occurrences that no other old occurrence of the quote explains as well as ours.
+        kept: list[_Candidate] = []
+        for c in candidates:
+            if kept and c.context <= kept[0].context - MARGIN:
+                break
+            if not kept and c.context < MIN_CONTEXT and n < LONG_QUOTE:
+                break  # nothing from here on can be placed, nor rival a fuzzy match
+            if t.explained_by_others(c):
+                continue
+            kept.append(c)
+            if len(kept) == 2:
+                break
+        if not kept:
+            return None, False, -1
+        best = kept[0]
+        if n + best.context < MIN_EVIDENCE or (best.context < MIN_CONTEXT and n < LONG_QUOTE):
+            return None, False, best.context
+        if len(kept) > 1 and best.context - kept[1].context < MARGIN:
+            # Equally good occurrences: only the diff may choose, and only between well-anchored ones.
+            images = [c for c in kept if c.image]
+            if images and min(images[0].left, images[0].right) >= CONTEXT:
+                return images[0], False, best.context
+            return None, True, best.context
+        return best, False, best.context
+
+    # -- step 3: fuzzy ------------------------------------------------------------------------------
+
+    def _fuzzy(self, t: _Target, rival: int, exact: _Candidate | None) -> tuple[_Candidate | None, int]:
+        """(an acceptable approximate match that beats ``rival`` clearly, or None; the context of the best
+        approximate match not overlapping ``exact``, acceptable or not, -1 if none)."""
+        new, x = self.new, t.exact
+        n = len(x)
+        if n < FUZZY_MIN_LEN or not new:
+            return None, -1
+        slack = max(6, n // 4)
+        seeds: list[int] = []  # estimated starts of the edited passage
+        if t.position is not None and self.diff is not None:
+            seeds.append(self.diff.forward.approx(t.position[0]))
+            seeds.append(self.diff.forward.approx(t.position[1] - 1) + 1 - n)
+        ptail, shead = t.prefix[-12:], t.suffix[:12]
+        if len(ptail) >= 6:
+            hits = _find_all(new, ptail, limit=MAX_ANCHOR_HITS)
+            if len(hits) <= MAX_ANCHOR_HITS:
+                seeds.extend(h + len(ptail) for h in hits)
+        elif not t.prefix:
+            seeds.append(0)
+        if len(shead) >= 6:
+            hits = _find_all(new, shead, limit=MAX_ANCHOR_HITS)
+            if len(hits) <= MAX_ANCHOR_HITS:
+                seeds.extend(h - n for h in hits)
+        elif not t.suffix:
+            seeds.append(len(new) - n)
+        if n >= 24:
+            q = 10
+            for off in (0, (n - q) // 2, n - q):
+                hits = _find_all(new, x[off : off + q], limit=MAX_ANCHOR_HITS)
+                if len(hits) <= MAX_ANCHOR_HITS:
+                    seeds.extend(h - off for h in hits)
+        kept: list[int] = []
+        for s0 in sorted(seeds):
+            if not kept or s0 - kept[-1] > slack // 2:
+                kept.append(s0)
+
+        found: dict[tuple[int, int], _Candidate] = {}
+        near = -1
+        for s0 in kept:
+            cand = self._fuzzy_window(t, max(0, s0 - slack), min(len(new), s0 + n + slack), slack)
+            if cand is None:
+                continue
+            if exact is None or not (cand.start < exact.end and exact.start < cand.end):
+                near = max(near, cand.context)
+            if cand.acceptable:
+                found[(cand.start, cand.end)] = cand
+        if not found:
+            return None, near
+        ranked = sorted(found.values(), key=lambda c: c.ratio * n + c.context, reverse=True)
+        best = ranked[0]
+        if exact is not None and best.start < exact.end and exact.start < best.end:
+            return None, near  # the exact occurrence, give or take a character: not an edit
+        if rival >= 0 and best.context - rival < MARGIN:
+            return None, near  # the unedited quote stands elsewhere with about as much context
+        for other in ranked[1:]:
+            overlaps = other.start < best.end and best.start < other.end
+            if not overlaps and (best.ratio * n + best.context) - (other.ratio * n + other.context) < MARGIN:
+                return None, near
+        return best, near
+
+    def _fuzzy_window(self, t: _Target, lo: int, hi: int, slack: int) -> _Candidate | None:
+        """The best approximate match of the quote in new[lo:hi] that is not another passage's text, if
+        any; ``acceptable`` says whether its context suffices for placing the annotation there."""
+        new, x = self.new, t.exact
+        n = len(x)
+        blocks = [b for b in SequenceMatcher(None, new[lo:hi], x, autojunk=False).get_matching_blocks() if b.size >= 3]
+        if sum(b.size for b in blocks) < 0.75 * n:
+            return None
+        first, last = blocks[0], blocks[-1]
+        s_est = lo + first.a - first.b
+        e_est = lo + last.a + last.size + (n - last.b - last.size)
+        best: tuple[float, int, int] | None = None
+        for s in self._start_options(t, s_est, slack):
+            for e in self._end_options(t, e_est, slack):
+                if not 0 <= s < e <= len(new):
+                    continue
+                if (t.bounded_start and not _at_boundary(new, s)) or (t.bounded_end and not _at_boundary(new, e)):
+                    continue
+                r = _ratio(new[s:e], x)
+                if r >= FUZZY_MIN_RATIO and (best is None or r > best[0]):
+                    best = (r, s, e)
+        if best is None:
+            return None
+        r, s, e = best
+        if new[s:e] in self.old or self._foreign(t.position, s, e):
+            return None  # this text stood in the old revision already: another passage, not ours edited
+        left, right = t.context(s, e)
+        side = FUZZY_MIN_SIDE if self._confirmed(t.position, s, e) else FUZZY_FREE_SIDE
+        acceptable = left >= side and right >= side and r * n + left + right >= MIN_EVIDENCE
+        return _Candidate(s, e, left, right, ratio=r, acceptable=acceptable)
+
+    def _start_options(self, t: _Target, s_est: int, slack: int) -> list[int]:
+        """Where an approximate match may start: right after the surviving prefix if it is near,
+        otherwise the estimate and the word boundaries around it."""
+        new = self.new
+        tail = t.prefix[-12:]
+        if not t.prefix:
+            if s_est <= slack:
+                return [0]
+        elif len(tail) >= 4:
+            hits = _find_all(new, tail, max(0, s_est - slack - len(tail)), min(len(new), s_est + slack))
+            if hits:
+                return [min((h + len(tail) for h in hits), key=lambda p: abs(p - s_est))]
+        s = min(max(s_est, 0), len(new))
+        return sorted({s, *_word_bounds(new, s)}) if t.bounded_start else [s]
+
+    def _end_options(self, t: _Target, e_est: int, slack: int) -> list[int]:
+        new = self.new
+        head = t.suffix[:12]
+        if not t.suffix:
+            if e_est >= len(new) - slack:
+                return [len(new)]
+        elif len(head) >= 4:
+            hits = _find_all(new, head, max(0, e_est - slack), min(len(new), e_est + slack + len(head)))
+            if hits:
+                return [min(hits, key=lambda p: abs(p - e_est))]
+        e = min(max(e_est, 0), len(new))
+        return sorted({e, *_word_bounds(new, e)}) if t.bounded_end else [e]
+
+
+class _Target:
+    """One selector to place, with its context: the old text around its old position when that is
+    known (up to WIDE characters a side), otherwise the stored prefix and suffix."""
+
+    def __init__(self, anchorer: _Anchorer, sel: Selector, position: tuple[int, int] | None) -> None:
+        self.anchorer, self.sel, self.position = anchorer, sel, position
+        self.exact = sel.exact
+        old = anchorer.old
+        if position is not None:
+            start, end = position
+            self.prefix, self.suffix = old[max(0, start - WIDE) : start], old[end : end + WIDE]
+            self.at_start, self.at_end = start <= WIDE, end + WIDE >= len(old)
+            self.cap = WIDE
+        else:
+            self.prefix, self.suffix = sel.prefix, sel.suffix
+            self.at_start, self.at_end = len(sel.prefix) < CONTEXT, len(sel.suffix) < CONTEXT
+            self.cap = CONTEXT
+        self.bounded_start = not self.prefix or not (_word_char(self.prefix[-1]) and _word_char(self.exact[0]))
+        self.bounded_end = not self.suffix or not (_word_char(self.suffix[0]) and _word_char(self.exact[-1]))
+        self._others: list[tuple[str, str, bool, bool]] | None = None
+
+    def context(self, s: int, e: int) -> tuple[int, int]:
+        return _context(self.anchorer.new, s, e, self.prefix, self.suffix, self.at_start, self.at_end, self.cap)
+
+    def explained_by_others(self, c: _Candidate) -> bool:
+        """Does another place where the quote stood in the old text have at least as much context at ``c``?"""
+        if self._others is None:
+            old, n = self.anchorer.old, len(self.exact)
+            own = self.position[0] if self.position is not None else -1
+            cap = self.cap
+            self._others = [
+                (old[max(0, p - cap) : p], old[p + n : p + n + cap], p <= cap, p + n + cap >= len(old))
+                for p in self.anchorer.occurrences_in_old(self.exact)
+                if p != own
+            ]
+        new = self.anchorer.new
+        for prefix, suffix, at_start, at_end in self._others:
+            left, right = _context(new, c.start, c.end, prefix, suffix, at_start, at_end, self.cap)
+            if left + right >= c.context:
+                return True
+        return False
+
+
+def _context(
+    new: str, s: int, e: int, prefix: str, suffix: str, at_start: bool, at_end: bool, cap: int
+) -> tuple[int, int]:
+    """Characters of ``prefix`` still right before ``s`` and of ``suffix`` right after ``e``; standing at the
+    start (end) of the text exactly as before counts as BOUNDARY characters at least."""
+    left = _common_suffix(prefix, new[max(0, s - len(prefix)) : s])
+    if at_start and left == len(prefix) == s:
+        left = max(left, BOUNDARY)
+    right = _common_prefix(suffix, new[e : e + len(suffix)])
+    if at_end and right == len(suffix) and e + right == len(new):
+        right = max(right, BOUNDARY)
+    return left, right
