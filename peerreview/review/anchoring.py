@@ -61,26 +61,30 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from difflib import SequenceMatcher
+from difflib import Match, SequenceMatcher
 
 __all__ = ["Placement", "Selector", "reanchor", "reanchor_many", "selector_for"]
 
 CONTEXT = 32  # characters of prefix/suffix stored with a quote
-WIDE = 64  # characters of old text compared around a candidate, per side
+WIDE = 256  # characters of old text compared around a candidate, per side
 BOUNDARY = 16  # context credit for standing at the start (end) of the text, as before
 MIN_EVIDENCE = 40  # quote length + context characters needed for any placement
 MIN_CONTEXT = 8  # context characters needed, unless the quote is long
-LONG_QUOTE = 80  # a quote this long may be placed on its own (unique, unclaimed occurrence)
+LONG_QUOTE = 60  # a quote this long, once in the old and once in the new text, needs no context
 MARGIN = 8  # the winner must beat the runner-up by this many context characters
 FUZZY_MIN_LEN = 16
+FUZZY_SHORT_LEN = 8  # shorter quotes only when the diff pins both ends (an in-place edit)
 FUZZY_MIN_RATIO = 0.85
+FUZZY_VETO_RATIO = 0.7  # an edited version this similar, better placed, vetoes a weak exact occurrence
 FUZZY_MIN_SIDE = 8  # context characters needed on each side of a fuzzy match the diff confirms
 FUZZY_FREE_SIDE = 24  # ... and on each side of one it does not (moved and edited)
+MAX_LOOKALIKES = 5  # an approximate match whose text stood in the old text more often is never taken
 FOREIGN_SHARE = 0.2  # a candidate with more old-text-from-elsewhere than this is someone else's
 CREDIBLE_BLOCK = 16  # an unchanged block shorter than this (characters) may be a coincidence of the diff
 MAX_ANCHOR_HITS = 3  # a context or quote piece found more often than this is no anchor
 
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+_SENTENCE_END = re.compile(r"[.!?…](?=\s|$)|\n")
 
 
 @dataclass(frozen=True)
@@ -273,9 +277,10 @@ def _find_all(text: str, pattern: str, start: int = 0, end: int | None = None, l
     return found
 
 
-def _ratio(a: str, b: str) -> float:
+def _ratio(a: str, b: str, floor: float) -> float:
+    """difflib's similarity ratio, or 0.0 when it is certainly below ``floor``."""
     matcher = SequenceMatcher(None, a, b, autojunk=False)
-    if matcher.real_quick_ratio() < FUZZY_MIN_RATIO or matcher.quick_ratio() < FUZZY_MIN_RATIO:
+    if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
         return 0.0
     return matcher.ratio()
 
@@ -287,6 +292,43 @@ def _word_char(c: str) -> bool:
 def _at_boundary(text: str, i: int) -> bool:
     """Is position ``i`` not inside a word?"""
     return i <= 0 or i >= len(text) or not (_word_char(text[i - 1]) and _word_char(text[i]))
+
+
+def _align(window: str, quote_tokens: list[tuple[int, str]]) -> tuple[int, int, bool, bool] | None:
+    """Where the quote (as tokens) would start and end in ``window``, judging by the tokens they share,
+    and whether its first and last tokens were found there; None when they share less than 75% of the
+    quote's characters. Token-level, so cheap; the caller refines and checks character by character.
+
+    Matching blocks at either end that stand much further from the rest in the window than in the quote
+    (a stray "De" in a sentence inserted before the passage) are dropped."""
+    if not quote_tokens:
+        return None
+    window_tokens = [(m.start(), m.group()) for m in _TOKEN.finditer(window)]
+    matcher = SequenceMatcher(None, [w for _, w in window_tokens], [q for _, q in quote_tokens], autojunk=False)
+    blocks = [b for b in matcher.get_matching_blocks() if b.size]
+    quote_len = quote_tokens[-1][0] + len(quote_tokens[-1][1])
+
+    def span(b: Match) -> tuple[int, int, int, int]:  # character ranges of a block in window and quote
+        a_last, b_last = window_tokens[b.a + b.size - 1], quote_tokens[b.b + b.size - 1]
+        return (window_tokens[b.a][0], a_last[0] + len(a_last[1]), quote_tokens[b.b][0], b_last[0] + len(b_last[1]))
+
+    def dislocated(inner: Match, outer: Match) -> bool:
+        (a1, a2, b1, b2), (c1, c2, d1, d2) = span(inner), span(outer)
+        gap_window = c1 - a2 if outer.a > inner.a else a1 - c2
+        gap_quote = d1 - b2 if outer.b > inner.b else b1 - d2
+        return gap_window - gap_quote > max(8, gap_quote)
+
+    while len(blocks) > 1 and dislocated(blocks[1], blocks[0]):
+        blocks.pop(0)
+    while len(blocks) > 1 and dislocated(blocks[-2], blocks[-1]):
+        blocks.pop()
+    shared = sum(len(q) for b in blocks for _, q in quote_tokens[b.b : b.b + b.size])
+    if shared < 0.75 * quote_len:
+        return None
+    first, last = span(blocks[0]), span(blocks[-1])
+    start = first[0] - first[2]
+    end = last[1] + quote_len - last[3]
+    return start, end, blocks[0].b == 0, blocks[-1].b + blocks[-1].size == len(quote_tokens)
 
 
 def _word_bounds(text: str, i: int) -> tuple[int, int]:
@@ -333,7 +375,7 @@ class _Anchorer:
         if tie:
             return DETACHED
         strong = exact is not None and min(exact.left, exact.right) >= CONTEXT
-        if exact is not None and (strong or len(sel.exact) < FUZZY_MIN_LEN):
+        if exact is not None and (strong or len(sel.exact) < FUZZY_SHORT_LEN):
             return self._placement(target, exact)
         # No exact occurrence, or one with only part of its context: look for the passage edited.
         fuzzy, near = self._fuzzy(target, rival, exact)
@@ -389,20 +431,23 @@ class _Anchorer:
         lo, hi = position if position is not None else (0, 0)
         return self.diff.backward.foreign(s, e, lo, hi) > FOREIGN_SHARE * (e - s)
 
-    def _confirmed(self, position: tuple[int, int] | None, s: int, e: int) -> bool:
-        """Does the diff align the text right before ``s`` or right after ``e`` with the text right
-        before or after the old passage (the same neighbours, not look-alikes)?"""
+    def _confirmed(self, position: tuple[int, int] | None, s: int, e: int) -> tuple[bool, bool]:
+        """Does the diff align the text right before ``s`` (right after ``e``) with the text right before
+        (after) the old passage: the same neighbours, not look-alikes?"""
         if self.diff is None or position is None:
-            return False
+            return False, False
+        left = right = False
         if s > 0:
             hit = self.diff.backward.exact(s - 1)
-            if hit is not None and hit[0] == position[0] - 1:
-                return True
+            left = hit is not None and hit[0] == position[0] - 1
+        else:
+            left = position[0] == 0
         if e < len(self.new):
             hit = self.diff.backward.exact(e)
-            if hit is not None and hit[0] == position[1]:
-                return True
-        return False
+            right = hit is not None and hit[0] == position[1]
+        else:
+            right = position[1] == len(self.old)
+        return left, right
 
     # -- step 2: the exact quote --------------------------------------------------------------------
 
@@ -415,10 +460,10 @@ class _Anchorer:
             e = s + n
             if (t.bounded_start and not _at_boundary(new, s)) or (t.bounded_end and not _at_boundary(new, e)):
                 continue  # the passage was whole words; this is part of a longer word
-            image = self._is_image(t.position, s, e)
-            if not image and self._foreign(t.position, s, e):
-                continue  # another place's text, unchanged
             left, right = t.context(s, e)
+            image = self._is_image(t.position, s, e)
+            if not image and not t.whole_sentence(left, right):
+                continue  # the words, but in another sentence (or the passage's sentence was edited)
             candidates.append(_Candidate(s, e, left, right, image))
         if not candidates:
             return None, False, -1
@@ -438,7 +483,8 @@ class _Anchorer:
         if not kept:
             return None, False, -1
         best = kept[0]
-        if n + best.context < MIN_EVIDENCE or (best.context < MIN_CONTEXT and n < LONG_QUOTE):
+        unique = len(candidates) == 1 and len(self.occurrences_in_old(t.exact)) == 1
+        if n + best.context < MIN_EVIDENCE or (best.context < MIN_CONTEXT and not (n >= LONG_QUOTE and unique)):
             return None, False, best.context
         if len(kept) > 1 and best.context - kept[1].context < MARGIN:
             # Equally good occurrences: only the diff may choose, and only between well-anchored ones.
@@ -455,7 +501,7 @@ class _Anchorer:
         approximate match not overlapping ``exact``, acceptable or not, -1 if none)."""
         new, x = self.new, t.exact
         n = len(x)
-        if n < FUZZY_MIN_LEN or not new:
+        if n < FUZZY_SHORT_LEN or not new:
             return None, -1
         slack = max(6, n // 4)
         seeds: list[int] = []  # estimated starts of the edited passage
@@ -487,9 +533,12 @@ class _Anchorer:
                 kept.append(s0)
 
         found: dict[tuple[int, int], _Candidate] = {}
+        ratios: dict[tuple[int, int], float] = {}  # ranges already compared with the quote
         near = -1
         for s0 in kept:
-            cand = self._fuzzy_window(t, max(0, s0 - slack), min(len(new), s0 + n + slack), slack)
+            if exact is not None and abs(s0 - exact.start) <= slack:
+                continue  # this window holds the exact occurrence itself: nothing edited to find there
+            cand = self._fuzzy_window(t, s0, slack, ratios)
             if cand is None:
                 continue
             if exact is None or not (cand.start < exact.end and exact.start < cand.end):
@@ -510,64 +559,124 @@ class _Anchorer:
                 return None, near
         return best, near
 
-    def _fuzzy_window(self, t: _Target, lo: int, hi: int, slack: int) -> _Candidate | None:
-        """The best approximate match of the quote in new[lo:hi] that is not another passage's text, if
-        any; ``acceptable`` says whether its context suffices for placing the annotation there."""
+    def _fuzzy_window(self, t: _Target, s0: int, slack: int, ratios: dict[tuple[int, int], float]) -> _Candidate | None:
+        """The best approximate match of the quote starting near ``s0`` that is not another passage's text,
+        if any; ``acceptable`` says whether its context suffices for placing the annotation there.
+
+        Where the surviving context pins a boundary (the stored prefix ends, the suffix begins, near the
+        estimate) that boundary is used, and only there: the ratio is judged on the passage as it now
+        stands, never on a part of it that leaves the edit out. Boundaries the context does not pin come
+        from aligning the quote with the text around ``s0`` (and the word boundaries next to them)."""
         new, x = self.new, t.exact
         n = len(x)
-        blocks = [b for b in SequenceMatcher(None, new[lo:hi], x, autojunk=False).get_matching_blocks() if b.size >= 3]
-        if sum(b.size for b in blocks) < 0.75 * n:
-            return None
-        first, last = blocks[0], blocks[-1]
-        s_est = lo + first.a - first.b
-        e_est = lo + last.a + last.size + (n - last.b - last.size)
+        head, tail = x[: min(12, n)], x[-min(12, n) :]
+        s_pin = self._pinned_start(t, s0)
+        e_pin = self._pinned_end(t, (s0 if s_pin is None else s_pin) + n)
+        start_kept = s_pin is not None and new.startswith(head, s_pin)  # pinned, and the quote begins there
+        end_kept = e_pin is not None and new.endswith(tail, 0, e_pin)
+        if start_kept and end_kept and s_pin < e_pin:  # type: ignore[operator]
+            starts, ends = [s_pin], [e_pin]
+        else:
+            # Align to see where the passage now begins and ends: where its first (last) words survive,
+            # that is the boundary, even if new text now stands between it and the old neighbour; where
+            # they were changed, the boundary is the pinned one (the changed words belong to the passage).
+            lo, hi = max(0, s0 - slack), min(len(new), s0 + n + slack)
+            aligned = _align(new[lo:hi], t.tokens)
+            if aligned is None:
+                return None
+            s_est, e_est, head_found, tail_found = lo + aligned[0], lo + aligned[1], aligned[2], aligned[3]
+            if e_pin is None or (s_pin is not None and e_pin <= s_pin):
+                e_pin = self._pinned_end(t, e_est)
+            if start_kept or (s_pin is not None and not head_found):
+                starts = [s_pin]
+            elif head_found:
+                starts = self._options(s_est, t.bounded_start)
+            else:
+                return None  # the first words changed and nothing pins where the passage now begins
+            if end_kept or (e_pin is not None and not tail_found):
+                ends = [e_pin]
+            elif tail_found:
+                ends = self._options(e_est, t.bounded_end)
+            else:
+                return None
         best: tuple[float, int, int] | None = None
-        for s in self._start_options(t, s_est, slack):
-            for e in self._end_options(t, e_est, slack):
+        for s in starts:
+            for e in ends:
                 if not 0 <= s < e <= len(new):
                     continue
                 if (t.bounded_start and not _at_boundary(new, s)) or (t.bounded_end and not _at_boundary(new, e)):
                     continue
-                r = _ratio(new[s:e], x)
-                if r >= FUZZY_MIN_RATIO and (best is None or r > best[0]):
+                if _word_char(new[s]) != _word_char(x[0]) or _word_char(new[e - 1]) != _word_char(x[-1]):
+                    continue  # starts or ends with a space or mark where the quote had a letter, or vice versa
+                r = ratios.get((s, e))
+                if r is None:
+                    r = ratios[(s, e)] = _ratio(new[s:e], x, FUZZY_VETO_RATIO)
+                if r >= FUZZY_VETO_RATIO and (best is None or r > best[0]):
                     best = (r, s, e)
         if best is None:
             return None
         r, s, e = best
-        if new[s:e] in self.old or self._foreign(t.position, s, e):
-            return None  # this text stood in the old revision already: another passage, not ours edited
+        if self._foreign(t.position, s, e):
+            return None  # unchanged text from another place of the old revision
         left, right = t.context(s, e)
-        side = FUZZY_MIN_SIDE if self._confirmed(t.position, s, e) else FUZZY_FREE_SIDE
-        acceptable = left >= side and right >= side and r * n + left + right >= MIN_EVIDENCE
+        if self._lookalike(t, s, e, left + right):
+            return None  # this text stood in the old revision already, in a context that fits it as well
+        pinned_left, pinned_right = self._confirmed(t.position, s, e)
+        if n < FUZZY_MIN_LEN:  # short: only an in-place edit, both neighbours pinned by the diff
+            acceptable = pinned_left and pinned_right and min(left, right) >= CONTEXT
+        elif (pinned_left and left >= CONTEXT) or (pinned_right and right >= CONTEXT):
+            acceptable = True  # right after (before) the same, unchanged neighbour text
+        elif pinned_left or pinned_right:
+            acceptable = left >= FUZZY_MIN_SIDE and right >= FUZZY_MIN_SIDE
+        else:  # moved and edited: the rest of its sentence(s) must have come along
+            acceptable = left >= FUZZY_FREE_SIDE and right >= FUZZY_FREE_SIDE and t.whole_sentence(left, right)
+        acceptable = acceptable and r >= FUZZY_MIN_RATIO and r * n + left + right >= MIN_EVIDENCE
         return _Candidate(s, e, left, right, ratio=r, acceptable=acceptable)
 
-    def _start_options(self, t: _Target, s_est: int, slack: int) -> list[int]:
-        """Where an approximate match may start: right after the surviving prefix if it is near,
-        otherwise the estimate and the word boundaries around it."""
-        new = self.new
-        tail = t.prefix[-12:]
-        if not t.prefix:
-            if s_est <= slack:
-                return [0]
-        elif len(tail) >= 4:
-            hits = _find_all(new, tail, max(0, s_est - slack - len(tail)), min(len(new), s_est + slack))
-            if hits:
-                return [min((h + len(tail) for h in hits), key=lambda p: abs(p - s_est))]
-        s = min(max(s_est, 0), len(new))
-        return sorted({s, *_word_bounds(new, s)}) if t.bounded_start else [s]
+    def _lookalike(self, t: _Target, s: int, e: int, context: int) -> bool:
+        """Did new[s:e] stand elsewhere in the old text with a context that fits its place at least as well
+        as the passage's own (then it is that text, not the passage edited)?"""
+        new, old = self.new, self.old
+        text = new[s:e]
+        hits = _find_all(old, text, limit=MAX_LOOKALIKES)
+        if len(hits) > MAX_LOOKALIKES:
+            return True
+        own = t.position or (-1, -1)
+        for q in hits:
+            if own[0] <= q < own[1]:
+                continue
+            prefix, suffix = old[max(0, q - t.cap) : q], old[q + len(text) : q + len(text) + t.cap]
+            left, right = _context(new, s, e, prefix, suffix, q <= t.cap, q + len(text) + t.cap >= len(old), t.cap)
+            if left + right >= context:
+                return True
+        return False
 
-    def _end_options(self, t: _Target, e_est: int, slack: int) -> list[int]:
-        new = self.new
-        head = t.suffix[:12]
+    def _pinned_start(self, t: _Target, s_est: int) -> int | None:
+        """Right after the surviving prefix (its last 12 characters), if that stands near ``s_est``."""
+        new, tail = self.new, t.prefix[-12:]
+        reach = max(12, len(t.exact) // 2)  # how far a changed first word may move the start
+        if not t.prefix:
+            return 0 if s_est <= reach else None
+        if len(tail) < 4:
+            return None
+        hits = _find_all(new, tail, max(0, s_est - reach - len(tail)), min(len(new), s_est + reach))
+        return min((h + len(tail) for h in hits), key=lambda p: abs(p - s_est)) if hits else None
+
+    def _pinned_end(self, t: _Target, e_est: int) -> int | None:
+        """Right before the surviving suffix (its first 12 characters), if that stands near ``e_est``."""
+        new, head = self.new, t.suffix[:12]
+        reach = max(12, len(t.exact) // 2)
         if not t.suffix:
-            if e_est >= len(new) - slack:
-                return [len(new)]
-        elif len(head) >= 4:
-            hits = _find_all(new, head, max(0, e_est - slack), min(len(new), e_est + slack + len(head)))
-            if hits:
-                return [min(hits, key=lambda p: abs(p - e_est))]
-        e = min(max(e_est, 0), len(new))
-        return sorted({e, *_word_bounds(new, e)}) if t.bounded_end else [e]
+            return len(new) if e_est >= len(new) - reach else None
+        if len(head) < 4:
+            return None
+        hits = _find_all(new, head, max(0, e_est - reach), min(len(new), e_est + reach + len(head)))
+        return min(hits, key=lambda p: abs(p - e_est)) if hits else None
+
+    def _options(self, estimate: int, bounded: bool) -> list[int]:
+        """An estimated boundary and, for a passage of whole words, the word boundaries around it."""
+        i = min(max(estimate, 0), len(self.new))
+        return sorted({i, *_word_bounds(self.new, i)}) if bounded else [i]
 
 
 class _Target:
@@ -587,12 +696,39 @@ class _Target:
             self.prefix, self.suffix = sel.prefix, sel.suffix
             self.at_start, self.at_end = len(sel.prefix) < CONTEXT, len(sel.suffix) < CONTEXT
             self.cap = CONTEXT
+        self.tokens = [(m.start(), m.group()) for m in _TOKEN.finditer(sel.exact)]
         self.bounded_start = not self.prefix or not (_word_char(self.prefix[-1]) and _word_char(self.exact[0]))
         self.bounded_end = not self.suffix or not (_word_char(self.suffix[0]) and _word_char(self.exact[-1]))
         self._others: list[tuple[str, str, bool, bool]] | None = None
+        self._sentence: tuple[int, int] | None = None
 
     def context(self, s: int, e: int) -> tuple[int, int]:
         return _context(self.anchorer.new, s, e, self.prefix, self.suffix, self.at_start, self.at_end, self.cap)
+
+    def whole_sentence(self, left: int, right: int) -> bool:
+        """Does context (left, right) reach from the start of the passage's first sentence to the end of its
+        last one? Away from where the diff puts it, that is what tells the passage's own sentence, moved,
+        from another sentence that shares its words ("... met een licht verstandelijke beperking")."""
+        if self._sentence is None:
+            prefix, suffix, exact = self.prefix, self.suffix, self.exact
+            last = None
+            for last in _SENTENCE_END.finditer(prefix):  # noqa: B007 - the last match is wanted
+                pass
+            if last is None:
+                need_left = len(prefix)
+            else:
+                j = last.end()
+                while j < len(prefix) and prefix[j].isspace():
+                    j += 1
+                need_left = len(prefix) - j
+            if not suffix or suffix[0] == "\n" or (exact[-1] in ".!?…" and suffix[0].isspace()):
+                need_right = 0
+            else:
+                found = _SENTENCE_END.search(suffix)
+                need_right = len(suffix) if found is None else found.start() if found.group() == "\n" else found.end()
+            self._sentence = need_left, need_right
+        need_left, need_right = self._sentence
+        return left >= need_left and right >= need_right
 
     def explained_by_others(self, c: _Candidate) -> bool:
         """Does another place where the quote stood in the old text have at least as much context at ``c``?"""

@@ -251,6 +251,9 @@ def create_annotation(session: Session, actor: User, visitatie: Visitatie, data:
     body = data.body.strip()
     if not body:
         raise ReviewError("Schrijf je opmerking.")
+    documents = {d["id"] for d in submission.snapshot.get("documents", {}).get("files", [])}
+    if data.document_id is not None and data.document_id not in documents:
+        raise ReviewError("Dit document hoort niet bij de ingediende zelfevaluatie.")
     annotation = Annotation(
         gemeente_id=visitatie.gemeente_id,
         visitatie_id=visitatie.id,
@@ -442,18 +445,26 @@ def _overlap(a: Annotation, b: Annotation) -> bool:
 
 
 def agreement(items: list[Annotation]) -> tuple[list[Disagreement], dict[str, tuple[int, int]]]:
-    """Passages two reviewers coded with different themes, and per theme (agreed, pairs involving it)."""
+    """Passages two reviewers coded with different themes, and per theme (agreed, pairs involving it).
+
+    Only annotations on the same answer can overlap, so pairs are formed within each answer.
+    """
     disagreements, per_theme = [], {code: [0, 0] for code in themes()}
-    for i, a in enumerate(items):
-        for b in items[i + 1 :]:
-            if a.author_id == b.author_id or not _overlap(a, b):
-                continue
-            sa_, sb = set(a.themes), set(b.themes)
-            for code in sa_ | sb:
-                per_theme[code][1] += 1
-                per_theme[code][0] += code in sa_ and code in sb
-            if sa_ != sb:
-                disagreements.append(Disagreement(a, b, sorted(sa_ - sb), sorted(sb - sa_)))
+    by_question: dict[str | None, list[Annotation]] = defaultdict(list)
+    for a in items:
+        if a.question_key is not None:
+            by_question[a.question_key].append(a)
+    for group in by_question.values():
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                if a.author_id == b.author_id or not _overlap(a, b):
+                    continue
+                sa_, sb = set(a.themes), set(b.themes)
+                for code in sa_ | sb:
+                    per_theme[code][1] += 1
+                    per_theme[code][0] += code in sa_ and code in sb
+                if sa_ != sb:
+                    disagreements.append(Disagreement(a, b, sorted(sa_ - sb), sorted(sb - sa_)))
     return disagreements, {k: (v[0], v[1]) for k, v in per_theme.items()}
 
 

@@ -160,8 +160,16 @@ def _workspace_context(visitatie: Visitatie) -> dict[str, Any]:
     theme = request.args.get("thema", "")
     kind = request.args.get("soort", "")
     author = request.args.get("reviewer", type=int)
-    shown = services.annotations(s, visitatie, theme=theme, kind=kind, author_id=author)
     every = services.annotations(s, visitatie)
+    if not access.can("casus.read", visitatie):  # case texts (and quotes from them) never leave the visitatie
+        every = [a for a in every if not (a.question_key or "").startswith("casus")]
+    shown = [
+        a
+        for a in every
+        if (not theme or theme in a.themes)
+        and (not kind or a.kind.value == kind)
+        and (not author or a.author_id == author)
+    ]
     disagreements, per_theme = services.agreement(every)
     team = services.team_of(s, visitatie)
     return {
@@ -183,9 +191,17 @@ def _workspace_context(visitatie: Visitatie) -> dict[str, Any]:
         "cases": submission.snapshot.get("cases", []) if access.can("casus.read", visitatie) else [],
         "role_of": {a.user_id: a.role for a in team},
         "numbers": {a.id: n for n, a in enumerate(every, start=1)},
+        "documents": submission.snapshot.get("documents", {}).get("files", []),
         "form_error": None,
+        "card_context": None,  # filled below
         "posted": None,
     }
+
+
+def _with_card_context(context: dict[str, Any]) -> dict[str, Any]:
+    keys = ("numbers", "kinds", "themes", "role_of", "anonymous", "visitatie", "documents", "can_annotate")
+    context["card_context"] = {key: context[key] for key in keys} | {"user_id": current_user.id}
+    return context
 
 
 def _by_question(items: list[Annotation]) -> dict[str | None, list[Annotation]]:
@@ -207,7 +223,7 @@ def workspace(visitatie_id: int) -> BaseResponse | str:
     ):
         return redirect(url_for("review.declare", visitatie_id=visitatie_id))
     visitatie = _visitatie(visitatie_id, "annotations.read")
-    context = _workspace_context(visitatie)
+    context = _with_card_context(_workspace_context(visitatie))
     if context["cases"]:
         from peerreview.selfeval import cases
 
@@ -231,11 +247,12 @@ def create(visitatie_id: int) -> BaseResponse | tuple[str, int]:
         themes=form.getlist("themes"),
         kind=form.get("kind", ""),
         body=form.get("body", ""),
+        document_id=form.get("document_id", type=int),
     )
     try:
         annotation = services.create_annotation(s, current_user, visitatie, data)
     except services.ReviewError as error:
-        context = _workspace_context(visitatie)
+        context = _with_card_context(_workspace_context(visitatie))
         context.update(form_error=str(error), posted=form)
         return render_template("review/workspace.html", **context), 422
     s.commit()
@@ -243,12 +260,18 @@ def create(visitatie_id: int) -> BaseResponse | tuple[str, int]:
     return redirect(url_for("review.workspace", visitatie_id=visitatie.id, _anchor=f"a-{annotation.id}"))
 
 
-@bp.route("/visitaties/<int:visitatie_id>/review/aantekeningen/<int:annotation_id>", methods=["POST"])
+@bp.route("/visitaties/<int:visitatie_id>/review/aantekeningen/<int:annotation_id>", methods=["GET", "POST"])
 @login_required
-def update(visitatie_id: int, annotation_id: int) -> BaseResponse:
+def update(visitatie_id: int, annotation_id: int) -> BaseResponse | str:
     visitatie = _visitatie(visitatie_id, "review.annotate")
     s = db.session()
     annotation = _annotation(visitatie, annotation_id)
+    if request.method == "GET":
+        if annotation.author_id != current_user.id:
+            abort(404)
+        return render_template(
+            "review/edit.html", visitatie=visitatie, a=annotation, themes=themes.themes(), kinds=themes.kinds()
+        )
     action = request.form.get("action", "save")
     try:
         if action == "delete":

@@ -293,3 +293,106 @@ def test_reviewers_must_set_up_two_factor(client, make, review, client_for, sess
     set_team(client_for, review, review["lead"], strict)
     client.post_form("/inloggen", {"email": "strikt@utrecht.nl", "password": PASSWORD})
     assert client.get("/").headers["Location"].endswith("/account/tweestaps")
+
+
+def test_annotations_on_a_document_as_a_whole(client_for, review, session):
+    from io import BytesIO
+
+    writer = client_for(review["writer"])
+    writer.post(
+        f"{review['base']}/zelfevaluatie/documenten/toevoegen",
+        content_type="multipart/form-data",
+        data={
+            "csrf_token": writer.csrf(f"{review['base']}/zelfevaluatie/documenten"),
+            "title": "Beleidskader",
+            "file": (BytesIO(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"), "kader.pdf"),
+        },
+    )
+    set_team(client_for, review, review["lead"], review["member"])
+    submit(client_for, review)
+    declare(client_for, review, review["lead"])
+    lead = client_for(review["lead"])
+    from peerreview.selfeval.models import Document
+
+    document = session.scalar(select(Document))
+    response = annotate(
+        lead,
+        review,
+        question_key="",
+        document_id=document.id,
+        body="Mist de cijfers van 2025.",
+        kind="ontbrekend_bewijs",
+    )
+    assert response.status_code == 302
+    annotation = session.scalar(select(Annotation))
+    assert (annotation.question_key, annotation.document_id) == (None, document.id)
+    page = lead.get(f"{review['base']}/review").get_data(as_text=True)
+    assert "Aantekeningen bij documenten" in page and "Beleidskader" in page
+    assert annotate(lead, review, question_key="", document_id=9999).status_code == 422
+
+
+def test_annotations_on_case_texts_never_reach_round_staff(app, client_for, make, session):
+    from peerreview.rounds.models import Variant
+    from peerreview.selfeval.models import Casus
+
+    gemeente = make.gemeente("Peel en Maas", regio="Noord-Limburg")
+    reviewer_gemeente = make.gemeente("Emmen", regio="Drenthe")
+    coordinator = make.user(gemeente=gemeente, role=MembershipRole.COORDINATOR)
+    lead = make.user(gemeente=reviewer_gemeente, role=MembershipRole.COORDINATOR)
+    staff = make.user(network_role=NetworkRole.ROUND_COORDINATOR)
+    visitatie = start_selfeval(session, make.visitatie(gemeente), Variant.PLUS)
+    base = f"/visitaties/{visitatie.id}"
+    from datetime import date
+
+    from peerreview.review import services as review_services
+    from peerreview.selfeval import cases, services
+    from peerreview.selfeval.submission import submit as submit_selfeval
+
+    complete_selfeval(app, session, visitatie, coordinator)
+    with app.test_request_context():
+        definition = services.definition_for(visitatie)
+        for n in range(3):
+            casus = cases.create(
+                session,
+                coordinator,
+                visitatie,
+                pseudonym=f"Casus {n}",
+                given_by="jongere",
+                given_on=date(2026, 10, 1),
+                scope="dossier",
+                recorded_how="schriftelijk",
+            )
+            for field in cases.fields(definition):
+                services.save_answer(
+                    session,
+                    coordinator,
+                    visitatie,
+                    field.question,
+                    {"html": f"<p>Vertrouwelijke tekst {n}.</p>"},
+                    0,
+                    key=casus.field_key(field.key),
+                )
+        submit_selfeval(session, coordinator, visitatie)
+        review_services.set_team(session, staff, visitatie, lead.id, [])
+        review_services.declare(session, lead, visitatie)
+        session.commit()
+    first = session.scalar(select(Casus).order_by(Casus.id))
+    lead_client = client_for(lead)
+    response = lead_client.post_form(
+        f"{base}/review/aantekeningen",
+        {
+            "question_key": f"casus{first.id}_dossieronderzoek",
+            "quote": "Vertrouwelijke tekst",
+            "themes": ["T2"],
+            "kind": "sterkte",
+            "body": "Mooi uitgewerkt.",
+        },
+        token_from=f"{base}/review",
+    )
+    assert response.status_code == 302
+    assert "Vertrouwelijke tekst" in lead_client.get(f"{base}/annotaties.jsonld").get_data(as_text=True)
+    staff_client = client_for(staff)
+    for path in ("/review", "/annotaties.jsonld", "/annotaties.csv", "/review/themas"):
+        body = staff_client.get(base + path).get_data(as_text=True)
+        assert "Vertrouwelijke tekst" not in body, path
+        assert "Mooi uitgewerkt." not in body, path

@@ -1,0 +1,140 @@
+"""Server time of the review workspace with 300 annotations (target: p95 at most 100 ms).
+
+Seeds a submitted self-evaluation with realistic answer lengths, a review team and 300 annotations
+(with replies and overlaps), then requests the review page repeatedly through the WSGI app and prints
+p50/p95/max of the server time. Uses a temporary SQLite file unless --database-url names a database
+whose name contains "bench" (it is emptied first).
+
+    .venv/bin/python bench/review_page.py [--annotations 300] [--requests 60] [--database-url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import text  # noqa: E402
+
+from peerreview import create_app, db, migrations  # noqa: E402
+from peerreview.accounts import auth  # noqa: E402
+from peerreview.accounts.models import Membership, MembershipRole, NetworkRole, NetworkRoleGrant, User  # noqa: E402
+from peerreview.review import services as review  # noqa: E402
+from peerreview.rounds.models import Phase, Round, RoundDeadline, Variant, Visitatie  # noqa: E402
+from peerreview.selfeval import services, submission  # noqa: E402
+from peerreview.tenants.models import Gemeente, Jeugdregio  # noqa: E402
+
+WORDS = ("gemeente jeugdhulp toegang wijkteam gezinscoach huisarts onderwijs aanbieders monitoring raad preventie "
+         "jongeren ouders casus regie budget contract inkoop visie kwaliteit gesprek netwerk school zorg").split()
+
+
+def paragraph(rng: random.Random, n: int) -> str:
+    sentences = []
+    while sum(len(s.split()) for s in sentences) < n:
+        words = [rng.choice(WORDS) for _ in range(rng.randint(8, 18))]
+        sentences.append(" ".join(words).capitalize() + ".")
+    return " ".join(sentences)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--annotations", type=int, default=300)
+    parser.add_argument("--requests", type=int, default=60)
+    parser.add_argument("--database-url")
+    args = parser.parse_args()
+    url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/bench.db"
+    if args.database_url and "bench" not in args.database_url.rsplit("/", 1)[-1]:
+        sys.exit("refusing: the database name must contain 'bench'")
+    app = create_app({"ENV": "testing", "SECRET_KEY": "bench", "DATABASE_URL": url, "JOBS_INLINE": True,
+                      "SESSION_COOKIE_SECURE": False, "SERVER_NAME": "localhost", "REDIS_URL": None})
+    engine = app.extensions["peerreview.engine"]
+    if url.startswith("postgresql"):
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    migrations.upgrade(engine)
+    rng = random.Random(7)
+    with app.test_request_context():
+        s = db.session()
+        regio = Jeugdregio(name="Bench")
+        a = Gemeente(name="Benchdorp", slug="benchdorp", cbs_code="GM9001", province="Utrecht", jeugdregio=regio,
+                     inhabitants=50_000)
+        b = Gemeente(name="Andersum", slug="andersum", cbs_code="GM9002", province="Drenthe",
+                     jeugdregio=Jeugdregio(name="Elders"), inhabitants=40_000)
+        s.add_all([a, b])
+        s.flush()
+        password = auth.hash_password("bench-wachtwoord")
+        writer = User(email="w@bench.nl", name="Schrijver", password_hash=password, two_factor_exempt=True)
+        writer.memberships.append(Membership(gemeente_id=a.id, role=MembershipRole.COORDINATOR))
+        reviewers = []
+        for n in range(3):
+            user = User(email=f"r{n}@bench.nl", name=f"Reviewer {n}", password_hash=password, two_factor_exempt=True)
+            user.memberships.append(Membership(gemeente_id=b.id, role=MembershipRole.CONTRIBUTOR))
+            reviewers.append(user)
+        staff = User(email="rc@bench.nl", name="Ronde", password_hash=password, two_factor_exempt=True)
+        staff.network_roles.append(NetworkRoleGrant(role=NetworkRole.ROUND_COORDINATOR))
+        s.add_all([writer, staff, *reviewers])
+        round_ = Round(name="Bench", starts_on=date(2026, 9, 1), ends_on=date(2027, 6, 30))
+        round_.deadlines.append(RoundDeadline(phase=Phase.ZELFEVALUATIE, due_on=date(2027, 1, 15)))
+        s.add(round_)
+        s.flush()
+        visitatie = Visitatie(round_id=round_.id, gemeente_id=a.id, variant=Variant.BASIS, definition_version=1)
+        s.add(visitatie)
+        s.flush()
+        definition = services.definition_for(visitatie)
+        from tests.factories import sample_value
+
+        for question in definition.questions.values():
+            value = ({"html": "".join(f"<p>{paragraph(rng, 80)}</p>" for _ in range(3))}
+                     if question.kind == "richtext" else sample_value(question))
+            services.save_answer(s, writer, visitatie, question, value, 0)
+        submission.submit(s, writer, visitatie)
+        review.set_team(s, staff, visitatie, reviewers[0].id, [reviewers[1].id, reviewers[2].id])
+        for user in reviewers:
+            review.declare(s, user, visitatie)
+        keys = [q.key for q in definition.questions.values() if q.kind == "richtext"]
+        latest = review.current_submission(s, visitatie)
+        for n in range(args.annotations):
+            key = rng.choice(keys)
+            plain = review.plain_of(latest, key)
+            start = rng.randrange(0, len(plain) - 60)
+            annotation = review.create_annotation(s, reviewers[n % 3], visitatie, review.AnnotationInput(
+                question_key=key, start=start, end=start + rng.randint(10, 60), quote="",
+                themes=rng.sample([f"T{i}" for i in range(1, 13)], rng.randint(1, 2)),
+                kind=rng.choice(["sterkte", "ontwikkelpunt", "vraag", "ontbrekend_bewijs"]), body=paragraph(rng, 25)))
+            if n % 5 == 0:
+                review.reply(s, reviewers[(n + 1) % 3], annotation, paragraph(rng, 15))
+        s.commit()
+        visitatie_id = visitatie.id
+
+    client = app.test_client()
+    with client.session_transaction() as sess:
+        sess["_user_id"] = reviewers[0].get_id()
+        sess["last_seen"] = int(time.time())
+    url_path = f"/visitaties/{visitatie_id}/review"
+    for _ in range(5):  # warm-up
+        assert client.get(url_path).status_code == 200
+    times = []
+    for _ in range(args.requests):
+        started = time.perf_counter()
+        response = client.get(url_path)
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+    times.sort()
+    p95 = times[int(0.95 * (len(times) - 1))]
+    size = len(response.data) // 1024
+    print(f"Database:        {'PostgreSQL' if url.startswith('postgresql') else 'SQLite'}")
+    print(f"Annotations:     {args.annotations} (with {args.annotations // 5} replies) on {len(keys)} answers; page {size} kB")
+    print(f"Requests:        {args.requests}")
+    print(f"Server time:     p50 {statistics.median(times):.1f} ms   p95 {p95:.1f} ms   max {times[-1]:.1f} ms")
+    print(f"Target p95 <= 100 ms: {'MET' if p95 <= 100 else 'NOT MET'}")
+
+
+if __name__ == "__main__":
+    main()
