@@ -56,6 +56,13 @@ def require(action: str, obj: Any = None) -> None:
         abort(404)
 
 
+def fetch(model: Any, object_id: int, action: str) -> Any:
+    """Load ``model`` by id for the current user, or abort with 404: the policy decides."""
+    obj = db.session().get(model, object_id)
+    require(action, obj)
+    return obj
+
+
 # Actions that are not about one object.
 OBJECTLESS = {"network.admin", "audit.view", "round.create", "round.list", "gemeente.list"}
 

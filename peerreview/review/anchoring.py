@@ -3,57 +3,72 @@
 An annotation points into one revision's plain text with two W3C Web Annotation selectors: a
 TextQuoteSelector (``exact`` plus up to 32 characters of ``prefix`` and ``suffix``) and a
 TextPositionSelector (``start``/``end``, Python ``str`` offsets, end exclusive). When the text is
-revised, :func:`reanchor_many` places every selector of an answer in the new text. The rule is
-"never at a wrong place": every step needs positive evidence, and what cannot be placed with
-confidence comes back ``detached`` (the caller keeps the original quote for the reviewer).
+revised, :func:`reanchor_many` places every selector of an answer in the new text.
 
-How a selector is placed
-------------------------
+The rule is "never at a wrong place". Every placement needs positive evidence, evidence that another
+passage explains as well counts for nothing, and what cannot be placed with confidence comes back
+``detached`` (the caller keeps the original quote for the reviewer to re-attach).
 
-0. **Unchanged text.** Same text and the quote is still at ``start:end`` -> ``anchored``/``position``.
+Evidence
+--------
 
-1. **Revision diff.** Old and new text are split into tokens (words, runs of whitespace, single
-   punctuation marks) and aligned once per answer with :class:`difflib.SequenceMatcher`. A character
-   inside an unchanged ("equal") block maps exactly into the new text; everything else has no exact
-   image (only an approximate one, used as a search hint). Two facts come out of the diff:
+* **Context** is measured against the *old text itself* around the old position (up to 256 characters
+  a side), not only the 32 stored characters: how many characters right before (after) a candidate
+  still read as before. Standing at the very start (end) of the text, as before, counts as 16.
+  (Stale offsets, where the quote is not at ``start:end`` of the old text, are first looked up by
+  quote + stored context; failing that, only the stored 32 characters are used.)
+* **The revision diff.** Old and new text are split into tokens (words, whitespace runs, punctuation
+  marks) and aligned once per answer with :class:`difflib.SequenceMatcher`. Characters in unchanged
+  blocks map exactly between the revisions. The *image* of the passage is where its first and last
+  characters map to. The diff is a strong hint but not trusted on its own: in repetitive text it aligns
+  look-alike stretches, so it never outweighs context, and blocks under 16 characters count for nothing.
+* **Other passages.** Where the quote stood elsewhere in the old text too, an occurrence in the new
+  text that fits the other old place's context at least as well as ours belongs to that place. The same
+  goes for approximate matches whose text stood in the old text elsewhere, or that the diff aligns with
+  another place whose context fits as well, or that take in a whole sentence from elsewhere.
+* **Whole sentences.** Away from the diff's image, an exact occurrence only counts if the context
+  reaches the start of the passage's first sentence and the end of its last one: the passage's own
+  sentence moved, not another sentence that shares its words ("... met een licht verstandelijke
+  beperking").
+* **Word boundaries.** A quote of whole words is never placed on part of a longer word ("raad" in
+  "gemeenteraad"), and an approximate range starts and ends with the same kind of character.
 
-   * the *image* of the passage (``start`` and ``end - 1`` mapped through equal blocks), and how far the
-     unchanged block around it reaches beyond the passage (the diff can confirm more context than the
-     32 stored characters, and the start or end of the text);
-   * which stretches of the new text are old text from *somewhere else*: an occurrence of the quote
-     that the diff aligns with another place in the old text belongs to that place ("claimed") and is
-     never taken, e.g. when the annotated sentence was deleted but the same sentence also stood in
-     another paragraph.
+Steps
+-----
 
-2. **Exact quote.** Every occurrence of ``exact`` in the new text is a candidate unless claimed. Each
-   gets a context score per side: the number of characters of the stored prefix (suffix) that still
-   stand directly before (after) it, or the reach of the diff's unchanged block when this occurrence is
-   the passage's image (capped at 64); touching the start (end) of the text, exactly as before, counts
-   as a full side. The best candidate is taken only when
+0. Unchanged text: the quote is still at ``start:end`` -> ``anchored``/``position``.
+1. Exact quote. Every occurrence of ``exact`` in the new text is a candidate (minus the ones above that
+   are someone else's). The best one by context is taken if
 
-   * ``len(exact) + context >= 40`` (a 2-letter quote needs most of its context; a long quote less),
-   * the context is at least 8 characters, unless the quote itself is 80+ characters (a paragraph that
-     moved as a whole carries its own identity), and
-   * it beats the runner-up by at least 8 characters of context (a duplicated sentence with the same
-     surroundings is not a guess we make: detached).
+   * quote length + context >= 40 characters (a 2-letter quote needs most of its context),
+   * context >= 8 characters, unless the quote is 60+ characters and occurs once in each revision, and
+   * it leads the runner-up by >= 8 characters of context. A tie (a sentence duplicated with the same
+     surroundings) is never guessed: detached, unless one of the tied occurrences is the diff's image
+     with 32+ characters of context on both sides.
 
-   The diff image -> ``anchored`` (method ``position`` when the offsets did not change, else ``diff``);
-   any other occurrence -> ``moved``/``quote``.
+   The diff's image -> ``anchored`` (method ``position`` if the offsets did not change, else ``diff``);
+   another occurrence -> ``moved``/``quote``. An occurrence with 32+ characters of context on both sides
+   is final. One with less is cross-checked with step 2: an edited version elsewhere that is 70%+
+   similar and has more context vetoes it (detached), a clearly better one replaces it.
+2. Fuzzy (quotes of 16+ characters; 8+ if the diff pins both neighbours). Where might the edited
+   passage stand: the approximate image, where the prefix's tail and the suffix's head now stand, where
+   pieces of the quote now stand. Around each, the passage's boundaries come from the surviving context
+   (the prefix ends, the suffix begins) unless the quote's own first (last) words survived further in
+   (then new text was inserted between them). The ratio is judged on that whole range, so a changed
+   first or last word is inside it, never cut off. Accepted with difflib ratio >= 0.85 and
 
-3. **Fuzzy.** Only when no occurrence qualified and none was rejected for a tie, and only for quotes of
-   8+ characters. Candidate windows come from the approximate diff image, from where the stored
-   prefix's tail and suffix's head now stand, and from where pieces of the quote (head, middle, tail)
-   now stand. In each window the quote is aligned (``SequenceMatcher`` matching blocks), the range is
-   bracketed by the surviving context when possible and otherwise snapped to word boundaries. A
-   candidate is accepted with a similarity ratio >= 0.85, at least 8 characters of surviving context
-   on *both* sides, less than 20% of its characters being unchanged text from elsewhere in the old
-   revision, and a clear lead over any other acceptable, non-overlapping candidate -> ``moved``/
-   ``fuzzy``, with ``exact`` set to the text now in the range.
+   * the diff aligning one neighbour with the old neighbour over 16+ characters and 32+ characters of
+     context on that side, or on both sides 8+, or
+   * (moved and edited) 24+ characters of context on both sides, reaching over the whole sentence(s),
 
-4. Otherwise ``detached``/``none``.
+   and a clear lead (>= 8) over any other acceptable non-overlapping match and over the best exact
+   occurrence -> ``moved``/``fuzzy``, with ``exact`` the text now in the range.
+3. Otherwise ``detached``/``none``.
 
-The diff is computed once per answer (:func:`reanchor_many`); the rest is string searching on a few
-candidates per selector. See ``bench/anchoring.py`` for accuracy and speed on a generated corpus.
+``confidence`` grows with the context found (and the ratio, for fuzzy placements); it is informative,
+the decisions above are what guarantee the rule. The diff is computed once per answer; the rest is
+string searching on a few candidates per selector. ``bench/anchoring.py`` measures accuracy (against a
+known ground truth) and speed on generated revisions.
 """
 
 from __future__ import annotations
@@ -169,22 +184,15 @@ class _Map:
     def _dst_char(self, j: int) -> int:
         return self.dst_starts[j] if j < len(self.dst_starts) else self.dst_len
 
-    def exact(self, c: int) -> tuple[int, int, int, int, int] | None:
-        """For a character in an unchanged block: (dst position, src block start, src block end,
-        dst block start, dst block end); None when the character was changed."""
+    def exact(self, c: int) -> int | None:
+        """Where character ``c`` stands in dst, if it lies in an unchanged block (None if it was changed)."""
         if not 0 <= c < self.src_len:
             return None
         i = bisect_right(self.src_starts, c) - 1
-        equal, s1, s2, d1, d2 = self.ops[self.op_of[i]]
+        equal, s1, _, d1, _ = self.ops[self.op_of[i]]
         if not equal:
             return None
-        return (
-            self.dst_starts[d1 + i - s1] + c - self.src_starts[i],
-            self._src_char(s1),
-            self._src_char(s2),
-            self._dst_char(d1),
-            self._dst_char(d2),
-        )
+        return self.dst_starts[d1 + i - s1] + c - self.src_starts[i]
 
     def approx(self, c: int) -> int:
         """Where character ``c`` is, or would have been, in dst (proportional inside changed blocks)."""
@@ -198,10 +206,12 @@ class _Map:
         j = d1 + ((i - s1) * (d2 - d1)) // max(1, s2 - s1)
         return self._dst_char(j)
 
-    def foreign(self, s: int, e: int, lo: int, hi: int) -> int:
+    def foreign(self, s: int, e: int, lo: int, hi: int) -> tuple[int, int, int]:
         """How many characters of src[s:e] are unchanged text whose dst position lies outside [lo, hi)
-        (counting only unchanged blocks long enough to be credible)."""
+        (counting only unchanged blocks long enough to be credible), and where src[s:e] would then have
+        stood in dst (extrapolated from the first and last such character)."""
         n = 0
+        first = last = -1
         starts = self.src_starts
         i = max(0, bisect_right(starts, s) - 1)
         while i < len(starts) and starts[i] < e:
@@ -213,8 +223,21 @@ class _Map:
                 d = self.dst_starts[d1 + i - s1] + a - t_start
                 if b > a and not lo <= d < hi:
                     n += b - a
+                    if first < 0:
+                        first = d - (a - s)
+                    last = d + (b - a) + (e - b)
             i += 1
-        return n
+        return n, first, last
+
+    def block_reach(self, c: int, backwards: bool) -> int:
+        """How far the unchanged block holding character ``c`` reaches from ``c`` (0 if ``c`` changed)."""
+        if not 0 <= c < self.src_len:
+            return 0
+        i = bisect_right(self.src_starts, c) - 1
+        equal, s1, s2, _, _ = self.ops[self.op_of[i]]
+        if not equal:
+            return 0
+        return c + 1 - self._src_char(s1) if backwards else self._src_char(s2) - c
 
 
 class _Diff:
@@ -364,6 +387,7 @@ class _Anchorer:
         self._occurrences: dict[str, list[int]] = {}
 
     def place(self, sel: Selector) -> Placement:
+        """Steps 0-4 of the module docstring."""
         if not sel.exact:
             return DETACHED
         position = self._old_position(sel)
@@ -422,29 +446,55 @@ class _Anchorer:
         last = self.diff.forward.exact(position[1] - 1)
         if first is None and last is None:
             return False
-        return (first is None or first[0] == s) and (last is None or last[0] == e - 1)
+        return (first is None or first == s) and (last is None or last == e - 1)
 
-    def _foreign(self, position: tuple[int, int] | None, s: int, e: int) -> bool:
-        """Is new[s:e] mostly unchanged text that the diff aligns with another place in the old text?"""
+    def _foreign(self, t: _Target, s: int, e: int, context: int) -> bool:
+        """Is new[s:e] mostly unchanged text that the diff aligns with another place in the old text, whose
+        surroundings fit it at least as well as the passage's own (``context``)? (The diff alone is not
+        trusted: in repetitive text it aligns look-alike stretches.)"""
         if self.diff is None:
             return False
-        lo, hi = position if position is not None else (0, 0)
-        return self.diff.backward.foreign(s, e, lo, hi) > FOREIGN_SHARE * (e - s)
+        lo, hi = t.position if t.position is not None else (0, 0)
+        count, q0, q1 = self.diff.backward.foreign(s, e, lo, hi)
+        if count <= FOREIGN_SHARE * (e - s):
+            return False
+        old, cap = self.old, t.cap
+        q0, q1 = max(0, min(q0, len(old))), max(0, min(q1, len(old)))
+        left, right = _context(
+            self.new, s, e, old[max(0, q0 - cap) : q0], old[q1 : q1 + cap], q0 <= cap, q1 + cap >= len(old), cap
+        )
+        return left + right >= context
+
+    def _elsewhere_sentence(self, t: _Target, s: int, e: int) -> bool:
+        """Does new[s:e] hold a whole sentence that stood in the old text, but not in the passage?"""
+        if t.position is None:
+            return False
+        lo, hi = t.position
+        text, old, at = self.new[s:e], self.old, 0
+        for m in _SENTENCE_END.finditer(text):
+            piece = text[at : m.end()].strip()
+            at = m.end()
+            if len(piece) >= 20:
+                hits = _find_all(old, piece, limit=MAX_LOOKALIKES)
+                if hits and not any(lo <= h and h + len(piece) <= hi for h in hits):
+                    return True
+        return False
 
     def _confirmed(self, position: tuple[int, int] | None, s: int, e: int) -> tuple[bool, bool]:
         """Does the diff align the text right before ``s`` (right after ``e``) with the text right before
         (after) the old passage: the same neighbours, not look-alikes?"""
         if self.diff is None or position is None:
             return False, False
+        back = self.diff.backward
         left = right = False
         if s > 0:
-            hit = self.diff.backward.exact(s - 1)
-            left = hit is not None and hit[0] == position[0] - 1
+            hit = back.exact(s - 1)
+            left = hit == position[0] - 1 and back.block_reach(s - 1, True) >= CREDIBLE_BLOCK
         else:
             left = position[0] == 0
         if e < len(self.new):
-            hit = self.diff.backward.exact(e)
-            right = hit is not None and hit[0] == position[1]
+            hit = back.exact(e)
+            right = hit == position[1] and back.block_reach(e, False) >= CREDIBLE_BLOCK
         else:
             right = position[1] == len(self.old)
         return left, right
@@ -456,7 +506,8 @@ class _Anchorer:
         not someone else's: a rival any fuzzy match has to beat clearly; -1 if none)."""
         new, n = self.new, len(t.exact)
         candidates: list[_Candidate] = []
-        for s in _find_all(new, t.exact):
+        occurrences = _find_all(new, t.exact)
+        for s in occurrences:
             e = s + n
             if (t.bounded_start and not _at_boundary(new, s)) or (t.bounded_end and not _at_boundary(new, e)):
                 continue  # the passage was whole words; this is part of a longer word
@@ -483,7 +534,7 @@ class _Anchorer:
         if not kept:
             return None, False, -1
         best = kept[0]
-        unique = len(candidates) == 1 and len(self.occurrences_in_old(t.exact)) == 1
+        unique = len(occurrences) == 1 and len(self.occurrences_in_old(t.exact)) == 1
         if n + best.context < MIN_EVIDENCE or (best.context < MIN_CONTEXT and not (n >= LONG_QUOTE and unique)):
             return None, False, best.context
         if len(kept) > 1 and best.context - kept[1].context < MARGIN:
@@ -548,14 +599,17 @@ class _Anchorer:
         if not found:
             return None, near
         ranked = sorted(found.values(), key=lambda c: c.ratio * n + c.context, reverse=True)
-        best = ranked[0]
+        top = ranked[0]
+        # Overlapping candidates are one place with different boundaries: there the text decides (context
+        # would favour swallowing a sentence inserted next to the passage). Context decides between places.
+        best = max((c for c in ranked if c.start < top.end and top.start < c.end), key=lambda c: (c.ratio, c.context))
         if exact is not None and best.start < exact.end and exact.start < best.end:
             return None, near  # the exact occurrence, give or take a character: not an edit
         if rival >= 0 and best.context - rival < MARGIN:
             return None, near  # the unedited quote stands elsewhere with about as much context
         for other in ranked[1:]:
-            overlaps = other.start < best.end and best.start < other.end
-            if not overlaps and (best.ratio * n + best.context) - (other.ratio * n + other.context) < MARGIN:
+            overlaps = other.start < top.end and top.start < other.end
+            if not overlaps and (top.ratio * n + top.context) - (other.ratio * n + other.context) < MARGIN:
                 return None, near
         return best, near
 
@@ -616,11 +670,13 @@ class _Anchorer:
         if best is None:
             return None
         r, s, e = best
-        if self._foreign(t.position, s, e):
-            return None  # unchanged text from another place of the old revision
+        if new[s:e] == x:
+            return None  # the quote itself: step 1 has judged this occurrence already
         left, right = t.context(s, e)
-        if self._lookalike(t, s, e, left + right):
-            return None  # this text stood in the old revision already, in a context that fits it as well
+        if self._foreign(t, s, e, left + right) or self._lookalike(t, s, e, left + right):
+            return None  # this text stood in the old revision already, where its surroundings fit as well
+        if self._elsewhere_sentence(t, s, e):
+            return None  # takes in a sentence from elsewhere in the old text
         pinned_left, pinned_right = self._confirmed(t.position, s, e)
         if n < FUZZY_MIN_LEN:  # short: only an in-place edit, both neighbours pinned by the diff
             acceptable = pinned_left and pinned_right and min(left, right) >= CONTEXT
@@ -649,6 +705,9 @@ class _Anchorer:
             left, right = _context(new, s, e, prefix, suffix, q <= t.cap, q + len(text) + t.cap >= len(old), t.cap)
             if left + right >= context:
                 return True
+            need_left, need_right = _sentence_needs(prefix, suffix, text)
+            if left >= need_left and right >= need_right and not t.whole_sentence(*t.context(s, e)):
+                return True  # its whole sentence stands here, ours does not
         return False
 
     def _pinned_start(self, t: _Target, s_est: int) -> int | None:
@@ -684,7 +743,7 @@ class _Target:
     known (up to WIDE characters a side), otherwise the stored prefix and suffix."""
 
     def __init__(self, anchorer: _Anchorer, sel: Selector, position: tuple[int, int] | None) -> None:
-        self.anchorer, self.sel, self.position = anchorer, sel, position
+        self.anchorer, self.position = anchorer, position
         self.exact = sel.exact
         old = anchorer.old
         if position is not None:
@@ -710,43 +769,55 @@ class _Target:
         last one? Away from where the diff puts it, that is what tells the passage's own sentence, moved,
         from another sentence that shares its words ("... met een licht verstandelijke beperking")."""
         if self._sentence is None:
-            prefix, suffix, exact = self.prefix, self.suffix, self.exact
-            last = None
-            for last in _SENTENCE_END.finditer(prefix):  # noqa: B007 - the last match is wanted
-                pass
-            if last is None:
-                need_left = len(prefix)
-            else:
-                j = last.end()
-                while j < len(prefix) and prefix[j].isspace():
-                    j += 1
-                need_left = len(prefix) - j
-            if not suffix or suffix[0] == "\n" or (exact[-1] in ".!?…" and suffix[0].isspace()):
-                need_right = 0
-            else:
-                found = _SENTENCE_END.search(suffix)
-                need_right = len(suffix) if found is None else found.start() if found.group() == "\n" else found.end()
-            self._sentence = need_left, need_right
-        need_left, need_right = self._sentence
-        return left >= need_left and right >= need_right
+            self._sentence = _sentence_needs(self.prefix, self.suffix, self.exact)
+        return left >= self._sentence[0] and right >= self._sentence[1]
 
     def explained_by_others(self, c: _Candidate) -> bool:
-        """Does another place where the quote stood in the old text have at least as much context at ``c``?"""
+        """Is ``c`` better explained by another place where the quote stood in the old text: one whose
+        surroundings fit ``c`` at least as well, or whose whole sentence stands there while ours does not?"""
         if self._others is None:
             old, n = self.anchorer.old, len(self.exact)
             own = self.position[0] if self.position is not None else -1
             cap = self.cap
-            self._others = [
-                (old[max(0, p - cap) : p], old[p + n : p + n + cap], p <= cap, p + n + cap >= len(old))
-                for p in self.anchorer.occurrences_in_old(self.exact)
-                if p != own
-            ]
+            self._others = []
+            for p in self.anchorer.occurrences_in_old(self.exact):
+                if p != own:
+                    prefix, suffix = old[max(0, p - cap) : p], old[p + n : p + n + cap]
+                    self._others.append((prefix, suffix, p <= cap, p + n + cap >= len(old)))
         new = self.anchorer.new
+        ours_whole: bool | None = None
         for prefix, suffix, at_start, at_end in self._others:
             left, right = _context(new, c.start, c.end, prefix, suffix, at_start, at_end, self.cap)
             if left + right >= c.context:
                 return True
+            need_left, need_right = _sentence_needs(prefix, suffix, self.exact)
+            if left >= need_left and right >= need_right:
+                if ours_whole is None:
+                    ours_whole = self.whole_sentence(c.left, c.right)
+                if not ours_whole:
+                    return True
         return False
+
+
+def _sentence_needs(prefix: str, suffix: str, exact: str) -> tuple[int, int]:
+    """How many characters of context before and after ``exact`` make up the rest of its sentence(s)
+    (all of ``prefix`` / ``suffix`` if the sentence runs beyond them)."""
+    last = None
+    for last in _SENTENCE_END.finditer(prefix):  # noqa: B007 - the last match is wanted
+        pass
+    if last is None:
+        need_left = len(prefix)
+    else:
+        j = last.end()
+        while j < len(prefix) and prefix[j].isspace():
+            j += 1
+        need_left = len(prefix) - j
+    if not suffix or suffix[0] == "\n" or (exact[-1] in ".!?…" and suffix[0].isspace()):
+        need_right = 0
+    else:
+        found = _SENTENCE_END.search(suffix)
+        need_right = len(suffix) if found is None else found.start() if found.group() == "\n" else found.end()
+    return need_left, need_right
 
 
 def _context(

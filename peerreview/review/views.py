@@ -23,10 +23,7 @@ bp = Blueprint("review", __name__)
 
 
 def _visitatie(visitatie_id: int, action: str) -> Visitatie:
-    visitatie = db.session().get(Visitatie, visitatie_id)
-    access.require(action, visitatie)
-    assert visitatie is not None
-    return visitatie
+    return access.fetch(Visitatie, visitatie_id, action)  # type: ignore[no-any-return]
 
 
 def _annotation(visitatie: Visitatie, annotation_id: int) -> Annotation:
@@ -60,9 +57,7 @@ def highlight(text: str, items: list[Annotation], numbers: dict[int, int]) -> An
 @bp.route("/rondes/<int:round_id>/reviewteams", methods=["GET", "POST"])
 @login_required
 def round_teams(round_id: int) -> BaseResponse | str:
-    round_ = db.session().get(Round, round_id)
-    access.require("round.manage", round_)
-    assert round_ is not None
+    round_ = access.fetch(Round, round_id, "round.manage")
     s = db.session()
     people = services.candidates(s)
     if request.method == "POST":  # accept the suggestion for every visitatie without a team

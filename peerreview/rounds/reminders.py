@@ -13,7 +13,7 @@ from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from peerreview.accounts.models import Membership, MembershipRole, User
+from peerreview.accounts.models import User
 from peerreview.formatting import date_nl
 from peerreview.mail import services as mail
 from peerreview.rounds.models import Phase, ReminderSent, Visitatie, VisitatieState
@@ -22,20 +22,15 @@ DAYS_BEFORE = (14, 3)
 
 
 def recipients(session: Session, visitatie: Visitatie, phase: Phase) -> list[User]:
-    """Who must act in this phase. Later phases (review, visit, portret) add their teams here."""
+    """Who must act in this phase: the gemeente's writers, then the review team."""
     if phase is Phase.ZELFEVALUATIE:
-        return list(
-            session.scalars(
-                select(User)
-                .join(Membership)
-                .where(
-                    Membership.gemeente_id == visitatie.gemeente_id,
-                    Membership.role.in_([MembershipRole.COORDINATOR, MembershipRole.CONTRIBUTOR]),
-                    User.active.is_(True),
-                )
-                .order_by(User.email)
-            )
-        )
+        from peerreview.selfeval.services import writers
+
+        return writers(session, visitatie)
+    if phase is Phase.REVIEW:
+        from peerreview.review.services import team_of
+
+        return [a.user for a in team_of(session, visitatie) if a.user.active]
     return []
 
 

@@ -16,17 +16,11 @@ bp = Blueprint("rounds", __name__)
 
 
 def _round(round_id: int, action: str = "round.manage") -> Round:
-    round_ = db.session().get(Round, round_id)
-    access.require(action, round_)
-    assert round_ is not None
-    return round_
+    return access.fetch(Round, round_id, action)  # type: ignore[no-any-return]
 
 
 def _visitatie(visitatie_id: int, action: str) -> Visitatie:
-    visitatie = db.session().get(Visitatie, visitatie_id)
-    access.require(action, visitatie)
-    assert visitatie is not None
-    return visitatie
+    return access.fetch(Visitatie, visitatie_id, action)  # type: ignore[no-any-return]
 
 
 @bp.route("/rondes")

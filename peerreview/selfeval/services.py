@@ -263,6 +263,7 @@ def writers(session: Session, visitatie: Visitatie) -> list[User]:
             .where(
                 Membership.gemeente_id == visitatie.gemeente_id,
                 Membership.role.in_([MembershipRole.COORDINATOR, MembershipRole.CONTRIBUTOR]),
+                User.active.is_(True),
             )
             .order_by(User.name)
         )
