@@ -83,6 +83,8 @@ __all__ = ["Placement", "Selector", "reanchor", "reanchor_many", "selector_for"]
 CONTEXT = 32  # characters of prefix/suffix stored with a quote
 WIDE = 256  # characters of old text compared around a candidate, per side
 BOUNDARY = 16  # context credit for standing at the start (end) of the text, as before
+BEYOND = 16  # context reaching this far into a neighbouring sentence ties a candidate to the passage's place
+SAME_SENTENCE = 0.9  # ... and so does a sentence around it this similar to the passage's old sentence
 MIN_EVIDENCE = 40  # quote length + context characters needed for any placement
 MIN_CONTEXT = 8  # context characters needed, unless the quote is long
 LONG_QUOTE = 60  # a quote this long, once in the old and once in the new text, needs no context
@@ -384,7 +386,7 @@ class _Anchorer:
 
     def __init__(self, old: str, new: str, diff: _Diff | None) -> None:
         self.old, self.new, self.diff = old, new, diff
-        self._occurrences: dict[str, list[int]] = {}
+        self._occurrences: dict[tuple[str, bool, bool], list[int]] = {}
 
     def place(self, sel: Selector) -> Placement:
         """Steps 0-4 of the module docstring."""
@@ -431,10 +433,17 @@ class _Anchorer:
             return start, start + len(sel.exact)
         return None
 
-    def occurrences_in_old(self, exact: str) -> list[int]:
-        if exact not in self._occurrences:
-            self._occurrences[exact] = _find_all(self.old, exact)
-        return self._occurrences[exact]
+    def occurrences_in_old(self, exact: str, bounded_start: bool, bounded_end: bool) -> list[int]:
+        """Where ``exact`` stands in the old text (as whole words, where the passage was whole words)."""
+        key = (exact, bounded_start, bounded_end)
+        if key not in self._occurrences:
+            old, n = self.old, len(exact)
+            self._occurrences[key] = [
+                p
+                for p in _find_all(old, exact)
+                if (not bounded_start or _at_boundary(old, p)) and (not bounded_end or _at_boundary(old, p + n))
+            ]
+        return self._occurrences[key]
 
     # -- diff facts ---------------------------------------------------------------------------------
 
@@ -506,13 +515,14 @@ class _Anchorer:
         not someone else's: a rival any fuzzy match has to beat clearly; -1 if none)."""
         new, n = self.new, len(t.exact)
         candidates: list[_Candidate] = []
-        occurrences = _find_all(new, t.exact)
-        for s in occurrences:
+        occurrences = 0
+        for s in _find_all(new, t.exact):
             e = s + n
             if (t.bounded_start and not _at_boundary(new, s)) or (t.bounded_end and not _at_boundary(new, e)):
                 continue  # the passage was whole words; this is part of a longer word
+            occurrences += 1
             left, right = t.context(s, e)
-            image = self._is_image(t.position, s, e)
+            image = self._is_image(t.position, s, e) and (t.tied_to_place(left, right) or t.same_sentence(s, e))
             if not image and not t.whole_sentence(left, right):
                 continue  # the words, but in another sentence (or the passage's sentence was edited)
             candidates.append(_Candidate(s, e, left, right, image))
@@ -534,7 +544,7 @@ class _Anchorer:
         if not kept:
             return None, False, -1
         best = kept[0]
-        unique = len(occurrences) == 1 and len(self.occurrences_in_old(t.exact)) == 1
+        unique = occurrences == 1 and len(self.occurrences_in_old(t.exact, t.bounded_start, t.bounded_end)) == 1
         if n + best.context < MIN_EVIDENCE or (best.context < MIN_CONTEXT and not (n >= LONG_QUOTE and unique)):
             return None, False, best.context
         if len(kept) > 1 and best.context - kept[1].context < MARGIN:
@@ -680,6 +690,8 @@ class _Anchorer:
         pinned_left, pinned_right = self._confirmed(t.position, s, e)
         if n < FUZZY_MIN_LEN:  # short: only an in-place edit, both neighbours pinned by the diff
             acceptable = pinned_left and pinned_right and min(left, right) >= CONTEXT
+        elif not t.tied_to_place(left, right) and not t.same_sentence(s, e):
+            acceptable = False  # nothing ties it to the passage's place: a look-alike sentence elsewhere
         elif (pinned_left and left >= CONTEXT) or (pinned_right and right >= CONTEXT):
             acceptable = True  # right after (before) the same, unchanged neighbour text
         elif pinned_left or pinned_right:
@@ -772,6 +784,30 @@ class _Target:
             self._sentence = _sentence_needs(self.prefix, self.suffix, self.exact)
         return left >= self._sentence[0] and right >= self._sentence[1]
 
+    def tied_to_place(self, left: int, right: int) -> bool:
+        """Does the context on one side reach past the passage's sentence into its neighbour (or to the
+        start / end of the text, as before)? That ties a candidate to the passage's place, not just to its
+        wording: in repetitive text the diff can align a sentence with a look-alike."""
+        if self._sentence is None:
+            self._sentence = _sentence_needs(self.prefix, self.suffix, self.exact)
+        need_left, need_right = self._sentence
+        return left >= min(need_left + BEYOND, len(self.prefix) if self.at_start else self.cap) or right >= min(
+            need_right + BEYOND, len(self.suffix) if self.at_end else self.cap
+        )
+
+    def same_sentence(self, s: int, e: int) -> bool:
+        """Is the sentence around new[s:e] at least 90% the passage's old sentence (a light edit, not a
+        look-alike written with other words)?"""
+        if self._sentence is None:
+            self._sentence = _sentence_needs(self.prefix, self.suffix, self.exact)
+        need_left, need_right = self._sentence
+        old_sentence = self.prefix[len(self.prefix) - need_left :] + self.exact + self.suffix[:need_right]
+        new = self.anchorer.new
+        before, after = new[max(0, s - self.cap) : s], new[e : e + self.cap]
+        new_left, new_right = _sentence_needs(before, after, new[s:e])
+        new_sentence = new[s - new_left : e + new_right]
+        return _ratio(old_sentence, new_sentence, SAME_SENTENCE) >= SAME_SENTENCE
+
     def explained_by_others(self, c: _Candidate) -> bool:
         """Is ``c`` better explained by another place where the quote stood in the old text: one whose
         surroundings fit ``c`` at least as well, or whose whole sentence stands there while ours does not?"""
@@ -780,7 +816,7 @@ class _Target:
             own = self.position[0] if self.position is not None else -1
             cap = self.cap
             self._others = []
-            for p in self.anchorer.occurrences_in_old(self.exact):
+            for p in self.anchorer.occurrences_in_old(self.exact, self.bounded_start, self.bounded_end):
                 if p != own:
                     prefix, suffix = old[max(0, p - cap) : p], old[p + n : p + n + cap]
                     self._others.append((prefix, suffix, p <= cap, p + n + cap >= len(old)))
