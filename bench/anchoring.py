@@ -11,23 +11,35 @@ What it does, deterministically (seeded ``random``), with nothing but the standa
    numbers ("12%"), unicode (ë, é, –, “ ”) and some typos in the first revision;
 2. places annotations on word/sentence boundaries, 2-40 words: phrases inside a sentence, whole
    sentences, runs of sentences; builds their selectors with ``selector_for``;
-3. revises every answer the way municipalities do: inserts paragraphs (also at the top), deletes
-   sentences, moves paragraphs and single sentences, fixes typos, changes words and numbers
-   ("12%" -> "14%"), adds commas, rewrites sentences (annotated ones too) and repeats a sentence in
-   another paragraph. The document is kept as paragraph/sentence objects and every edit updates the
-   annotations, so the GROUND TRUTH is known: where each annotated passage now stands, or that it was
-   deleted. A passage that was edited counts as surviving when its new text is still >= 80% similar
-   (``difflib`` ratio) to the original quote, otherwise as destroyed;
+3. revises every answer the way municipalities do: inserts paragraphs (also at the top) and sentences,
+   deletes sentences, moves paragraphs and single sentences, fixes typos, changes words and numbers
+   ("12%" -> "14%"), adds commas, rewrites sentences (annotated ones too) and repeats a sentence
+   elsewhere. The document is kept as paragraph/sentence objects and every edit updates the annotations,
+   so the GROUND TRUTH is known: where each annotated passage now stands, or that it was deleted. A
+   passage that was edited counts as surviving when its new text is still >= 80% similar (``difflib``
+   ratio) to the original quote, otherwise as destroyed;
 4. re-anchors with ``reanchor_many`` (one call per answer) and scores every placement:
 
    * correct: anchored/moved exactly on the true range (intact passages) or, for edited passages,
      a range overlapping the true one by >= 80% (of the larger of the two);
    * detached: split into "passage survived" (a miss) and "passage destroyed" (right);
+   * placed on a verbatim copy: on the copy of the annotated sentence that the revision repeated
+     elsewhere (the same words, so not a wrong statement; but not counted as correct either);
    * WRONG: anything else that was placed.
 
 5. times all annotations of the default corpus and of a scaled corpus of 1,000 annotations (best of 3
    runs, diffs included) and prints whether the targets are met: >= 95% of surviving passages placed
    correctly, 0 placed wrongly, 1,000 annotations in under 1 second.
+
+Where an edit leaves text that reads two ways, the ground truth accepts both and says so in the code:
+a sentence repeated right next to itself ("X X": either may be the original); an annotated sentence
+repeated and then deleted (that is a move); a passage of several sentences that lost its first or last
+one (what is left, possibly with the sentence now standing in the lost one's place). To keep the rest
+unambiguous, the generator never writes the same sentence twice for an answer, never writes a sentence
+in the revision that is >= 75% similar to an earlier one (that would read as an edit of it, not as the
+deletion plus insertion it did), and never puts such near-duplicates side by side in one paragraph.
+Templated text is still far more repetitive than real answers (stock phrases recur everywhere), which
+is the point: it is where re-anchoring is most tempted to guess.
 
 A benchmark, not a test: it measures and prints; the exit status is 0 unless the run itself broke.
 """

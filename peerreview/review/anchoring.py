@@ -29,9 +29,13 @@ Evidence
 * **Whole sentences.** Away from the diff's image, an exact occurrence only counts if the context
   reaches the start of the passage's first sentence and the end of its last one: the passage's own
   sentence moved, not another sentence that shares its words ("... met een licht verstandelijke
-  beperking").
+  beperking"). The image itself (and a fuzzy match the diff pins) must be *tied to the place*: context
+  reaching 16+ characters into a neighbouring sentence (or the start / end of the text, as before),
+  or the sentence around it still 90%+ the old sentence (an edit, not a look-alike written in other
+  words).
 * **Word boundaries.** A quote of whole words is never placed on part of a longer word ("raad" in
-  "gemeenteraad"), and an approximate range starts and ends with the same kind of character.
+  "gemeenteraad"), and an approximate range starts and ends with the same kind of character and holds
+  no paragraph break the quote did not have.
 
 Steps
 -----
@@ -61,12 +65,15 @@ Steps
      context on that side, or on both sides 8+, or
    * (moved and edited) 24+ characters of context on both sides, reaching over the whole sentence(s),
 
-   and a clear lead (>= 8) over any other acceptable non-overlapping match and over the best exact
-   occurrence -> ``moved``/``fuzzy``, with ``exact`` the text now in the range.
+   and a clear lead (>= 8, in ratio x length + context) over any other non-overlapping match, even
+   one too loose to take, and over the best exact occurrence -> ``moved``/``fuzzy``, with ``exact`` the
+   text now in the range. Among overlapping matches (one place, different boundaries) the ratio decides.
 3. Otherwise ``detached``/``none``.
 
 ``confidence`` grows with the context found (and the ratio, for fuzzy placements); it is informative,
-the decisions above are what guarantee the rule. The diff is computed once per answer; the rest is
+the decisions above are what enforce the rule, as far as the text allows: some revisions read two ways
+(a sentence repeated right next to itself: which one is the original?). The diff is computed once per
+answer; the rest is
 string searching on a few candidates per selector. ``bench/anchoring.py`` measures accuracy (against a
 known ground truth) and speed on generated revisions.
 """
@@ -547,6 +554,12 @@ class _Anchorer:
         unique = occurrences == 1 and len(self.occurrences_in_old(t.exact, t.bounded_start, t.bounded_end)) == 1
         if n + best.context < MIN_EVIDENCE or (best.context < MIN_CONTEXT and not (n >= LONG_QUOTE and unique)):
             return None, False, best.context
+        if best.image and not t.whole_sentence(best.left, best.right):
+            # The diff's place, but the sentence around it reads differently; if the passage's whole
+            # sentence stands intact elsewhere, the evidence contradicts itself: no guess.
+            for c in candidates:
+                if not c.image and not t.explained_by_others(c):
+                    return None, True, best.context
         if len(kept) > 1 and best.context - kept[1].context < MARGIN:
             # Equally good occurrences: only the diff may choose, and only between well-anchored ones.
             images = [c for c in kept if c.image]
@@ -594,6 +607,7 @@ class _Anchorer:
                 kept.append(s0)
 
         found: dict[tuple[int, int], _Candidate] = {}
+        unacceptable: list[_Candidate] = []
         ratios: dict[tuple[int, int], float] = {}  # ranges already compared with the quote
         near = -1
         for s0 in kept:
@@ -606,18 +620,24 @@ class _Anchorer:
                 near = max(near, cand.context)
             if cand.acceptable:
                 found[(cand.start, cand.end)] = cand
+            elif cand.ratio >= FUZZY_MIN_RATIO:
+                unacceptable.append(cand)
         if not found:
             return None, near
         ranked = sorted(found.values(), key=lambda c: c.ratio * n + c.context, reverse=True)
         top = ranked[0]
         # Overlapping candidates are one place with different boundaries: there the text decides (context
         # would favour swallowing a sentence inserted next to the passage). Context decides between places.
-        best = max((c for c in ranked if c.start < top.end and top.start < c.end), key=lambda c: (c.ratio, c.context))
+        # If the boundaries that fit the text best lack the context to be taken, none are taken.
+        same_place = [c for c in ranked + unacceptable if c.start < top.end and top.start < c.end]
+        best = max(same_place, key=lambda c: (c.ratio, c.context))
+        if not best.acceptable:
+            return None, near
         if exact is not None and best.start < exact.end and exact.start < best.end:
             return None, near  # the exact occurrence, give or take a character: not an edit
         if rival >= 0 and best.context - rival < MARGIN:
             return None, near  # the unedited quote stands elsewhere with about as much context
-        for other in ranked[1:]:
+        for other in ranked[1:] + unacceptable:  # a better match elsewhere, even one too loose to take, vetoes
             overlaps = other.start < top.end and top.start < other.end
             if not overlaps and (top.ratio * n + top.context) - (other.ratio * n + other.context) < MARGIN:
                 return None, near
@@ -682,6 +702,8 @@ class _Anchorer:
         r, s, e = best
         if new[s:e] == x:
             return None  # the quote itself: step 1 has judged this occurrence already
+        if new.count("\n", s, e) > x.count("\n"):
+            return None  # a light edit does not split a paragraph inside a passage: a neighbour taken in
         left, right = t.context(s, e)
         if self._foreign(t, s, e, left + right) or self._lookalike(t, s, e, left + right):
             return None  # this text stood in the old revision already, where its surroundings fit as well
@@ -791,8 +813,14 @@ class _Target:
         if self._sentence is None:
             self._sentence = _sentence_needs(self.prefix, self.suffix, self.exact)
         need_left, need_right = self._sentence
-        return left >= min(need_left + BEYOND, len(self.prefix) if self.at_start else self.cap) or right >= min(
-            need_right + BEYOND, len(self.suffix) if self.at_end else self.cap
+        # at the start (end) of the text as before, _context gives at least BOUNDARY for the whole prefix
+        left_edge = self.at_start and left >= max(len(self.prefix), BOUNDARY)
+        right_edge = self.at_end and right >= max(len(self.suffix), BOUNDARY)
+        return (
+            left >= min(need_left + BEYOND, self.cap)
+            or right >= min(need_right + BEYOND, self.cap)
+            or left_edge
+            or right_edge
         )
 
     def same_sentence(self, s: int, e: int) -> bool:

@@ -186,9 +186,15 @@ def test_changed_number_alone_is_not_guessed():
 
 
 def test_whitespace_changed_inside_the_passage():
-    new = OLD.replace("terecht bij het wijkteam", "terecht bij  het\nwijkteam")
+    new = OLD.replace("terecht bij het wijkteam", "terecht bij  het\u00a0wijkteam")
     p = reanchor(OLD, new, sel(OLD, "Ouders kunnen nu terecht bij het wijkteam in hun eigen wijk."))
-    assert_placed(new, p, "Ouders kunnen nu terecht bij  het\nwijkteam in hun eigen wijk.", "moved")
+    assert_placed(new, p, "Ouders kunnen nu terecht bij  het\u00a0wijkteam in hun eigen wijk.", "moved")
+
+
+def test_paragraph_split_inside_the_passage_detaches():
+    quote = "Ouders kunnen nu terecht bij het wijkteam in hun eigen wijk. De wachttijd bedroeg gemiddeld 12 weken"
+    new = OLD.replace("eigen wijk. De wachttijd", "eigen wijk.\nDe wachttijd")
+    assert_detached(reanchor(OLD, new, sel(OLD, quote)))
 
 
 def test_punctuation_changed_inside_the_passage():
@@ -471,3 +477,22 @@ def test_quote_is_not_counted_twice_inside_a_longer_number():
     p = reanchor(old, new, sel(old, "maand ongeveer 3"))
     assert_placed(new, p, "maand ongeveer 3", "moved")
     assert p.start == new.index("Het café") + len("Het café trekt elke ")
+
+
+def test_edited_passage_is_not_stretched_over_a_new_sentence_to_reach_context():
+    # the paragraph moved (no context before it) and a new sentence follows the edited passage: the range that
+    # fits the text has no context, the one that reaches context swallows the new sentence: neither is taken
+    a = "Het college heeft in 2023 een motie aangenomen over de ondersteuning thuis."
+    b = "Met de scholen is afgesproken dat gezinnen binnen 2 dagen een eerste gesprek krijgen."
+    c = "Wij noemen dit intern de korte lijnen."
+    old = f"{P1}\n{a} {b} {c}\n{P3}"
+    new = f"{P3}\n{a} {b.replace('gezinnen binnen', 'gezinnen, binnen')} Sinds 2022 werkt de gezinscoach in het dorp. {c}\n{P1}"
+    assert_detached(reanchor(old, new, sel(old, f"{a} {b}")))
+
+
+def test_diff_place_with_another_sentence_versus_the_whole_sentence_elsewhere_detaches():
+    ours = "Klachten over de toegang worden besproken in de benchmark; in 2024 waren het er 4."
+    other = "Klachten over de inkoop worden besproken in het casusoverleg; in 2020 waren het er 22."
+    old = f"{P1}\n{ours} Het budget is krap.\n{P3}"
+    new = f"{P1}\n{other} Het budget is krap.\n{P3}\n{ours} Wij blijven dit volgen."
+    assert_detached(reanchor(old, new, sel(old, "Klachten over de")))
