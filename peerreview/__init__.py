@@ -29,6 +29,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from peerreview.review import themes
 
     themes.validate()
+    from peerreview.portret import skeleton
+
+    skeleton.validate()
     if hops := int(app.config["PROXY_FIX_HOPS"]):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
@@ -73,11 +76,14 @@ def _register_blueprints(app: Flask) -> None:
     from peerreview.audit.views import bp as audit_bp
     from peerreview.health.views import bp as health_bp
     from peerreview.home.views import bp as home_bp
+    from peerreview.indicators.views import bp as indicators_bp
     from peerreview.mail.views import bp as mail_bp
+    from peerreview.portret.views import bp as portret_bp
     from peerreview.review.views import bp as review_bp
     from peerreview.rounds.views import bp as rounds_bp
     from peerreview.selfeval.views import bp as selfeval_bp
     from peerreview.tenants.views import bp as tenants_bp
+    from peerreview.visit.views import bp as visit_bp
 
     for bp in (
         health_bp,
@@ -87,6 +93,9 @@ def _register_blueprints(app: Flask) -> None:
         rounds_bp,
         selfeval_bp,
         review_bp,
+        visit_bp,
+        indicators_bp,
+        portret_bp,
         admin_bp,
         audit_bp,
         mail_bp,

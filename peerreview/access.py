@@ -64,7 +64,7 @@ def fetch(model: Any, object_id: int, action: str) -> Any:
 
 
 # Actions that are not about one object.
-OBJECTLESS = {"network.admin", "audit.view", "round.create", "round.list", "gemeente.list"}
+OBJECTLESS = {"network.admin", "audit.view", "round.create", "round.list", "gemeente.list", "indicators.manage"}
 
 
 def _admin(user: User) -> bool:
@@ -73,6 +73,13 @@ def _admin(user: User) -> bool:
 
 def _round_staff(user: User) -> bool:
     return user.has_network_role(NetworkRole.ADMIN, NetworkRole.ROUND_COORDINATOR)
+
+
+def _lead(user: User, visitatie: Visitatie) -> bool:
+    from peerreview.review.models import TeamRole
+
+    a = assignment(user, visitatie)
+    return a is not None and a.declared_at is not None and a.role is TeamRole.LEAD
 
 
 def two_factor_required(user: User) -> bool:
@@ -266,11 +273,11 @@ def _review_annotate(user: User, visitatie: Visitatie) -> bool:
 
 @rule("review.release")
 def _review_release(user: User, visitatie: Visitatie) -> bool:
-    from peerreview.review.models import TeamRole
-
-    a = assignment(user, visitatie)
-    lead = a is not None and a.declared_at is not None and a.role is TeamRole.LEAD
-    return (lead or _round_staff(user)) and visitatie.state in _SUBMITTED and visitatie.annotations_released_at is None
+    return (
+        (_lead(user, visitatie) or _round_staff(user))
+        and visitatie.state in _SUBMITTED
+        and visitatie.annotations_released_at is None
+    )
 
 
 @rule("annotations.read")
@@ -280,3 +287,111 @@ def _annotations_read(user: User, visitatie: Visitatie) -> bool:
         return True
     released = visitatie.annotations_released_at is not None or visitatie.round.open_review
     return released and user.role_in(visitatie.gemeente_id) is not None and visitatie.state in _SUBMITTED
+
+
+# --- the visit ------------------------------------------------------------------------------------------
+
+_VISIT_OPEN = (*_IN_REVIEW, VisitatieState.VISITATIE, VisitatieState.PORTRET_CONCEPT)
+
+
+@rule("visit.view")
+def _visit_view(user: User, visitatie: Visitatie) -> bool:
+    """The planning (dates, format, respondents by role): the team, round staff and the gemeente."""
+    return visitatie.state in _SUBMITTED and (
+        _reviewer(user, visitatie) or _round_staff(user) or user.role_in(visitatie.gemeente_id) is not None
+    )
+
+
+@rule("visit.notes")
+def _visit_notes(user: User, visitatie: Visitatie) -> bool:
+    """Conversation notes and quotes stay with the review team and round staff."""
+    return visitatie.state in _SUBMITTED and (_reviewer(user, visitatie) or _round_staff(user))
+
+
+@rule("visit.plan")
+def _visit_plan(user: User, visitatie: Visitatie) -> bool:
+    return visitatie.state in _VISIT_OPEN and (_reviewer(user, visitatie) or _round_staff(user))
+
+
+@rule("visit.start")
+def _visit_start(user: User, visitatie: Visitatie) -> bool:
+    """The review is done and the visit begins: the team lead or round staff."""
+    return visitatie.state in _IN_REVIEW and (_lead(user, visitatie) or _round_staff(user))
+
+
+# --- the portret ----------------------------------------------------------------------------------------
+
+_PORTRET_STATES = (
+    VisitatieState.VISITATIE,
+    VisitatieState.PORTRET_CONCEPT,
+    VisitatieState.REFLECTIE,
+    VisitatieState.DEFINITIEF,
+)
+_PORTRET_EDITABLE = (VisitatieState.VISITATIE, VisitatieState.PORTRET_CONCEPT, VisitatieState.REFLECTIE)
+
+
+@rule("portret.draft")
+def _portret_draft(user: User, visitatie: Visitatie) -> bool:
+    """The working draft with its provenance and versions: the review team and round staff."""
+    return visitatie.state in _PORTRET_STATES and (_reviewer(user, visitatie) or _round_staff(user))
+
+
+@rule("portret.edit")
+def _portret_edit(user: User, visitatie: Visitatie) -> bool:
+    return visitatie.state in _PORTRET_EDITABLE and (_reviewer(user, visitatie) or _round_staff(user))
+
+
+@rule("portret.release")
+def _portret_release(user: User, visitatie: Visitatie) -> bool:
+    return visitatie.state in (VisitatieState.VISITATIE, VisitatieState.PORTRET_CONCEPT) and (
+        _lead(user, visitatie) or _round_staff(user)
+    )
+
+
+@rule("portret.read")
+def _portret_read(user: User, portret: Any) -> bool:
+    """The released concept: the gemeente once the team released it; the team and round staff always."""
+    visitatie = portret.visitatie
+    if _portret_draft(user, visitatie):
+        return True
+    return (
+        portret.released_version is not None
+        and visitatie.state in _PORTRET_STATES[1:]
+        and user.role_in(visitatie.gemeente_id) is not None
+    )
+
+
+# --- key figures ----------------------------------------------------------------------------------------
+
+
+@rule("indicators.manage")
+def _indicators_manage(user: User, _obj: None) -> bool:
+    """Import figures, edit reference groups: network admins and analysts."""
+    return user.has_network_role(NetworkRole.ADMIN, NetworkRole.ANALYST)
+
+
+@rule("indicators.view")
+def _indicators_view(user: User, gemeente: Gemeente) -> bool:
+    """A gemeente's figures with its own interpretation: the gemeente, the network, and its reviewers."""
+    if user.role_in(gemeente.id) is not None or user.network_roles:
+        return True
+    from peerreview.review.models import ReviewAssignment
+
+    return (
+        db.session().scalar(
+            select(ReviewAssignment.id)
+            .where(
+                ReviewAssignment.gemeente_id == gemeente.id,
+                ReviewAssignment.user_id == user.id,
+                ReviewAssignment.declared_at.is_not(None),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+@rule("indicators.interpret")
+def _indicators_interpret(user: User, gemeente: Gemeente) -> bool:
+    """Write the gemeente's duiding of its figures: its coordinators and writers."""
+    return user.role_in(gemeente.id) in _WRITERS

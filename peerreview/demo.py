@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from peerreview.accounts import auth
 from peerreview.accounts.models import Membership, MembershipRole, NetworkRole, NetworkRoleGrant, User
 from peerreview.rounds.models import Phase, Round, RoundDeadline, Variant, Visitatie
+from peerreview.sanitize import clean_html
 from peerreview.tenants.models import Gemeente, Jeugdregio, slugify
 
 PASSWORD = "demo-visitatie"
@@ -166,6 +167,8 @@ def seed(session: Session) -> bool:
     created = _gemeenten(session) | _users(session) | _round(session)
     created = _zelfevaluaties(session) or created
     created = _reviews(session) or created
+    created = _kengetallen(session) or created
+    created = _visits(session) or created
     return created or len(session.new) > before
 
 
@@ -393,3 +396,183 @@ def _reviews(session: Session) -> bool:
         session.flush()
         created = True
     return created
+
+
+# --- kengetallen ------------------------------------------------------------------------------------------
+
+
+def _kengetallen(session: Session) -> bool:
+    """Areas, indicators, reference groups and the figures of the report (read with the CBS importer)."""
+    from peerreview.indicators import importer
+    from peerreview.indicators import services as indicators
+    from peerreview.indicators.models import (
+        Area,
+        AreaKind,
+        Duiding,
+        Indicator,
+        IndicatorImport,
+        IndicatorValue,
+        ReferenceGroup,
+        Unit,
+    )
+
+    added_areas = indicators.sync_gemeente_areas(session)
+    if session.scalar(select(Indicator.id).limit(1)) is not None:
+        return added_areas > 0
+    data = yaml.safe_load((CONTENT / "kengetallen.yaml").read_text(encoding="utf-8"))
+    for area in data["areas"]:
+        session.add(Area(code=area["code"], name=area["name"], kind=AreaKind(area["kind"])))
+    for position, item in enumerate(data["indicators"]):
+        session.add(
+            Indicator(
+                code=item["code"],
+                name=item["name"],
+                short_name=item["short_name"],
+                definition=" ".join(item["definition"].split()),
+                unit=Unit(item["unit"]),
+                decimals=item.get("decimals", 0),
+                source=item["source"],
+                caveat=" ".join((item.get("caveat") or "").split()),
+                group=item["group"],
+                position=position,
+            )
+        )
+    session.flush()
+    analyst = session.scalar(select(User).where(User.email == "analist@netwerk.demo"))
+    csv = (CONTENT / "kengetallen.csv").read_bytes()
+    upload = IndicatorImport(filename="kengetallen-rapport-2021.csv", content=csv, uploaded_by=analyst, status="klaar")
+    session.add(upload)
+    session.flush()
+    upload.report = importer.run(session, csv, import_id=upload.id).as_dict()
+    areas = {a.code: a for a in session.scalars(select(Area))}
+    codes = {i.code: i for i in session.scalars(select(Indicator))}
+    for flag in data.get("flags", []):
+        value = session.scalar(
+            select(IndicatorValue).where(
+                IndicatorValue.indicator_id == codes[flag["indicator"]].id,
+                IndicatorValue.area_id == areas[flag["area"]].id,
+                IndicatorValue.period == str(flag["period"]),
+            )
+        )
+        value.flags, value.note = list(flag["flags"]), " ".join(flag.get("note", "").split())
+    by_code = {g.cbs_code: g for g in session.scalars(select(Gemeente))}
+    for group in data.get("reference_groups", []):
+        session.add(
+            ReferenceGroup(
+                gemeente_id=by_code[group["gemeente"]].id,
+                size_class=areas.get(group.get("size_class")),
+                region=areas.get(group.get("region")),
+                references=[areas[code] for code in group["references"]],
+                note=" ".join((group.get("note") or "").split()),
+            )
+        )
+    for item in data.get("duidingen", []):
+        gemeente = session.scalar(select(Gemeente).where(Gemeente.slug == item["gemeente"]))
+        author = session.scalar(select(User).where(User.email == f"coordinator@{gemeente.slug}.demo"))
+        session.add(
+            Duiding(
+                gemeente_id=gemeente.id,
+                indicator_id=codes[item["indicator"]].id,
+                text=clean_html(item["html"]),
+                updated_by=author,
+            )
+        )
+    session.flush()
+    return True
+
+
+# --- visits and portretten ---------------------------------------------------------------------------------
+
+
+def _visits(session: Session) -> bool:
+    """Respondents, conversations with notes and quotes (visit-*.yaml); a portret where the file has one."""
+    from datetime import time
+
+    from peerreview.review import services as review
+    from peerreview.review.models import TeamRole
+    from peerreview.visit import services as visit
+
+    round_ = session.scalar(select(Round).where(Round.name == ROUND_NAME))
+    created = False
+    for path in sorted(CONTENT.glob("visit-*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        gemeente = session.scalar(select(Gemeente).where(Gemeente.slug == data["gemeente"]))
+        visitatie = session.scalar(
+            select(Visitatie).where(Visitatie.round_id == round_.id, Visitatie.gemeente_id == gemeente.id)
+        )
+        team = review.team_of(session, visitatie) if visitatie else []
+        if not team or visit.respondents(session, visitatie):
+            continue
+        lead = next(a for a in team if a.role is TeamRole.LEAD)
+        members = [a for a in team if a.role is TeamRole.MEMBER]
+        roles = {"lead": lead.user, **{f"member{i}": a.user for i, a in enumerate(members, start=1)}}
+        people = {}
+        for item in data["respondents"]:
+            people[item["key"]] = visit.save_respondent(
+                session,
+                visitatie,
+                visit.RespondentInput(
+                    role=item["role"],
+                    organisation=item.get("organisation", ""),
+                    group=item["group"],
+                    number=item.get("number", 1),
+                    may_quote=item.get("may_quote", False),
+                ),
+            )
+        for item in data["conversations"]:
+            hour, minute = (int(x) for x in str(item.get("starts_at", "10:00")).split(":"))
+            conversation = visit.save_conversation(
+                session,
+                roles[item["interviewers"][0]],
+                visitatie,
+                visit.ConversationInput(
+                    subject=item["subject"],
+                    planned_on=item["planned_on"],
+                    starts_at=time(hour, minute),
+                    format=item["format"],
+                    mode=item["mode"],
+                    status=item["status"],
+                    interviewer_ids=[roles[r].id for r in item["interviewers"]],
+                    respondent_ids=[people[k].id for k in item["respondents"]],
+                ),
+                {a.user_id for a in team},
+            )
+            writer = roles[item["interviewers"][-1]]
+            if item.get("notes"):
+                visit.save_notes(session, writer, conversation, item["notes"], 0)
+            for quote in item.get("quotes", []):
+                visit.add_quote(
+                    session,
+                    writer,
+                    conversation,
+                    people[quote["respondent"]].id,
+                    quote["text"],
+                    quote.get("themes", []),
+                    quote.get("section"),
+                )
+        if data.get("started"):
+            visit.start(session, lead.user, visitatie)
+        if data.get("portret"):
+            _portret(session, visitatie, lead.user, data["portret"])
+        created = True
+    session.flush()
+    return created
+
+
+def _portret(session: Session, visitatie: Visitatie, lead: User, data: dict) -> None:
+    """A generated concept, the motto and the team's own rewrite of some sections, released if asked."""
+    from peerreview.portret import services as portret_services
+
+    portret = portret_services.get_or_create(session, visitatie)
+    portret_services.generate(session, portret, lead, commit_progress=False)
+    portret.generation_requested = portret.generation_done = 1
+    current = portret_services.version(session, portret)
+    portret_services.save_section(session, lead, portret, "titel", current.number, "", "", motto=data["motto"])
+    for edit in data.get("edits", []):
+        current = portret_services.version(session, portret)
+        entry = portret_services.section_of(current.content, edit["section"])
+        portret_services.save_section(
+            session, lead, portret, edit["section"], current.number, entry["title"], edit["html"]
+        )
+    if data.get("release"):
+        portret_services.release(session, lead, portret)

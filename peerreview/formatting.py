@@ -35,3 +35,12 @@ def datetime_nl(value: datetime | None) -> str:
         return "—"
     local = value.astimezone(LOCAL)
     return f"{date_nl(local)}, {local:%H:%M}"
+
+
+def number_nl(value: float, decimals: int | None = None) -> str:
+    """1.250,5 — Dutch separators; ``decimals`` fixed, or None for up to two without trailing zeros."""
+    if decimals is None:
+        text = f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{int(value):,}"
+    else:
+        text = f"{value:,.{decimals}f}"
+    return text.replace(",", "X").replace(".", ",").replace("X", ".")

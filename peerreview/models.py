@@ -10,7 +10,16 @@ from peerreview.accounts.models import (  # noqa: F401
 )
 from peerreview.audit.models import AuditEvent  # noqa: F401
 from peerreview.db import Base  # noqa: F401
+from peerreview.indicators.models import (  # noqa: F401
+    Area,
+    Duiding,
+    Indicator,
+    IndicatorImport,
+    IndicatorValue,
+    ReferenceGroup,
+)
 from peerreview.mail.models import OutgoingMail  # noqa: F401
+from peerreview.portret.models import Portret, PortretVersion  # noqa: F401
 from peerreview.review.models import (  # noqa: F401
     Annotation,
     AnnotationReply,
@@ -31,3 +40,4 @@ from peerreview.selfeval.models import (  # noqa: F401
     Submission,
 )
 from peerreview.tenants.models import Gemeente, Jeugdregio  # noqa: F401
+from peerreview.visit.models import Conversation, ConversationRespondent, Quote, Respondent  # noqa: F401

@@ -10,15 +10,30 @@ import nh3
 TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "h3", "h4"}
 ATTRIBUTES = {"a": {"href"}}
 URL_SCHEMES = {"http", "https", "mailto"}
-BLOCKS = {"p", "li", "h3", "h4", "ul", "ol", "div", "br"}
+BLOCKS = {"p", "li", "h3", "h4", "ul", "ol", "div", "br", "blockquote", "table", "tr", "th", "td", "caption"}
 
 
-def clean_html(html: str) -> str:
+# The portret also holds quotes and tables (respondent lists), and marks every generated block with
+# the key of its provenance (data-bron="b12"), which the review team sees next to the text.
+PORTRET_TAGS = TAGS | {"blockquote", "table", "thead", "tbody", "tr", "th", "td", "caption"}
+PROVENANCE_BLOCKS = ("p", "li", "h3", "h4", "blockquote", "table")
+PORTRET_ATTRIBUTES = {**ATTRIBUTES, **{tag: {"data-bron"} for tag in PROVENANCE_BLOCKS}}
+_BRON = re.compile(r"^b\d{1,5}$")
+
+
+def _keep_attribute(tag: str, name: str, value: str) -> str | None:
+    if name == "data-bron":
+        return value if _BRON.match(value) else None
+    return value
+
+
+def clean_html(html: str, portret: bool = False) -> str:
     """Keep only the allowed tags; everything else (scripts, styles, Word markup) is removed."""
     cleaned = nh3.clean(
         html or "",
-        tags=TAGS,
-        attributes=ATTRIBUTES,
+        tags=PORTRET_TAGS if portret else TAGS,
+        attributes=PORTRET_ATTRIBUTES if portret else ATTRIBUTES,
+        attribute_filter=_keep_attribute if portret else None,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
@@ -26,6 +41,11 @@ def clean_html(html: str) -> str:
     )
     cleaned = re.sub(r"<p>(\s|&nbsp;|<br>)*</p>", "", cleaned)
     return cleaned.strip()
+
+
+def without_provenance(html: str) -> str:
+    """The portret's HTML without its provenance marks, for readers outside the review team."""
+    return re.sub(r' data-bron="b\d{1,5}"', "", html)
 
 
 class _Text(HTMLParser):

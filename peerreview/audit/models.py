@@ -42,6 +42,13 @@ ACTIONS = {
     "review_team_set": "Reviewteam vastgesteld",
     "conflict_declared": "Reviewer verklaarde geen belangenconflict",
     "annotations_released": "Aantekeningen gedeeld met de gemeente",
+    "indicators_imported": "Kengetallen ingelezen",
+    "reference_group_changed": "Referentiegroep gewijzigd",
+    "visit_started": "Visitatie gestart (review afgerond)",
+    "visit_notes_read": "Gespreksverslag gelezen",
+    "visit_notes_saved": "Gespreksverslag opgeslagen",
+    "portret_generated": "Conceptportret gegenereerd",
+    "portret_released": "Conceptportret gedeeld met de gemeente",
 }
 
 

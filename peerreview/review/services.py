@@ -14,6 +14,7 @@ from peerreview.accounts.models import User
 from peerreview.audit.services import record
 from peerreview.db import utcnow
 from peerreview.mail import services as mail
+from peerreview.passages import PassageError, locate
 from peerreview.review import teams
 from peerreview.review.anchoring import Selector, reanchor_many, selector_for
 from peerreview.review.models import (
@@ -210,21 +211,11 @@ def plain_of(submission: Submission, question_key: str) -> str | None:
 
 
 def locate_quote(text: str, quote: str) -> tuple[int, int]:
-    """Where a typed or pasted quote stands in the text (whitespace-tolerant); refuses ambiguity."""
-    import re
-
-    words = quote.split()
-    if not words:
-        raise ReviewError("Typ of plak de passage waar je aantekening over gaat.")
-    pattern = r"\s+".join(re.escape(w) for w in words)
-    matches = list(re.finditer(pattern, text, flags=re.IGNORECASE))
-    if not matches:
-        raise ReviewError(
-            "Deze passage staat niet (letterlijk) in het antwoord. Kopieer een stuk tekst uit het antwoord."
-        )
-    if len(matches) > 1:
-        raise ReviewError(f"Deze passage komt {len(matches)} keer voor in het antwoord. Neem een paar woorden meer op.")
-    return matches[0].start(), matches[0].end()
+    """Where a typed or pasted quote stands in the answer; refuses ambiguity."""
+    try:
+        return locate(text, quote)
+    except PassageError as error:
+        raise ReviewError(str(error)) from None
 
 
 @dataclass

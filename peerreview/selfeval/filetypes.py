@@ -44,6 +44,8 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 
+from peerreview.formatting import number_nl
+
 
 @dataclass(frozen=True)
 class FileType:
@@ -237,7 +239,7 @@ def _detect_zip(data: bytes, name: str, extension: str) -> FileType:
         entries = archive.infolist()
         if len(entries) > MAX_ZIP_ENTRIES:
             raise RejectedFile(
-                f"‘{name}’ bestaat uit meer dan {_number(MAX_ZIP_ENTRIES)} onderdelen en wordt daarom om "
+                f"‘{name}’ bestaat uit meer dan {number_nl(MAX_ZIP_ENTRIES)} onderdelen en wordt daarom om "
                 "veiligheidsredenen niet geaccepteerd. Sla het opnieuw op als PDF of splits het op."
             )
         if sum(entry.file_size for entry in entries) > MAX_UNCOMPRESSED_BYTES:
@@ -389,10 +391,6 @@ def _size(n: int, *, up: bool) -> str:
         if n >= factor:
             return f"{math.ceil(n / factor) if up else n // factor} {unit}"
     return f"{n} bytes"
-
-
-def _number(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
 
 
 # --- names -----------------------------------------------------------------------------------

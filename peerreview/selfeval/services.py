@@ -7,14 +7,10 @@ means someone else saved first, and the save is refused with ``Conflict`` (never
 
 from __future__ import annotations
 
-import difflib
-import html
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from markupsafe import Markup
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, lazyload
@@ -202,22 +198,6 @@ def revisions(session: Session, answer: Answer) -> list[AnswerRevision]:
             select(AnswerRevision).where(AnswerRevision.answer_id == answer.id).order_by(AnswerRevision.number.desc())
         )
     )
-
-
-def diff_html(old: str, new: str) -> Markup:
-    """A word-level diff of two plain texts as HTML with <del> and <ins>; line breaks kept."""
-    tokens_old, tokens_new = re.findall(r"\s+|[^\s]+", old), re.findall(r"\s+|[^\s]+", new)
-    parts = []
-    matcher = difflib.SequenceMatcher(a=tokens_old, b=tokens_new, autojunk=False)
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
-        removed, added = "".join(tokens_old[a1:a2]), "".join(tokens_new[b1:b2])
-        if op == "equal":
-            parts.append(html.escape(added))
-        if op in ("delete", "replace") and removed.strip():
-            parts.append(f"<del>{html.escape(removed)}</del>")
-        if op in ("insert", "replace") and added.strip():
-            parts.append(f"<ins>{html.escape(added)}</ins>")
-    return Markup("".join(parts).replace("\n", "<br>"))  # noqa: S704 - every part is escaped above
 
 
 # --- working together -------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from peerreview.formatting import number_nl
 from peerreview.sanitize import clean_html, plain_text
 from peerreview.selfeval.definitions import Question
 
@@ -125,12 +126,12 @@ def plain(question: Question, value: dict[str, Any]) -> str:
         return "\n".join(lines)
     if kind == "rows":
         return "\n".join(
-            " | ".join(_cell(column, row.get(column["key"])) for column in question.spec["columns"])
+            " | ".join(cell_text(column, row.get(column["key"])) for column in question.spec["columns"])
             for row in value.get("rows", [])
         )
     if kind == "number":
         number = value.get("value")
-        return "" if number is None else f"{_nl_number(number)} {question.spec.get('unit', '')}".strip()
+        return "" if number is None else f"{number_nl(number)} {question.spec.get('unit', '')}".strip()
     if kind == "strengths":
         parts = [("Wat gaat goed", value.get("goed", "")), ("Ontwikkelpunten", value.get("ontwikkel", ""))]
         return "\n".join(f"{title}: {plain_text(html)}" for title, html in parts if plain_text(html))
@@ -156,16 +157,11 @@ def is_filled(question: Question, value: dict[str, Any] | None) -> bool:
     return bool(plain(question, value))
 
 
-def _cell(column: dict[str, Any], value: Any) -> str:
+def cell_text(column: dict[str, Any], value: Any) -> str:
     if value in (None, ""):
         return "—"
     if column["kind"] == "choice":
         return next((o["label"] for o in column["options"] if str(o["value"]) == str(value)), str(value))
     if column["kind"] == "number":
-        return _nl_number(value)
+        return number_nl(value)
     return str(value)
-
-
-def _nl_number(number: float) -> str:
-    text = f"{number:,.2f}".rstrip("0").rstrip(".") if number % 1 else f"{int(number):,}"
-    return text.replace(",", "X").replace(".", ",").replace("X", ".")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import defaultload
 from werkzeug.wrappers import Response as BaseResponse
 
-from peerreview import access, db
+from peerreview import access, db, diffs
 from peerreview.accounts.models import User
 from peerreview.formatting import datetime_nl
 from peerreview.rounds.models import Round, Visitatie
@@ -241,7 +241,7 @@ def history(visitatie_id: int, question_key: str) -> str:
         b=b,
         old=old,
         new=new,
-        diff=services.diff_html(old.plain if old else "", new.plain if new else "") if new else None,
+        diff=diffs.inline(old.plain if old else "", new.plain if new else "") if new else None,
         back=_back_url(visitatie, definition, key),
     )
 

@@ -13,20 +13,35 @@ from sqlalchemy import select
 
 from peerreview.accounts import auth
 from peerreview.accounts.models import Invitation, Membership, MembershipRole
+from peerreview.indicators.models import Indicator, IndicatorImport, Unit
 from peerreview.mail.models import OutgoingMail
+from peerreview.portret.models import Portret, PortretVersion
 from peerreview.review.models import Annotation, AnnotationKind
 from peerreview.rounds.models import Variant, Visitatie, VisitatieState
 from peerreview.selfeval.models import Answer, Casus, Document, Submission
+from peerreview.visit.models import (
+    Conversation,
+    ConversationFormat,
+    ConversationMode,
+    ConversationRespondent,
+    Quote,
+    Respondent,
+    RespondentGroup,
+)
 
 # Capability URLs: whoever holds the secret token may open them. They have their own tests
 # (tests/functional/test_invitations.py) and answer 404 for any token that is not valid.
 CAPABILITY_ENDPOINTS = {"accounts.accept_invitation", "accounts.reset_password"}
 SKIPPED_ENDPOINTS = {"static"}
+# Arguments that name network-wide objects (an indicator's code): with the outsider's own gemeente in
+# the URL such a page is theirs, so only gemeente A's slug is tried.
+GLOBAL_ARGUMENTS = {"code"}
 
 
-@pytest.fixture
-def world(make, session):
-    """Gemeente A with one of every object; gemeente B's users try to reach them."""
+@pytest.fixture(params=[VisitatieState.INGEDIEND, VisitatieState.PORTRET_CONCEPT], ids=lambda s: s.value)
+def world(request, make, session):
+    """Gemeente A with one of every object; gemeente B's users try to reach them. Twice: just submitted
+    (the most open state for the review), and with a concept portret released to gemeente A."""
     a, b = make.gemeente("Aardam"), make.gemeente("Beekdorp")
     a_coordinator = make.user(gemeente=a, role=MembershipRole.COORDINATOR)
     round_ = make.round("Ronde", gemeenten=(a, b))
@@ -41,7 +56,7 @@ def world(make, session):
     session.add_all([invitation, mail])
     visitatie = session.scalar(select(Visitatie).where(Visitatie.gemeente_id == a.id))
     # submitted: the most open state for reviewers and round staff; outsiders must still get 404
-    visitatie.variant, visitatie.definition_version, visitatie.state = Variant.PLUS, 1, VisitatieState.INGEDIEND
+    visitatie.variant, visitatie.definition_version, visitatie.state = Variant.PLUS, 1, request.param
     session.flush()
     answer = Answer(
         gemeente_id=a.id,
@@ -94,7 +109,67 @@ def world(make, session):
         kind=AnnotationKind.STERKTE,
         body="Sterk",
     )
-    session.add(annotation)
+    respondent = Respondent(
+        gemeente_id=a.id,
+        visitatie_id=visitatie.id,
+        role="Wethouder",
+        group=RespondentGroup.GEMEENTE,
+        may_quote=True,
+    )
+    conversation = Conversation(
+        gemeente_id=a.id,
+        visitatie_id=visitatie.id,
+        subject="Startgesprek",
+        planned_on=date(2026, 11, 3),
+        format=ConversationFormat.GROEP,
+        mode=ConversationMode.DIGITAAL,
+        notes="<p>Vertrouwelijk verslag</p>",
+        notes_plain="Vertrouwelijk verslag",
+    )
+    indicator = Indicator(
+        code="JH121",
+        name="Jeugdhulp",
+        short_name="Jeugdhulp",
+        definition="d",
+        unit=Unit.PERCENT,
+        source="CBS",
+        group="gebruik",
+    )
+    upload = IndicatorImport(filename="cbs.csv", content=b"RegioS;Perioden", status="klaar")
+    portret = Portret(gemeente_id=a.id, visitatie_id=visitatie.id, skeleton_version=1, current_version=1)
+    session.add_all([annotation, respondent, conversation, indicator, upload, portret])
+    session.flush()
+    session.add(ConversationRespondent(gemeente_id=a.id, conversation_id=conversation.id, respondent_id=respondent.id))
+    quote = Quote(
+        gemeente_id=a.id,
+        visitatie_id=visitatie.id,
+        conversation_id=conversation.id,
+        respondent_id=respondent.id,
+        text="Vertrouwelijk",
+    )
+    content = {
+        "skeleton": 1,
+        "gemeente": a.name,
+        "motto": "",
+        "sections": [
+            {
+                "key": "visie",
+                "kind": "narrative",
+                "level": 1,
+                "title": "Visie",
+                "html": "<p>Geheim</p>",
+                "provenance": {},
+            }
+        ],
+    }
+    session.add_all(
+        [
+            quote,
+            PortretVersion(gemeente_id=a.id, portret_id=portret.id, number=1, content=content, checksum="0" * 64),
+        ]
+    )
+    if request.param is VisitatieState.PORTRET_CONCEPT:
+        portret.released_version = 1
     session.commit()
     values = {
         "slug": a.slug,
@@ -110,6 +185,13 @@ def world(make, session):
         "casus_id": casus.id,
         "document_id": document.id,
         "annotation_id": annotation.id,
+        "respondent_id": respondent.id,
+        "conversation_id": conversation.id,
+        "quote_id": quote.id,
+        "code": indicator.code,
+        "import_id": upload.id,
+        "section": "visie",
+        "number": 1,
     }
     outsiders = {
         "coordinator of B": make.user(gemeente=b, role=MembershipRole.COORDINATOR),
@@ -131,7 +213,7 @@ def urls_for(rule, world):
     assert not missing, f"route matrix: add a value for {sorted(missing)} (rule {rule.rule}) to the world fixture"
     values = {name: world["values"][name] for name in rule.arguments}
     yield rule.build(values, append_unknown=False)[1]
-    if "slug" in rule.arguments and len(rule.arguments) > 1:
+    if "slug" in rule.arguments and not rule.arguments - {"slug"} <= GLOBAL_ARGUMENTS:
         # the outsider's own gemeente in the URL, with gemeente A's object id
         yield rule.build({**values, "slug": world["b_slug"]}, append_unknown=False)[1]
 

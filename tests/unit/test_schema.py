@@ -23,6 +23,13 @@ GLOBAL_TABLES = {
     "outgoing_mail",
     "round",
     "round_deadline",
+    # key figures are public data (CBS, Findo); a gemeente's own interpretation (duiding) is tenant-owned
+    "area",
+    "indicator",
+    "indicator_value",
+    "indicator_import",
+    "reference_group",
+    "reference_group_member",
 }
 
 

@@ -1,0 +1,1 @@
+"""The gemeenteportret: skeleton, draft generation with provenance, versions, HTML and PDF, release."""

@@ -1,0 +1,374 @@
+"""The portret's operations: generating a draft, saving sections as new versions without overwriting
+anyone's edit, comparing versions, releasing the concept to the gemeente, and asking for its PDF.
+Services flush and never commit (the generation job commits its progress itself).
+
+Concurrency: a section save names the version it was based on. If that section changed in a later
+version, the save is refused (``Conflict``) and both texts are shown; edits of other sections in
+between do not block it. ``UPDATE portret SET current_version = n + 1 WHERE current_version = n``
+makes sure two saves can never both become version n + 1.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import Any
+
+from flask import url_for
+from markupsafe import Markup
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from peerreview import diffs, jobs
+from peerreview.accounts.models import Membership, MembershipRole, User
+from peerreview.audit.services import record
+from peerreview.db import utcnow
+from peerreview.mail import services as mail
+from peerreview.portret import skeleton as skeletons
+from peerreview.portret.models import GenerationStatus, Portret, PortretVersion
+from peerreview.rounds.models import Visitatie, VisitatieState
+from peerreview.sanitize import clean_html, plain_text
+
+
+class PortretError(Exception):
+    """A refused operation; the message is Dutch and meant for the user."""
+
+
+class Conflict(Exception):
+    """The section changed since the version the edit was based on."""
+
+    def __init__(self, current: PortretVersion, section: dict[str, Any]) -> None:
+        super().__init__("conflict")
+        self.current, self.section = current, section
+
+
+def checksum(content: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+# --- the portret and its versions ---------------------------------------------------------------------
+
+
+def portret_of(session: Session, visitatie: Visitatie) -> Portret | None:
+    return session.scalar(select(Portret).where(Portret.visitatie_id == visitatie.id))
+
+
+def get_or_create(session: Session, visitatie: Visitatie) -> Portret:
+    portret = portret_of(session, visitatie)
+    if portret is None:
+        portret = Portret(
+            gemeente_id=visitatie.gemeente_id, visitatie_id=visitatie.id, skeleton_version=skeletons.latest_version()
+        )
+        session.add(portret)
+        session.flush()
+    return portret
+
+
+def version(session: Session, portret: Portret, number: int | None = None) -> PortretVersion | None:
+    number = portret.current_version if number is None else number
+    return session.scalar(
+        select(PortretVersion).where(PortretVersion.portret_id == portret.id, PortretVersion.number == number)
+    )
+
+
+def versions(session: Session, portret: Portret) -> list[PortretVersion]:
+    return list(
+        session.scalars(
+            select(PortretVersion).where(PortretVersion.portret_id == portret.id).order_by(PortretVersion.number.desc())
+        )
+    )
+
+
+def _store(
+    session: Session, actor: User | None, portret: Portret, content: dict[str, Any], note: str
+) -> PortretVersion:
+    seen = portret.current_version
+    moved = session.execute(
+        update(Portret)
+        .where(Portret.id == portret.id, Portret.current_version == seen)
+        .values(current_version=seen + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount == 0:  # type: ignore[attr-defined]
+        session.refresh(portret)
+        raise PortretError(
+            "Iemand anders sloeg tegelijk een versie op. Open het portret opnieuw en probeer het nog eens."
+        )
+    portret.current_version = seen + 1
+    item = PortretVersion(
+        gemeente_id=portret.gemeente_id,
+        portret_id=portret.id,
+        number=seen + 1,
+        content=content,
+        checksum=checksum(content),
+        note=note[:200],
+        author_id=actor.id if actor else None,
+    )
+    session.add(item)
+    session.flush()
+    return item
+
+
+# --- generating the draft ------------------------------------------------------------------------------
+
+
+def request_generation(session: Session, actor: User, visitatie: Visitatie) -> Portret:
+    portret = get_or_create(session, visitatie)
+    if portret.generation_status in (GenerationStatus.QUEUED, GenerationStatus.RUNNING):
+        raise PortretError("Het concept wordt al gemaakt. Wacht tot het klaar is.")
+    portret.generation_requested += 1
+    portret.generation_status, portret.generation_progress = GenerationStatus.QUEUED, 0
+    portret.generation_step, portret.generation_error = "In de wachtrij", ""
+    session.flush()
+    from peerreview.portret.tasks import generate_draft
+
+    jobs.enqueue_after_commit(
+        session,
+        generate_draft,
+        gemeente_id=portret.gemeente_id,
+        portret_id=portret.id,
+        request=portret.generation_requested,
+        actor_id=actor.id,
+    )
+    return portret
+
+
+def generate(session: Session, portret: Portret, actor: User | None, commit_progress: bool = True) -> PortretVersion:
+    """Compose a draft from the visitatie's material and store it as a new version."""
+    from peerreview.portret import generator
+
+    def progress(percent: int, step: str) -> None:
+        portret.generation_progress, portret.generation_step = percent, step[:200]
+        if commit_progress:
+            session.commit()  # so the page that polls the progress sees it
+
+    visitatie = portret.visitatie
+    portret.generation_status = GenerationStatus.RUNNING
+    progress(1, "Begonnen")
+    material = generator.gather(session, visitatie, progress)
+    skeleton = skeletons.load(portret.skeleton_version)
+    previous = version(session, portret)
+    motto = previous.content.get("motto", "") if previous else ""
+    content = generator.compose(material, skeleton, progress, motto=motto)
+    progress(97, "Versie opslaan")
+    session.refresh(portret, with_for_update=True)
+    item = _store(
+        session, actor, portret, content, "Concept gegenereerd" if previous is None else "Concept opnieuw gegenereerd"
+    )
+    portret.generation_status, portret.generation_progress, portret.generation_step = (
+        GenerationStatus.DONE,
+        100,
+        "Klaar",
+    )
+    record(session, "portret_generated", actor=actor, gemeente_id=portret.gemeente_id, obj=item, version=item.number)
+    session.flush()
+    return item
+
+
+# --- editing --------------------------------------------------------------------------------------------
+
+
+def section_of(content: dict[str, Any], key: str) -> dict[str, Any] | None:
+    return next((s for s in content["sections"] if s["key"] == key), None)
+
+
+def _comparable(section: dict[str, Any] | None) -> tuple[str, str]:
+    return (section or {}).get("title", ""), (section or {}).get("html", "")
+
+
+def save_section(
+    session: Session,
+    actor: User,
+    portret: Portret,
+    key: str,
+    base_number: int,
+    title: str,
+    body: str,
+    motto: str | None = None,
+) -> PortretVersion:
+    """A new version with this section changed; refused when the section changed since ``base_number``."""
+    current = version(session, portret)
+    base = version(session, portret, base_number)
+    if current is None or base is None:
+        raise PortretError("Er is nog geen concept om te bewerken.")
+    now, then = section_of(current.content, key), section_of(base.content, key)
+    if now is None:
+        raise PortretError("Deze sectie bestaat niet in het portret.")
+    if _comparable(now) != _comparable(then) or (
+        motto is not None and current.content.get("motto") != base.content.get("motto")
+    ):
+        raise Conflict(current, now)
+    content = copy.deepcopy(current.content)
+    section = section_of(content, key)
+    assert section is not None
+    body = clean_html(body, portret=True)
+    section["title"] = " ".join(title.split())[:200] or now["title"]
+    section["html"] = body
+    section["provenance"] = {k: v for k, v in now.get("provenance", {}).items() if f'data-bron="{k}"' in body}
+    if motto is not None:
+        content["motto"] = " ".join(motto.split())[:120]
+        from peerreview.portret.generator import title_for
+
+        skeleton_section = skeletons.load(portret.skeleton_version).section(key)
+        if skeleton_section is not None and skeleton_section.kind == "title" and not title.strip():
+            section["title"] = title_for(skeleton_section, content["gemeente"], content["motto"])
+    if content == current.content:
+        return current
+    return _store(session, actor, portret, content, f"‘{section['title']}’ bewerkt")
+
+
+# --- comparing versions ----------------------------------------------------------------------------------
+
+
+@dataclass
+class SectionDiff:
+    title_old: str
+    title_new: str
+    left: Markup
+    right: Markup
+    changed: bool
+
+
+def compare(old: PortretVersion, new: PortretVersion) -> list[SectionDiff]:
+    """Per section, the old and the new text side by side, with removals and additions marked."""
+    keys = [s["key"] for s in new.content["sections"]]
+    keys += [s["key"] for s in old.content["sections"] if s["key"] not in keys]
+    result = []
+    for key in keys:
+        a, b = section_of(old.content, key) or {}, section_of(new.content, key) or {}
+        text_a, text_b = plain_text(a.get("html", "")), plain_text(b.get("html", ""))
+        if not text_a and not text_b:  # the title: compare the headings themselves
+            text_a, text_b = a.get("title", ""), b.get("title", "")
+        left, right = diffs.side_by_side(text_a, text_b)
+        changed = text_a != text_b or a.get("title") != b.get("title") or a.get("figures") != b.get("figures")
+        result.append(SectionDiff(a.get("title", "—"), b.get("title", "—"), left, right, changed))
+    return result
+
+
+# --- release ----------------------------------------------------------------------------------------------
+
+
+def release(session: Session, actor: User, portret: Portret) -> PortretVersion:
+    visitatie = portret.visitatie
+    current = version(session, portret)
+    if current is None:
+        raise PortretError("Er is nog geen concept om te delen. Maak eerst het conceptportret.")
+    if portret.released_version == current.number:
+        raise PortretError(f"Versie {current.number} is al gedeeld met de gemeente.")
+    again = portret.released_version is not None
+    portret.released_version, portret.released_at, portret.released_by_id = current.number, utcnow(), actor.id
+    if visitatie.state is VisitatieState.VISITATIE:
+        visitatie.state = VisitatieState.PORTRET_CONCEPT
+    record(
+        session, "portret_released", actor=actor, gemeente_id=visitatie.gemeente_id, obj=current, version=current.number
+    )
+    coordinators = session.scalars(
+        select(User)
+        .join(Membership)
+        .where(
+            Membership.gemeente_id == visitatie.gemeente_id,
+            Membership.role == MembershipRole.COORDINATOR,
+            User.active.is_(True),
+        )
+    )
+    link = url_for("portret.show", visitatie_id=visitatie.id, _external=True)
+    for coordinator in coordinators:
+        mail.send(
+            session,
+            coordinator.email,
+            f"{'Nieuwe versie van het' if again else 'Het'} conceptportret van {visitatie.gemeente.name}",
+            "portret_released",
+            user=coordinator,
+            visitatie=visitatie,
+            version=current,
+            again=again,
+            link=link,
+        )
+    request_pdf(session, current)
+    session.flush()
+    return current
+
+
+# --- the PDF -----------------------------------------------------------------------------------------------
+
+
+def pdf_ready(item: PortretVersion) -> bool:
+    return item.pdf_checksum == item.checksum
+
+
+def request_pdf(session: Session, item: PortretVersion) -> None:
+    """Render the PDF of this version in the background, unless it exists for this exact content."""
+    if pdf_ready(item):
+        return
+    item.pdf_requested_at = utcnow()
+    session.flush()
+    from peerreview.portret.tasks import render_portret_pdf
+
+    jobs.enqueue_after_commit(session, render_portret_pdf, gemeente_id=item.gemeente_id, version_id=item.id)
+
+
+# --- provenance, for the review team ---
+
+
+class _Excerpts(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[str | None] = []
+        self.texts: dict[str, list[str]] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br":
+            return
+        self.open.append(dict(attrs).get("data-bron"))
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.open and tag != "br":
+            self.open.pop()
+
+    def handle_data(self, data: str) -> None:
+        key = next((k for k in reversed(self.open) if k), None)
+        if key:
+            self.texts.setdefault(key, []).append(data)
+
+
+def excerpts(html: str, length: int = 90) -> dict[str, str]:
+    """The start of the text of every marked block: to tell the blocks apart in the provenance list."""
+    parser = _Excerpts()
+    parser.feed(html)
+    result = {}
+    for key, parts in parser.texts.items():
+        text = " ".join("".join(parts).split())
+        result[key] = text if len(text) <= length else text[: length - 1].rsplit(" ", 1)[0] + "…"
+    return result
+
+
+def provenance_link(visitatie: Visitatie, source: dict[str, Any]) -> str | None:
+    """Where a provenance item can be looked at; None when it is not a page (the skeleton, the team)."""
+    kind = source.get("type")
+    if kind == "answer":
+        return url_for("selfeval.read", visitatie_id=visitatie.id, _anchor=f"a-{source['key']}")
+    if kind == "annotation":
+        return url_for("review.workspace", visitatie_id=visitatie.id, _anchor=f"a-{source['id']}")
+    if kind == "summary":
+        return url_for("review.theme_view", visitatie_id=visitatie.id, _anchor=f"thema-{source['theme']}")
+    if kind == "quote":
+        return url_for(
+            "visit.conversation",
+            visitatie_id=visitatie.id,
+            conversation_id=source["conversation"],
+            _anchor=f"citaat-{source['id']}",
+        )
+    if kind == "conversation":
+        return url_for("visit.conversation", visitatie_id=visitatie.id, conversation_id=source["id"])
+    if kind == "respondent":
+        return url_for("visit.overview", visitatie_id=visitatie.id)
+    if kind in ("figure", "duiding"):
+        return url_for("indicators.gemeente", slug=visitatie.gemeente.slug, _anchor=f"indicator-{source['indicator']}")
+    if kind == "document":
+        return url_for("selfeval.download", visitatie_id=visitatie.id, document_id=source["id"])
+    if kind in ("submission", "checklist"):
+        return url_for("selfeval.read", visitatie_id=visitatie.id)
+    return None

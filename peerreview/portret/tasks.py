@@ -1,0 +1,74 @@
+"""Background work for the portret: compiling the draft, and rendering a version's PDF."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import render_template
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from peerreview.accounts.models import User
+from peerreview.jobs import job, pdf_job
+from peerreview.pdf import render_pdf
+from peerreview.portret import services
+from peerreview.portret.generator import GenerationError
+from peerreview.portret.models import GenerationStatus, Portret, PortretVersion
+
+log = logging.getLogger(__name__)
+
+
+@job
+def generate_draft(session: Session, *, gemeente_id: int, portret_id: int, request: int, actor_id: int | None) -> None:
+    portret = session.scalar(select(Portret).where(Portret.id == portret_id, Portret.gemeente_id == gemeente_id))
+    if portret is None or portret.generation_done >= request:
+        return  # gone, or this request was handled by an earlier try
+    actor = session.get(User, actor_id) if actor_id else None
+    try:
+        services.generate(session, portret, actor)
+    except (services.PortretError, GenerationError) as refused:
+        _failed(session, portret_id, str(refused))
+    except Exception:  # shown on the page; the team can try again
+        log.exception("portret %s: draft generation failed", portret_id)
+        _failed(
+            session,
+            portret_id,
+            "Er ging iets mis bij het samenstellen. Probeer het opnieuw; blijft het misgaan, "
+            "meld het dan bij de beheerder.",
+        )
+    portret = session.get(Portret, portret_id)
+    assert portret is not None
+    portret.generation_done = request
+
+
+def _failed(session: Session, portret_id: int, message: str) -> None:
+    session.rollback()
+    portret = session.get(Portret, portret_id)
+    assert portret is not None
+    portret.generation_status, portret.generation_error = GenerationStatus.FAILED, message
+
+
+@pdf_job
+def render_portret_pdf(session: Session, *, gemeente_id: int, version_id: int) -> None:
+    item = session.scalar(
+        select(PortretVersion)
+        .where(PortretVersion.id == version_id, PortretVersion.gemeente_id == gemeente_id)
+        .with_for_update()
+    )
+    if item is None or services.pdf_ready(item):
+        return  # gone, or this exact content was rendered already
+    twin = session.scalar(
+        select(PortretVersion).where(
+            PortretVersion.portret_id == item.portret_id,
+            PortretVersion.checksum == item.checksum,
+            PortretVersion.pdf_checksum == item.checksum,
+        )
+    )
+    if twin is not None:  # the same content was rendered for another version: reuse it
+        item.pdf, item.pdf_checksum = twin.pdf, item.checksum
+        return
+    portret = session.get(Portret, item.portret_id)
+    assert portret is not None
+    html = render_template("pdf/portret.html", portret=portret, version=item, visitatie=portret.visitatie)
+    item.pdf = render_pdf(html)
+    item.pdf_checksum = item.checksum

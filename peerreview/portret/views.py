@@ -1,0 +1,267 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response as BaseResponse
+
+from peerreview import access, db
+from peerreview.portret import services, skeleton
+from peerreview.portret.models import Portret, PortretVersion
+from peerreview.rounds.models import Visitatie
+from peerreview.sanitize import without_provenance
+
+bp = Blueprint("portret", __name__, url_prefix="/visitaties/<int:visitatie_id>/portret")
+
+
+def _visitatie(visitatie_id: int, action: str) -> Visitatie:
+    return access.fetch(Visitatie, visitatie_id, action)  # type: ignore[no-any-return]
+
+
+def _readable(visitatie_id: int) -> tuple[Visitatie, Portret | None, PortretVersion | None, bool]:
+    """The portret as this user may read it: the team sees the working draft, the gemeente the released
+    version. Returns (visitatie, portret, version, team); the portret is None before the first draft."""
+    visitatie = db.session().get(Visitatie, visitatie_id)
+    if visitatie is None:
+        abort(404)
+    portret = services.portret_of(db.session(), visitatie)
+    team = access.can("portret.draft", visitatie)
+    if portret is None:
+        if team:
+            return visitatie, None, None, True
+        abort(404)
+    access.require("portret.read", portret)
+    number = portret.current_version if team else portret.released_version
+    return visitatie, portret, services.version(db.session(), portret, number) if number else None, team
+
+
+@bp.app_template_global()
+def provenance_link(visitatie: Visitatie, source: dict[str, Any]) -> str | None:
+    return services.provenance_link(visitatie, source)
+
+
+@bp.app_template_filter()
+def reader_html(html: str) -> str:
+    return without_provenance(html)
+
+
+@bp.app_template_global()
+def excerpts(html: str) -> dict[str, str]:
+    return services.excerpts(html)
+
+
+@bp.app_template_global()
+def skeleton_for(version: PortretVersion) -> skeleton.Skeleton:
+    return skeleton.load(int(version.content.get("skeleton", 1)))
+
+
+@bp.route("")
+@login_required
+def show(visitatie_id: int) -> str:
+    visitatie, portret, version, team = _readable(visitatie_id)
+    return render_template(
+        "portret/show.html",
+        visitatie=visitatie,
+        portret=portret,
+        version=version,
+        team=team,
+        pdf_ready=version is not None and services.pdf_ready(version),
+        can_edit=access.can("portret.edit", visitatie),
+        can_release=access.can("portret.release", visitatie)
+        and version is not None
+        and portret is not None
+        and portret.released_version != version.number,
+    )
+
+
+@bp.route("/status")
+@login_required
+def status(visitatie_id: int) -> Response:
+    """The draft generation's progress, for the page that waits for it."""
+    visitatie = _visitatie(visitatie_id, "portret.draft")
+    portret = services.portret_of(db.session(), visitatie)
+    if portret is None:
+        abort(404)
+    return jsonify(
+        status=portret.generation_status.value,
+        progress=portret.generation_progress,
+        step=portret.generation_step,
+        error=portret.generation_error,
+        version=portret.current_version,
+    )
+
+
+@bp.route("/genereren", methods=["POST"])
+@login_required
+def generate(visitatie_id: int) -> BaseResponse:
+    visitatie = _visitatie(visitatie_id, "portret.edit")
+    s = db.session()
+    try:
+        services.request_generation(s, current_user, visitatie)
+    except services.PortretError as error:
+        flash(str(error), "error")
+    else:
+        s.commit()
+    return redirect(url_for("portret.show", visitatie_id=visitatie.id))
+
+
+@bp.route("/secties/<section>", methods=["GET", "POST"])
+@login_required
+def edit(visitatie_id: int, section: str) -> BaseResponse | str | tuple[str, int]:
+    visitatie = _visitatie(visitatie_id, "portret.edit")
+    s = db.session()
+    portret = services.portret_of(s, visitatie)
+    current = services.version(s, portret) if portret else None
+    if portret is None or current is None:
+        abort(404)
+    entry = services.section_of(current.content, section)
+    definition = skeleton.load(portret.skeleton_version).section(section)
+    if entry is None or definition is None:
+        abort(404)
+    form = {
+        "title": entry["title"],
+        "html": entry["html"],
+        "motto": current.content.get("motto", ""),
+        "base": current.number,
+    }
+    theirs, status, error = None, 200, None
+    if request.method == "POST":
+        form = {
+            "title": request.form.get("title", ""),
+            "html": request.form.get("html", ""),
+            "motto": request.form.get("motto", ""),
+            "base": request.form.get("base", type=int) or 0,
+        }
+        try:
+            services.save_section(
+                s,
+                current_user,
+                portret,
+                section,
+                form["base"],
+                form["title"],
+                form["html"],
+                motto=form["motto"] if definition.kind == "title" else None,
+            )
+        except services.Conflict as conflict:
+            s.rollback()
+            theirs, status = conflict.section, 409
+            form["base"] = conflict.current.number
+            error = (
+                "Iemand anders heeft deze sectie intussen opgeslagen (versie "
+                f"{conflict.current.number}). Je eigen tekst staat in het veld; de opgeslagen tekst zie je erboven. "
+                "Voeg ze samen en sla opnieuw op."
+            )
+        except services.PortretError as refused:
+            s.rollback()
+            status, error = 409, str(refused)
+        else:
+            s.commit()
+            flash(f"‘{entry['title']}’ is opgeslagen als versie {portret.current_version}.", "success")
+            return redirect(url_for("portret.show", visitatie_id=visitatie.id, _anchor=f"sectie-{section}"))
+    return render_template(
+        "portret/edit.html",
+        visitatie=visitatie,
+        portret=portret,
+        entry=entry,
+        definition=definition,
+        form=form,
+        theirs=theirs,
+        error=error,
+    ), status
+
+
+@bp.route("/versies")
+@login_required
+def history(visitatie_id: int) -> str:
+    visitatie = _visitatie(visitatie_id, "portret.draft")
+    s = db.session()
+    portret = services.portret_of(s, visitatie)
+    if portret is None:
+        abort(404)
+    items = services.versions(s, portret)
+    numbers = [v.number for v in items]
+    old = request.args.get("van", type=int)
+    new = request.args.get("naar", type=int)
+    comparison = None
+    if old in numbers and new in numbers and old != new:
+        a, b = (services.version(s, portret, n) for n in sorted((old, new)))
+        assert a is not None and b is not None
+        comparison = (a, b, services.compare(a, b))
+    return render_template(
+        "portret/history.html",
+        visitatie=visitatie,
+        portret=portret,
+        versions=items,
+        comparison=comparison,
+        old=old,
+        new=new,
+    )
+
+
+@bp.route("/versies/<int:number>")
+@login_required
+def show_version(visitatie_id: int, number: int) -> str:
+    visitatie = _visitatie(visitatie_id, "portret.draft")
+    s = db.session()
+    portret = services.portret_of(s, visitatie)
+    item = services.version(s, portret, number) if portret else None
+    if portret is None or item is None:
+        abort(404)
+    return render_template(
+        "portret/show.html",
+        visitatie=visitatie,
+        portret=portret,
+        version=item,
+        team=True,
+        pdf_ready=services.pdf_ready(item),
+        can_edit=False,
+        can_release=False,
+        old_version=True,
+    )
+
+
+@bp.route("/delen", methods=["POST"])
+@login_required
+def release(visitatie_id: int) -> BaseResponse:
+    visitatie = _visitatie(visitatie_id, "portret.release")
+    s = db.session()
+    portret = services.portret_of(s, visitatie)
+    if portret is None:
+        abort(404)
+    try:
+        item = services.release(s, current_user, portret)
+    except services.PortretError as error:
+        flash(str(error), "error")
+    else:
+        s.commit()
+        flash(
+            f"Versie {item.number} van het conceptportret is gedeeld met {visitatie.gemeente.name}. De coördinator "
+            "krijgt een e-mail.",
+            "success",
+        )
+    return redirect(url_for("portret.show", visitatie_id=visitatie.id))
+
+
+@bp.route(".pdf")
+@login_required
+def pdf(visitatie_id: int) -> BaseResponse | str | tuple[str, int]:
+    visitatie, portret, version, team = _readable(visitatie_id)
+    if team and portret is not None and (wanted := request.args.get("versie", type=int)):
+        version = services.version(db.session(), portret, wanted)
+    if version is None:
+        abort(404)
+    if not services.pdf_ready(version):
+        s = db.session()
+        services.request_pdf(s, version)
+        s.commit()
+        s.refresh(version)
+        if not services.pdf_ready(version):  # rendered on a worker: show a page that waits for it
+            return render_template("portret/pdf_pending.html", visitatie=visitatie, version=version), 202
+    filename = f"portret-{visitatie.gemeente.slug}-versie-{version.number}.pdf"
+    return Response(
+        version.pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"},
+    )

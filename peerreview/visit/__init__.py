@@ -1,0 +1,1 @@
+"""The visit: conversations with respondents (by role), notes and quotes."""

@@ -1,0 +1,335 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from peerreview import access, db
+from peerreview.audit.services import record
+from peerreview.portret.skeleton import latest_version, load
+from peerreview.review import services as review
+from peerreview.review import themes
+from peerreview.rounds.models import Visitatie
+from peerreview.visit import services
+from peerreview.visit.forms import ConversationForm, NotesForm, QuoteForm, RespondentForm
+from peerreview.visit.models import Conversation, Quote, Respondent
+
+bp = Blueprint("visit", __name__, url_prefix="/visitaties/<int:visitatie_id>/visitatie")
+
+
+def _visitatie(visitatie_id: int, action: str) -> Visitatie:
+    return access.fetch(Visitatie, visitatie_id, action)  # type: ignore[no-any-return]
+
+
+def _conversation(visitatie: Visitatie, conversation_id: int) -> Conversation:
+    item = services.conversation(db.session(), visitatie, conversation_id)
+    if item is None:
+        abort(404)
+    return item
+
+
+def _respondent(visitatie: Visitatie, respondent_id: int) -> Respondent:
+    item = services.respondent(db.session(), visitatie, respondent_id)
+    if item is None:
+        abort(404)
+    return item
+
+
+def _team(visitatie: Visitatie) -> dict[int, Any]:
+    """The review team's users by id (interviewers are chosen from them)."""
+    return {a.user_id: a for a in review.team_of(db.session(), visitatie)}
+
+
+@bp.route("")
+@login_required
+def overview(visitatie_id: int) -> str:
+    visitatie = _visitatie(visitatie_id, "visit.view")
+    s = db.session()
+    return render_template(
+        "visit/overview.html",
+        visitatie=visitatie,
+        conversations=services.conversations(s, visitatie),
+        respondents=services.respondents(s, visitatie),
+        respondent_list=services.respondent_list(s, visitatie),
+        team=_team(visitatie),
+        quote_counts=_quote_counts(services.quotes(s, visitatie)),
+        notes=access.can("visit.notes", visitatie),
+        plan=access.can("visit.plan", visitatie),
+    )
+
+
+def _quote_counts(items: list[Quote]) -> dict[int, int]:
+    counts: dict[int, int] = {}
+    for q in items:
+        counts[q.conversation_id] = counts.get(q.conversation_id, 0) + 1
+    return counts
+
+
+@bp.route("/starten", methods=["POST"])
+@login_required
+def start(visitatie_id: int) -> Response:
+    visitatie = _visitatie(visitatie_id, "visit.start")
+    s = db.session()
+    services.start(s, current_user, visitatie)
+    s.commit()
+    flash(
+        "De review is afgerond en de visitatie is begonnen. Het reviewteam kan nu het conceptportret maken.", "success"
+    )
+    return redirect(url_for("visit.overview", visitatie_id=visitatie.id))
+
+
+# --- respondents ----------------------------------------------------------------------------------------
+
+
+@bp.route("/respondenten", methods=["GET", "POST"])
+@login_required
+def respondents(visitatie_id: int) -> Response | str | tuple[str, int]:
+    visitatie = _visitatie(visitatie_id, "visit.plan")
+    return _respondent_form(visitatie, None)
+
+
+@bp.route("/respondenten/<int:respondent_id>", methods=["GET", "POST"])
+@login_required
+def edit_respondent(visitatie_id: int, respondent_id: int) -> Response | str | tuple[str, int]:
+    visitatie = _visitatie(visitatie_id, "visit.plan")
+    return _respondent_form(visitatie, _respondent(visitatie, respondent_id))
+
+
+def _respondent_form(visitatie: Visitatie, existing: Respondent | None) -> Response | str | tuple[str, int]:
+    s = db.session()
+    form = RespondentForm(obj=existing)
+    status = 200
+    if form.validate_on_submit():
+        data = services.RespondentInput(
+            role=form.role.data or "",
+            organisation=form.organisation.data or "",
+            group=form.group.data,
+            number=form.number.data or 1,
+            may_quote=form.may_quote.data,
+        )
+        try:
+            saved = services.save_respondent(s, visitatie, data, existing)
+        except services.VisitError as error:
+            s.rollback()
+            form.may_quote.errors = [str(error)]
+            status = 422
+        else:
+            s.commit()
+            flash(f"{saved.label} is {'bijgewerkt' if existing else 'toegevoegd'}.", "success")
+            return redirect(url_for("visit.respondents", visitatie_id=visitatie.id))
+    elif request.method == "POST":
+        status = 422
+    return render_template(
+        "visit/respondents.html",
+        visitatie=visitatie,
+        form=form,
+        existing=existing,
+        respondents=services.respondents(s, visitatie),
+    ), status
+
+
+@bp.route("/respondenten/<int:respondent_id>/verwijderen", methods=["POST"])
+@login_required
+def delete_respondent(visitatie_id: int, respondent_id: int) -> Response:
+    visitatie = _visitatie(visitatie_id, "visit.plan")
+    item = _respondent(visitatie, respondent_id)
+    s = db.session()
+    try:
+        services.delete_respondent(s, item)
+    except services.VisitError as error:
+        s.rollback()
+        flash(str(error), "error")
+    else:
+        s.commit()
+        flash(f"{item.label} is verwijderd.", "success")
+    return redirect(url_for("visit.respondents", visitatie_id=visitatie.id))
+
+
+# --- conversations --------------------------------------------------------------------------------------
+
+
+def _conversation_form(visitatie: Visitatie, existing: Conversation | None) -> ConversationForm:
+    form = ConversationForm(
+        obj=existing,
+        interviewers=existing.interviewer_ids if existing else [],
+        respondents=[r.id for r in existing.respondents] if existing else [],
+    )
+    form.interviewers.choices = [(uid, a.user.name) for uid, a in _team(visitatie).items()]
+    form.respondents.choices = [(r.id, r.label) for r in services.respondents(db.session(), visitatie)]
+    if existing is not None and request.method == "GET":
+        form.format.data, form.mode.data, form.status.data = (
+            existing.format.value,
+            existing.mode.value,
+            existing.status.value,
+        )
+    return form
+
+
+@bp.route("/gesprekken/nieuw", methods=["GET", "POST"])
+@login_required
+def new_conversation(visitatie_id: int) -> Response | str | tuple[str, int]:
+    visitatie = _visitatie(visitatie_id, "visit.plan")
+    return _plan(visitatie, None)
+
+
+@bp.route("/gesprekken/<int:conversation_id>/planning", methods=["GET", "POST"])
+@login_required
+def edit_conversation(visitatie_id: int, conversation_id: int) -> Response | str | tuple[str, int]:
+    visitatie = _visitatie(visitatie_id, "visit.plan")
+    return _plan(visitatie, _conversation(visitatie, conversation_id))
+
+
+def _plan(visitatie: Visitatie, existing: Conversation | None) -> Response | str | tuple[str, int]:
+    s = db.session()
+    form = _conversation_form(visitatie, existing)
+    status = 200
+    if form.validate_on_submit():
+        data = services.ConversationInput(
+            subject=form.subject.data or "",
+            planned_on=form.planned_on.data,
+            starts_at=form.starts_at.data,
+            format=form.format.data,
+            mode=form.mode.data,
+            status=form.status.data,
+            interviewer_ids=form.interviewers.data or [],
+            respondent_ids=form.respondents.data or [],
+        )
+        try:
+            item = services.save_conversation(s, current_user, visitatie, data, set(_team(visitatie)), existing)
+        except services.VisitError as error:
+            s.rollback()
+            form.respondents.errors = [str(error)]
+            status = 422
+        else:
+            s.commit()
+            flash(f"Het gesprek ‘{item.subject}’ is opgeslagen.", "success")
+            return redirect(url_for("visit.conversation", visitatie_id=visitatie.id, conversation_id=item.id))
+    elif request.method == "POST":
+        status = 422
+    return render_template("visit/plan.html", visitatie=visitatie, form=form, existing=existing), status
+
+
+@bp.route("/gesprekken/<int:conversation_id>")
+@login_required
+def conversation(visitatie_id: int, conversation_id: int) -> str:
+    visitatie = _visitatie(visitatie_id, "visit.notes")
+    item = _conversation(visitatie, conversation_id)
+    s = db.session()
+    record(s, "visit_notes_read", actor=current_user, gemeente_id=visitatie.gemeente_id, obj=item)
+    s.commit()
+    return _render_conversation(visitatie, item)
+
+
+def _render_conversation(
+    visitatie: Visitatie,
+    item: Conversation,
+    notes_form: NotesForm | None = None,
+    quote_form: QuoteForm | None = None,
+    theirs: Conversation | None = None,
+    status: int = 200,
+) -> Any:
+    s = db.session()
+    if notes_form is None:
+        notes_form = NotesForm(notes=item.notes, base_revision=str(item.revision), formdata=None)
+    if quote_form is None:
+        quote_form = _quote_form(item, formdata=None)
+    team = _team(visitatie)
+    return render_template(
+        "visit/conversation.html",
+        visitatie=visitatie,
+        item=item,
+        notes_form=notes_form,
+        quote_form=quote_form,
+        theirs=theirs,
+        quotes=[q for q in services.quotes(s, visitatie) if q.conversation_id == item.id],
+        interviewers=[team[uid].user for uid in item.interviewer_ids if uid in team],
+        themes=themes.themes(),
+        sections=_portret_sections(),
+        plan=access.can("visit.plan", visitatie),
+    ), status
+
+
+def _portret_sections() -> dict[str, str]:
+    skeleton = load(latest_version())
+    return {s.key: s.heading("de gemeente") for s in skeleton.sections if s.kind in ("narrative", "lead", "resume")}
+
+
+def _quote_form(item: Conversation, formdata: Any = ...) -> QuoteForm:
+    form = QuoteForm() if formdata is ... else QuoteForm(formdata=formdata)
+    quotable = [r for r in item.respondents if r.may_quote]
+    form.respondent.choices = [(0, "Kies…")] + [(r.id, r.attribution) for r in quotable]
+    form.themes.choices = [(code, f"{code} {t.short}") for code, t in themes.themes().items()]
+    form.section.choices = [("", "Geen voorkeur"), *list(_portret_sections().items())]
+    return form
+
+
+@bp.route("/gesprekken/<int:conversation_id>/verslag", methods=["POST"])
+@login_required
+def save_notes(visitatie_id: int, conversation_id: int) -> Any:
+    visitatie = _visitatie(visitatie_id, "visit.plan")
+    item = _conversation(visitatie, conversation_id)
+    s = db.session()
+    form = NotesForm()
+    if not form.validate_on_submit():
+        return _render_conversation(visitatie, item, notes_form=form, status=422)
+    try:
+        services.save_notes(s, current_user, item, form.notes.data or "", int(form.base_revision.data or 0))
+    except services.Conflict as conflict:  # nothing was written; the stored notes are shown next to the user's
+        form.base_revision.data = str(conflict.current.revision)
+        form.notes.errors = [
+            "Iemand anders heeft dit verslag intussen opgeslagen. Je eigen tekst staat in het veld; de opgeslagen "
+            "versie zie je erboven. Voeg ze samen en sla opnieuw op."
+        ]
+        return _render_conversation(visitatie, item, notes_form=form, theirs=conflict.current, status=409)
+    s.commit()
+    flash("Het verslag is opgeslagen.", "success")
+    return redirect(url_for("visit.conversation", visitatie_id=visitatie.id, conversation_id=item.id))
+
+
+@bp.route("/gesprekken/<int:conversation_id>/citaten", methods=["POST"])
+@login_required
+def add_quote(visitatie_id: int, conversation_id: int) -> Any:
+    visitatie = _visitatie(visitatie_id, "visit.plan")
+    item = _conversation(visitatie, conversation_id)
+    s = db.session()
+    form = _quote_form(item)
+    if form.validate_on_submit():
+        try:
+            services.add_quote(
+                s,
+                current_user,
+                item,
+                form.respondent.data,
+                form.passage.data or "",
+                form.themes.data or [],
+                form.section.data or None,
+            )
+        except services.VisitError as error:
+            s.rollback()
+            form.passage.errors = [str(error)]
+        else:
+            s.commit()
+            flash("Het citaat is vastgelegd.", "success")
+            return redirect(
+                url_for("visit.conversation", visitatie_id=visitatie.id, conversation_id=item.id, _anchor="citaten")
+            )
+    return _render_conversation(visitatie, item, quote_form=form, status=422)
+
+
+@bp.route("/gesprekken/<int:conversation_id>/citaten/<int:quote_id>/verwijderen", methods=["POST"])
+@login_required
+def delete_quote(visitatie_id: int, conversation_id: int, quote_id: int) -> Response:
+    visitatie = _visitatie(visitatie_id, "visit.plan")
+    item = _conversation(visitatie, conversation_id)
+    s = db.session()
+    quote = next((q for q in services.quotes(s, visitatie) if q.id == quote_id and q.conversation_id == item.id), None)
+    if quote is None:
+        abort(404)
+    services.delete_quote(s, quote)
+    s.commit()
+    flash("Het citaat is verwijderd.", "success")
+    return redirect(
+        url_for("visit.conversation", visitatie_id=visitatie.id, conversation_id=item.id, _anchor="citaten")
+    )
