@@ -31,8 +31,10 @@ from peerreview.rounds.models import Phase, Round, RoundDeadline, Variant, Visit
 from peerreview.selfeval import services, submission  # noqa: E402
 from peerreview.tenants.models import Gemeente, Jeugdregio  # noqa: E402
 
-WORDS = ("gemeente jeugdhulp toegang wijkteam gezinscoach huisarts onderwijs aanbieders monitoring raad preventie "
-         "jongeren ouders casus regie budget contract inkoop visie kwaliteit gesprek netwerk school zorg").split()
+WORDS = (
+    "gemeente jeugdhulp toegang wijkteam gezinscoach huisarts onderwijs aanbieders monitoring raad preventie "
+    "jongeren ouders casus regie budget contract inkoop visie kwaliteit gesprek netwerk school zorg"
+).split()
 
 
 def paragraph(rng: random.Random, n: int) -> str:
@@ -52,8 +54,17 @@ def main() -> None:
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/bench.db"
     if args.database_url and "bench" not in args.database_url.rsplit("/", 1)[-1]:
         sys.exit("refusing: the database name must contain 'bench'")
-    app = create_app({"ENV": "testing", "SECRET_KEY": "bench", "DATABASE_URL": url, "JOBS_INLINE": True,
-                      "SESSION_COOKIE_SECURE": False, "SERVER_NAME": "localhost", "REDIS_URL": None})
+    app = create_app(
+        {
+            "ENV": "testing",
+            "SECRET_KEY": "bench",
+            "DATABASE_URL": url,
+            "JOBS_INLINE": True,
+            "SESSION_COOKIE_SECURE": False,
+            "SERVER_NAME": "localhost",
+            "REDIS_URL": None,
+        }
+    )
     engine = app.extensions["peerreview.engine"]
     if url.startswith("postgresql"):
         with engine.begin() as connection:
@@ -63,10 +74,22 @@ def main() -> None:
     with app.test_request_context():
         s = db.session()
         regio = Jeugdregio(name="Bench")
-        a = Gemeente(name="Benchdorp", slug="benchdorp", cbs_code="GM9001", province="Utrecht", jeugdregio=regio,
-                     inhabitants=50_000)
-        b = Gemeente(name="Andersum", slug="andersum", cbs_code="GM9002", province="Drenthe",
-                     jeugdregio=Jeugdregio(name="Elders"), inhabitants=40_000)
+        a = Gemeente(
+            name="Benchdorp",
+            slug="benchdorp",
+            cbs_code="GM9001",
+            province="Utrecht",
+            jeugdregio=regio,
+            inhabitants=50_000,
+        )
+        b = Gemeente(
+            name="Andersum",
+            slug="andersum",
+            cbs_code="GM9002",
+            province="Drenthe",
+            jeugdregio=Jeugdregio(name="Elders"),
+            inhabitants=40_000,
+        )
         s.add_all([a, b])
         s.flush()
         password = auth.hash_password("bench-wachtwoord")
@@ -91,8 +114,11 @@ def main() -> None:
         from tests.factories import sample_value
 
         for question in definition.questions.values():
-            value = ({"html": "".join(f"<p>{paragraph(rng, 80)}</p>" for _ in range(3))}
-                     if question.kind == "richtext" else sample_value(question))
+            value = (
+                {"html": "".join(f"<p>{paragraph(rng, 80)}</p>" for _ in range(3))}
+                if question.kind == "richtext"
+                else sample_value(question)
+            )
             services.save_answer(s, writer, visitatie, question, value, 0)
         submission.submit(s, writer, visitatie)
         review.set_team(s, staff, visitatie, reviewers[0].id, [reviewers[1].id, reviewers[2].id])
@@ -104,10 +130,20 @@ def main() -> None:
             key = rng.choice(keys)
             plain = review.plain_of(latest, key)
             start = rng.randrange(0, len(plain) - 60)
-            annotation = review.create_annotation(s, reviewers[n % 3], visitatie, review.AnnotationInput(
-                question_key=key, start=start, end=start + rng.randint(10, 60), quote="",
-                themes=rng.sample([f"T{i}" for i in range(1, 13)], rng.randint(1, 2)),
-                kind=rng.choice(["sterkte", "ontwikkelpunt", "vraag", "ontbrekend_bewijs"]), body=paragraph(rng, 25)))
+            annotation = review.create_annotation(
+                s,
+                reviewers[n % 3],
+                visitatie,
+                review.AnnotationInput(
+                    question_key=key,
+                    start=start,
+                    end=start + rng.randint(10, 60),
+                    quote="",
+                    themes=rng.sample([f"T{i}" for i in range(1, 13)], rng.randint(1, 2)),
+                    kind=rng.choice(["sterkte", "ontwikkelpunt", "vraag", "ontbrekend_bewijs"]),
+                    body=paragraph(rng, 25),
+                ),
+            )
             if n % 5 == 0:
                 review.reply(s, reviewers[(n + 1) % 3], annotation, paragraph(rng, 15))
         s.commit()
@@ -130,7 +166,9 @@ def main() -> None:
     p95 = times[int(0.95 * (len(times) - 1))]
     size = len(response.data) // 1024
     print(f"Database:        {'PostgreSQL' if url.startswith('postgresql') else 'SQLite'}")
-    print(f"Annotations:     {args.annotations} (with {args.annotations // 5} replies) on {len(keys)} answers; page {size} kB")
+    print(
+        f"Annotations:     {args.annotations} (with {args.annotations // 5} replies) on {len(keys)} answers; page {size} kB"
+    )
     print(f"Requests:        {args.requests}")
     print(f"Server time:     p50 {statistics.median(times):.1f} ms   p95 {p95:.1f} ms   max {times[-1]:.1f} ms")
     print(f"Target p95 <= 100 ms: {'MET' if p95 <= 100 else 'NOT MET'}")

@@ -6,6 +6,7 @@ import itertools
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from peerreview.accounts import auth
@@ -125,3 +126,137 @@ def complete_selfeval(app, session: Session, visitatie: Visitatie, user: User) -
                 base = current[question.key].revision if question.key in current else 0
                 services.save_answer(session, user, visitatie, question, sample_value(question), base)
         session.commit()
+
+
+def with_key_figures(session: Session, gemeente: Gemeente, reference: Gemeente) -> None:
+    """Two indicators (one with two periods, one flagged value) for the gemeente, a reference and Nederland."""
+    from peerreview.indicators.models import Area, AreaKind, Indicator, IndicatorValue, ReferenceGroup, Unit
+    from peerreview.indicators.services import sync_gemeente_areas
+
+    sync_gemeente_areas(session)
+    nederland = Area(code="NL01", name="Nederland", kind=AreaKind.NEDERLAND)
+    use = Indicator(
+        code="JH121",
+        name="Jeugdigen met jeugdhulp zonder verblijf",
+        short_name="Jeugdhulp zonder verblijf",
+        definition="Aandeel jeugdigen met jeugdhulp zonder verblijf, per halfjaar.",
+        unit=Unit.PERCENT,
+        decimals=1,
+        source="CBS Kerncijfers jeugdzorg (JH121)",
+        group="gebruik",
+        position=1,
+    )
+    costs = Indicator(
+        code="LASTEN_GEBRUIKER",
+        name="Lasten per jeugdige met jeugdhulp",
+        short_name="Lasten per gebruiker",
+        definition="Lasten van de jeugdhulp gedeeld door het aantal jeugdigen met jeugdhulp.",
+        unit=Unit.EURO,
+        source="Findo",
+        group="lasten",
+        position=0,
+    )
+    session.add_all([nederland, use, costs])
+    session.flush()
+    areas = {a.gemeente_id: a for a in session.scalars(select(Area).where(Area.gemeente_id.is_not(None)))}
+    own, other = areas[gemeente.id], areas[reference.id]
+    rows = [
+        (use, own, "2017-H1", 7.8, ["bron_inconsistent"], "Waarschijnlijk 5,8 %."),
+        (use, own, "2020-H1", 5.9, [], ""),
+        (use, other, "2017-H1", 7.4, [], ""),
+        (use, other, "2020-H1", 7.4, [], ""),
+        (use, nederland, "2017-H1", 7.1, [], ""),
+        (use, nederland, "2020-H1", 7.2, [], ""),
+        (costs, own, "2019", 11239, [], ""),
+        (costs, other, "2019", 9406, [], ""),
+        (costs, nederland, "2019", 11409, [], ""),
+    ]
+    for indicator, area, period, value, flags, note in rows:
+        session.add(
+            IndicatorValue(
+                indicator_id=indicator.id, area_id=area.id, period=period, value=value, flags=flags, note=note
+            )
+        )
+    session.add(ReferenceGroup(gemeente_id=gemeente.id, references=[other]))
+    session.commit()
+
+
+def visited(app, session: Session, make: Factory, *, release: bool = True) -> dict[str, Any]:
+    """A visitatie ready for its portret: a submitted zelfevaluatie, a declared review team (lead from Emmen,
+    member from Utrecht) with a strength, a development point and a theme summary (released unless told
+    otherwise), the visit started with one held conversation and a quote, and key figures."""
+    from peerreview.review import services as review
+    from peerreview.selfeval import submission
+    from peerreview.visit import services as visit
+
+    deventer = make.gemeente("Deventer", regio="IJsselland")
+    zwolle = make.gemeente("Zwolle", regio="IJsselland")
+    emmen = make.gemeente("Emmen", regio="Drenthe")
+    utrecht = make.gemeente("Utrecht", regio="Utrecht stad")
+    coordinator = make.user("coord@deventer.nl", gemeente=deventer, role=MembershipRole.COORDINATOR)
+    writer = make.user("schrijver@deventer.nl", gemeente=deventer)
+    lead = make.user("lead@emmen.nl", gemeente=emmen, role=MembershipRole.COORDINATOR, name="Eline Elsinga")
+    member = make.user("lid@utrecht.nl", gemeente=utrecht, name="Umut Uitdehaag")
+    outsider = make.user("coord@zwolle.nl", gemeente=zwolle, role=MembershipRole.COORDINATOR)
+    staff = make.user("ronde@netwerk.nl", network_role=NetworkRole.ROUND_COORDINATOR)
+    visitatie = start_selfeval(session, make.visitatie(deventer, make.round("Ronde Oost")))
+    complete_selfeval(app, session, visitatie, writer)
+    with_key_figures(session, deventer, zwolle)
+    with app.test_request_context():
+        visitatie = session.merge(visitatie)
+        submission.submit(session, coordinator, visitatie)
+        review.set_team(session, staff, visitatie, lead.id, [member.id])
+        for user in (lead, member):
+            review.declare(session, user, visitatie)
+        strength = review.create_annotation(
+            session,
+            lead,
+            visitatie,
+            review.AnnotationInput(
+                "s1_1", None, None, "Antwoord op", ["T7"], "sterkte", "Een visie die breed gedragen wordt."
+            ),
+        )
+        point = review.create_annotation(
+            session,
+            member,
+            visitatie,
+            review.AnnotationInput(
+                "s2_3_1", None, None, "", ["T5"], "ontwikkelpunt", "Het mandaat van het team is nog smal."
+            ),
+        )
+        review.save_summary(session, lead, visitatie, "T7", "duidelijk_aanwezig", "De visie staat al jaren.", 0)
+        if release:
+            review.release(session, lead, visitatie)
+        person = visit.save_respondent(
+            session, visitatie, visit.RespondentInput("Teamleider toegang", "Gemeente Deventer", "toegang", 1, True)
+        )
+        conversation = visit.save_conversation(
+            session,
+            lead,
+            visitatie,
+            visit.ConversationInput(
+                "Toegang", date(2026, 11, 3), None, "groep", "op_locatie", "gehouden", [lead.id], [person.id]
+            ),
+            {lead.id, member.id},
+        )
+        visit.save_notes(session, lead, conversation, "<p>Zij zei: “We kennen onze gezinnen bij naam.”</p>", 0)
+        quote = visit.add_quote(
+            session, lead, conversation, person.id, "We kennen onze gezinnen bij naam.", ["T3"], "inrichting"
+        )
+        visit.start(session, lead, visitatie)
+        session.commit()
+    return {
+        "visitatie": visitatie,
+        "base": f"/visitaties/{visitatie.id}",
+        "coordinator": coordinator,
+        "writer": writer,
+        "lead": lead,
+        "member": member,
+        "outsider": outsider,
+        "staff": staff,
+        "strength": strength,
+        "point": point,
+        "quote": quote,
+        "conversation": conversation,
+        "respondent": person,
+    }

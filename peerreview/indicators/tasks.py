@@ -13,7 +13,9 @@ from peerreview.jobs import job
 
 @job
 def import_indicators(session: Session, *, import_id: int) -> None:
-    upload = session.scalar(select(IndicatorImport).where(IndicatorImport.id == import_id).with_for_update())
+    upload = session.scalar(
+        select(IndicatorImport).where(IndicatorImport.id == import_id).with_for_update(of=IndicatorImport)
+    )
     if upload is None or upload.status in ("klaar", "mislukt"):
         return  # gone, or read by an earlier try
     try:  # a refused file is refused before anything is written

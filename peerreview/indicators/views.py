@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from peerreview import access, db, jobs
 from peerreview.audit.services import record
@@ -173,10 +174,16 @@ def reference_group(slug: str) -> Response | str | tuple[str, int]:
         note=group.note if group else "",
     )
     form.references.choices = [
-        (a.id, a.name) for a in areas if a.kind is AreaKind.GEMEENTE and a.gemeente_id != gemeente.id
+        SelectChoice(a.id, a.name) for a in areas if a.kind is AreaKind.GEMEENTE and a.gemeente_id != gemeente.id
     ]
-    form.size_class.choices = [(0, "Geen")] + [(a.id, a.name) for a in areas if a.kind is AreaKind.GROOTTEKLASSE]
-    form.region.choices = [(0, "Geen")] + [(a.id, a.name) for a in areas if a.kind is AreaKind.REGIO]
+    form.size_class.choices = [
+        SelectChoice(0, "Geen"),
+        *(SelectChoice(a.id, a.name) for a in areas if a.kind is AreaKind.GROOTTEKLASSE),
+    ]
+    form.region.choices = [
+        SelectChoice(0, "Geen"),
+        *(SelectChoice(a.id, a.name) for a in areas if a.kind is AreaKind.REGIO),
+    ]
     if form.validate_on_submit():
         if group is None:
             group = ReferenceGroup(gemeente_id=gemeente.id)

@@ -154,7 +154,7 @@ def generate(session: Session, portret: Portret, actor: User | None, commit_prog
     motto = previous.content.get("motto", "") if previous else ""
     content = generator.compose(material, skeleton, progress, motto=motto)
     progress(97, "Versie opslaan")
-    session.refresh(portret, with_for_update=True)
+    session.refresh(portret, ["current_version"])  # an edit may have been saved meanwhile: the draft comes after it
     item = _store(
         session, actor, portret, content, "Concept gegenereerd" if previous is None else "Concept opnieuw gegenereerd"
     )

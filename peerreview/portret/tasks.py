@@ -53,7 +53,7 @@ def render_portret_pdf(session: Session, *, gemeente_id: int, version_id: int) -
     item = session.scalar(
         select(PortretVersion)
         .where(PortretVersion.id == version_id, PortretVersion.gemeente_id == gemeente_id)
-        .with_for_update()
+        .with_for_update(of=PortretVersion)
     )
     if item is None or services.pdf_ready(item):
         return  # gone, or this exact content was rendered already

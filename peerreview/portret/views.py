@@ -41,6 +41,11 @@ def provenance_link(visitatie: Visitatie, source: dict[str, Any]) -> str | None:
     return services.provenance_link(visitatie, source)
 
 
+@bp.app_template_global()
+def portret_for(visitatie: Visitatie) -> Portret | None:
+    return services.portret_of(db.session(), visitatie)
+
+
 @bp.app_template_filter()
 def reader_html(html: str) -> str:
     return without_provenance(html)
@@ -244,7 +249,7 @@ def release(visitatie_id: int) -> BaseResponse:
     return redirect(url_for("portret.show", visitatie_id=visitatie.id))
 
 
-@bp.route(".pdf")
+@bp.route("/pdf")
 @login_required
 def pdf(visitatie_id: int) -> BaseResponse | str | tuple[str, int]:
     visitatie, portret, version, team = _readable(visitatie_id)

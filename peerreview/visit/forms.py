@@ -7,6 +7,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -46,7 +47,7 @@ class RespondentForm(FlaskForm):
         validators=[Optional(), Length(max=160, message="Gebruik hoogstens 160 tekens.")],
         filters=[_strip],
     )
-    group = SelectField("Domein", choices=[(g.value, g.label) for g in RespondentGroup])
+    group = SelectField("Domein", choices=[SelectChoice(g.value, g.label) for g in RespondentGroup])
     number = IntegerField(
         "Aantal personen met deze functie",
         default=1,
@@ -72,17 +73,17 @@ class ConversationForm(FlaskForm):
     starts_at = TimeField("Begintijd", validators=[Optional()])
     format = RadioField(
         "Vorm",
-        choices=[(f.value, f.label) for f in ConversationFormat],
+        choices=[SelectChoice(f.value, f.label) for f in ConversationFormat],
         default=ConversationFormat.GROEP.value,
         validators=[DataRequired("Kies groepsgesprek of individueel gesprek.")],
     )
     mode = RadioField(
         "Waar",
-        choices=[(m.value, m.label) for m in ConversationMode],
+        choices=[SelectChoice(m.value, m.label) for m in ConversationMode],
         default=ConversationMode.OP_LOCATIE.value,
         validators=[DataRequired("Kies op locatie of digitaal.")],
     )
-    status = SelectField("Status", choices=[(s.value, s.label) for s in ConversationStatus])
+    status = SelectField("Status", choices=[SelectChoice(s.value, s.label) for s in ConversationStatus])
     interviewers = _checkboxes("Gesprekvoerders uit het reviewteam")
     respondents = _checkboxes("Respondenten")
 

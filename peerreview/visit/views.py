@@ -5,6 +5,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from peerreview import access, db
 from peerreview.audit.services import record
@@ -156,8 +157,8 @@ def _conversation_form(visitatie: Visitatie, existing: Conversation | None) -> C
         interviewers=existing.interviewer_ids if existing else [],
         respondents=[r.id for r in existing.respondents] if existing else [],
     )
-    form.interviewers.choices = [(uid, a.user.name) for uid, a in _team(visitatie).items()]
-    form.respondents.choices = [(r.id, r.label) for r in services.respondents(db.session(), visitatie)]
+    form.interviewers.choices = [SelectChoice(uid, a.user.name) for uid, a in _team(visitatie).items()]
+    form.respondents.choices = [SelectChoice(r.id, r.label) for r in services.respondents(db.session(), visitatie)]
     if existing is not None and request.method == "GET":
         form.format.data, form.mode.data, form.status.data = (
             existing.format.value,
@@ -259,9 +260,12 @@ def _portret_sections() -> dict[str, str]:
 def _quote_form(item: Conversation, formdata: Any = ...) -> QuoteForm:
     form = QuoteForm() if formdata is ... else QuoteForm(formdata=formdata)
     quotable = [r for r in item.respondents if r.may_quote]
-    form.respondent.choices = [(0, "Kies…")] + [(r.id, r.attribution) for r in quotable]
-    form.themes.choices = [(code, f"{code} {t.short}") for code, t in themes.themes().items()]
-    form.section.choices = [("", "Geen voorkeur"), *list(_portret_sections().items())]
+    form.respondent.choices = [SelectChoice(0, "Kies…"), *(SelectChoice(r.id, r.attribution) for r in quotable)]
+    form.themes.choices = [SelectChoice(code, f"{code} {t.short}") for code, t in themes.themes().items()]
+    form.section.choices = [
+        SelectChoice("", "Geen voorkeur"),
+        *(SelectChoice(k, v) for k, v in _portret_sections().items()),
+    ]
     return form
 
 

@@ -35,7 +35,7 @@ def test_demo_has_the_report_and_drenthe_municipalities(seeded):
 DEMO_HOMES = [
     ("admin@netwerk.demo", "Gebruikers en rollen"),
     ("coordinator@netwerk.demo", "Lopende rondes"),
-    ("analist@netwerk.demo", "Er zijn nog geen definitieve gemeenteportretten"),
+    ("analist@netwerk.demo", "Kengetallen, referentiegroepen en CBS-bestanden inlezen"),
     ("coordinator@deventer.demo", "Deventer: Visitatieronde jeugdhulp 2026–2027"),
     ("invuller@peel-en-maas.demo", "Peel en Maas: Visitatieronde jeugdhulp 2026–2027"),
     ("coordinator@coevorden.demo", "Coevorden: Visitatieronde jeugdhulp 2026–2027"),
@@ -90,3 +90,46 @@ def test_demo_has_a_review_in_progress_and_a_released_one(seeded):
     )
     assert deventer.annotations_released_at is None
     assert peel.annotations_released_at is not None
+
+
+def test_demo_has_a_visit_a_released_portret_and_the_reports_figures(seeded):
+    from peerreview.indicators.models import Area, Indicator, IndicatorValue, ReferenceGroup
+    from peerreview.portret.models import Portret, PortretVersion
+    from peerreview.rounds.models import VisitatieState
+    from peerreview.visit.models import Conversation, ConversationStatus, Quote
+
+    seeded.expire_all()  # the PDF was rendered by a job in its own session
+    peel = seeded.scalar(select(Visitatie).join(Gemeente).where(Gemeente.slug == "peel-en-maas"))
+    deventer = seeded.scalar(select(Visitatie).join(Gemeente).where(Gemeente.slug == "deventer"))
+    assert peel.state is VisitatieState.PORTRET_CONCEPT
+    held = seeded.scalars(
+        select(Conversation).where(
+            Conversation.visitatie_id == peel.id, Conversation.status == ConversationStatus.GEHOUDEN
+        )
+    ).all()
+    assert len(held) >= 6 and all(c.notes for c in held)
+    assert seeded.scalar(select(func.count()).select_from(Quote).where(Quote.visitatie_id == peel.id)) >= 10
+    planned = seeded.scalars(select(Conversation).where(Conversation.visitatie_id == deventer.id)).all()
+    assert planned and {c.status for c in planned} == {ConversationStatus.GEPLAND}
+    portret = seeded.scalar(select(Portret).where(Portret.visitatie_id == peel.id))
+    assert portret.released_version == portret.current_version > 1  # generated, then edited by the team
+    released = seeded.scalar(
+        select(PortretVersion).where(
+            PortretVersion.portret_id == portret.id, PortretVersion.number == portret.released_version
+        )
+    )
+    assert released.pdf.startswith(b"%PDF") and released.pdf_checksum == released.checksum
+    assert released.content["motto"]
+    # the report's figures, read with the importer, with its inconsistencies flagged rather than corrected
+    assert seeded.scalar(select(func.count()).select_from(IndicatorValue)) > 250
+    assert seeded.scalar(select(func.count()).select_from(ReferenceGroup)) == 5
+    peel_area = seeded.scalar(select(Area).where(Area.code == "GM1894"))
+    jh121 = seeded.scalar(select(Indicator).where(Indicator.code == "JH121"))
+    printed = seeded.scalar(
+        select(IndicatorValue).where(
+            IndicatorValue.area_id == peel_area.id,
+            IndicatorValue.indicator_id == jh121.id,
+            IndicatorValue.period == "2017-H1",
+        )
+    )
+    assert printed.value == 7.8 and printed.flags == ["bron_inconsistent"]

@@ -77,7 +77,7 @@ def test_the_review_team_is_reminded_of_the_review_deadline(app, make, session):
     reviewer = make.user("reviewer@emmen.nl", gemeente=emmen)
     visitatie = make.visitatie(deventer)
     visitatie.state = VisitatieState.IN_REVIEW
-    session.add(RoundDeadline(round_id=visitatie.round_id, phase=Phase.REVIEW, due_on=date(2027, 2, 26)))
+    visitatie.round.deadlines.append(RoundDeadline(phase=Phase.REVIEW, due_on=date(2027, 2, 26)))
     session.add(
         ReviewAssignment(gemeente_id=deventer.id, visitatie_id=visitatie.id, user_id=reviewer.id, role=TeamRole.LEAD)
     )
