@@ -2,8 +2,10 @@
 
 Seeds a submitted self-evaluation with realistic answer lengths, a review team and 300 annotations
 (with replies and overlaps), then requests the review page repeatedly through the WSGI app and prints
-p50/p95/max of the server time. Uses a temporary SQLite file unless --database-url names a database
-whose name contains "bench" (it is emptied first).
+p50/p95/max of the server time: for the chapter pages the reviewer works in (requested in turn, so
+the figure covers every chapter), and for the whole text on one page (``?onderdeel=alles``). Uses a
+temporary SQLite file unless --database-url names a database whose name contains "bench" (it is
+emptied first).
 
     .venv/bin/python bench/review_page.py [--annotations 300] [--requests 60] [--database-url URL]
 """
@@ -149,29 +151,38 @@ def main() -> None:
         s.commit()
         visitatie_id = visitatie.id
 
+    import gc
+
+    gc.collect()
+    gc.freeze()  # as a gunicorn worker does after loading the app (deploy/gunicorn.conf.py)
     client = app.test_client()
     with client.session_transaction() as sess:
         sess["_user_id"] = reviewers[0].get_id()
         sess["last_seen"] = int(time.time())
-    url_path = f"/visitaties/{visitatie_id}/review"
-    for _ in range(5):  # warm-up
-        assert client.get(url_path).status_code == 200
-    times = []
-    for _ in range(args.requests):
-        started = time.perf_counter()
-        response = client.get(url_path)
-        times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200
-    times.sort()
-    p95 = times[int(0.95 * (len(times) - 1))]
-    size = len(response.data) // 1024
+    base = f"/visitaties/{visitatie_id}/review"
+    chapters = [top.key for top in definition.sections if any(q.key in keys for q in top.all_questions())]
     print(f"Database:        {'PostgreSQL' if url.startswith('postgresql') else 'SQLite'}")
-    print(
-        f"Annotations:     {args.annotations} (with {args.annotations // 5} replies) on {len(keys)} answers; page {size} kB"
-    )
-    print(f"Requests:        {args.requests}")
-    print(f"Server time:     p50 {statistics.median(times):.1f} ms   p95 {p95:.1f} ms   max {times[-1]:.1f} ms")
-    print(f"Target p95 <= 100 ms: {'MET' if p95 <= 100 else 'NOT MET'}")
+    print(f"Annotations:     {args.annotations} (with {args.annotations // 5} replies) on {len(keys)} answers")
+    worst = 0.0
+    for label, paths in (
+        (f"Chapter pages ({', '.join(chapters)}, in turn)", [f"{base}?onderdeel={c}" for c in chapters]),
+        ("Whole text on one page", [f"{base}?onderdeel=alles"]),
+    ):
+        for path in paths:  # warm-up
+            assert client.get(path).status_code == 200
+        times, sizes = [], []
+        for n in range(args.requests):
+            started = time.perf_counter()
+            response = client.get(paths[n % len(paths)])
+            times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200
+            sizes.append(len(response.data) // 1024)
+        times.sort()
+        p95 = times[int(0.95 * (len(times) - 1))]
+        print(f"\n{label}: {args.requests} requests, pages {min(sizes)}–{max(sizes)} kB")
+        print(f"  server time: p50 {statistics.median(times):.1f} ms   p95 {p95:.1f} ms   max {times[-1]:.1f} ms")
+        worst = p95 if label.startswith("Chapter") else worst
+    print(f"\nTarget p95 <= 100 ms (the chapter pages a reviewer works in): {'MET' if worst <= 100 else 'NOT MET'}")
 
 
 if __name__ == "__main__":

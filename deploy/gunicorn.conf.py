@@ -4,6 +4,7 @@ Environment overrides: WEB_CONCURRENCY (workers), GUNICORN_BIND (listen address)
 FORWARDED_ALLOW_IPS (proxies whose X-Forwarded-* headers gunicorn trusts).
 """
 
+import gc
 import os
 
 from gunicorn.glogging import Logger
@@ -34,6 +35,14 @@ keepalive = 5  # only used by async workers; sync workers close after each respo
 # False on purpose: the app creates its SQLAlchemy engine (a connection pool) in create_app().
 # Preloading would build it in the master and share its sockets across fork().
 preload_app = False
+
+
+
+def post_worker_init(worker):
+    """The app is loaded: move everything it built at start-up out of the garbage collector's way,
+    so that a large page is not paused by full collections that walk all those objects again."""
+    gc.freeze()
+
 
 # Heartbeat file on tmpfs: a disk-backed /tmp can stall workers and get them killed.
 worker_tmp_dir = "/dev/shm"

@@ -67,12 +67,10 @@ class User(UserMixin, Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 
-    memberships: Mapped[list[Membership]] = relationship(
-        back_populates="user", lazy="selectin", cascade="all, delete-orphan"
-    )
-    network_roles: Mapped[list[NetworkRoleGrant]] = relationship(
-        back_populates="user", lazy="selectin", cascade="all, delete-orphan"
-    )
+    # Loaded with the signed-in user (auth.load_user) and where a page lists users; other users that
+    # come along (authors, team members) do not need them, so they load only when asked for.
+    memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
+    network_roles: Mapped[list[NetworkRoleGrant]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
     # --- Flask-Login ---------------------------------------------------------------------------
     def get_id(self) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
@@ -27,7 +28,7 @@ def _render_users(
     s = db.session()
     gemeenten = s.scalars(select(Gemeente).order_by(Gemeente.name)).all()
     search = request.args.get("zoek", "").strip()
-    users = select(User).order_by(User.name)
+    users = select(User).options(selectinload(User.memberships), selectinload(User.network_roles)).order_by(User.name)
     if search:
         pattern = f"%{search.lower()}%"
         in_gemeente = select(Membership.user_id).join(Gemeente).where(Gemeente.name.ilike(pattern))

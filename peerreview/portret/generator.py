@@ -186,6 +186,7 @@ def _annotation_source(m: Material, annotation: Annotation) -> dict[str, Any]:
     return {
         "type": "annotation",
         "id": annotation.id,
+        "question": annotation.question_key,
         "label": f"{kind} van {_author_label(m, annotation)} bij ‘{_question_label(m, annotation.question_key)}’",
     }
 

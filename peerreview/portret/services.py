@@ -351,7 +351,9 @@ def provenance_link(visitatie: Visitatie, source: dict[str, Any]) -> str | None:
     if kind == "answer":
         return url_for("selfeval.read", visitatie_id=visitatie.id, _anchor=f"a-{source['key']}")
     if kind == "annotation":
-        return url_for("review.workspace", visitatie_id=visitatie.id, _anchor=f"a-{source['id']}")
+        from peerreview.review.services import annotation_url
+
+        return annotation_url(visitatie, source.get("question"), source["id"])
     if kind == "summary":
         return url_for("review.theme_view", visitatie_id=visitatie.id, _anchor=f"thema-{source['theme']}")
     if kind == "quote":

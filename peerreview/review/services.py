@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 from flask import url_for
 from sqlalchemy import select
@@ -35,6 +37,41 @@ from peerreview.tenants.models import Gemeente
 
 class ReviewError(Exception):
     """A refused operation; the message is Dutch and meant for the user."""
+
+
+# --- where an annotation is shown -------------------------------------------------------------------
+
+# The workspace shows one chapter of the zelfevaluatie at a time (calmer to read, and a page of a
+# few hundred annotations stays quick); "alles" shows the whole text on one page.
+ALL_CHAPTERS = "alles"
+CASES_CHAPTER = "casussen"
+DOCUMENTS_CHAPTER = "documenten"
+
+
+@cache
+def _chapter_keys(definition_key: str, version: int) -> dict[str, str]:
+    from peerreview.selfeval.definitions import load
+
+    return {q.key: top.key for top in load(definition_key, version).sections for q in top.all_questions()}
+
+
+def chapter_of(definition: Any, question_key: str | None) -> str:
+    """The workspace chapter an annotation is shown in."""
+    if question_key is None:
+        return DOCUMENTS_CHAPTER
+    if question_key.startswith("casus"):
+        return CASES_CHAPTER
+    return _chapter_keys(definition.key, definition.version).get(question_key, ALL_CHAPTERS)
+
+
+def annotation_url(visitatie: Visitatie, question_key: str | None, annotation_id: int, **kwargs: Any) -> str:
+    """The workspace chapter that shows this annotation, scrolled to it."""
+    from peerreview.selfeval.services import definition_for
+
+    chapter = chapter_of(definition_for(visitatie), question_key)
+    return url_for(
+        "review.workspace", visitatie_id=visitatie.id, onderdeel=chapter, _anchor=f"a-{annotation_id}", **kwargs
+    )
 
 
 # --- teams -------------------------------------------------------------------------------------------
@@ -308,17 +345,46 @@ def reply(session: Session, actor: User, annotation: Annotation, body: str) -> A
     return item
 
 
+READING_ORDER = (Annotation.question_key, Annotation.start.is_(None), Annotation.start, Annotation.id)
+
+
 def annotations(
-    session: Session, visitatie: Visitatie, *, theme: str = "", kind: str = "", author_id: int | None = None
+    session: Session,
+    visitatie: Visitatie,
+    *,
+    theme: str = "",
+    kind: str = "",
+    author_id: int | None = None,
+    ids: list[int] | None = None,
 ) -> list[Annotation]:
+    if ids is not None and not ids:
+        return []
     query = select(Annotation).where(Annotation.visitatie_id == visitatie.id)
     if kind:
         query = query.where(Annotation.kind == kind)
     if author_id:
         query = query.where(Annotation.author_id == author_id)
-    order = (Annotation.question_key, Annotation.start.is_(None), Annotation.start, Annotation.id)
-    found = list(session.scalars(query.order_by(*order)))
+    if ids is not None:
+        query = query.where(Annotation.id.in_(ids))
+    found = list(session.scalars(query.order_by(*READING_ORDER)))
     return [a for a in found if not theme or theme in a.themes]
+
+
+def annotation_index(session: Session, visitatie: Visitatie) -> list[Any]:
+    """Every annotation as a light row (id, place, themes, kind, author): enough to number, count and
+    compare them, in the reading order of ``annotations``, without loading texts and replies."""
+    columns = (
+        Annotation.id,
+        Annotation.question_key,
+        Annotation.start,
+        Annotation.end,
+        Annotation.themes,
+        Annotation.kind,
+        Annotation.author_id,
+    )
+    return list(
+        session.execute(select(*columns).where(Annotation.visitatie_id == visitatie.id).order_by(*READING_ORDER))
+    )
 
 
 def release(session: Session, actor: User, visitatie: Visitatie) -> None:
@@ -427,7 +493,7 @@ class Disagreement:
     only_second: list[str]
 
 
-def _overlap(a: Annotation, b: Annotation) -> bool:
+def _overlap(a: Any, b: Any) -> bool:
     if a.question_key != b.question_key or a.question_key is None:
         return False
     if a.start is None or b.start is None:
@@ -435,13 +501,14 @@ def _overlap(a: Annotation, b: Annotation) -> bool:
     return a.start < b.end and b.start < a.end  # type: ignore[operator]
 
 
-def agreement(items: list[Annotation]) -> tuple[list[Disagreement], dict[str, tuple[int, int]]]:
+def agreement(items: list[Any]) -> tuple[list[Disagreement], dict[str, tuple[int, int]]]:
     """Passages two reviewers coded with different themes, and per theme (agreed, pairs involving it).
 
-    Only annotations on the same answer can overlap, so pairs are formed within each answer.
+    ``items`` are annotations or their index rows. Only annotations on the same answer can overlap,
+    so pairs are formed within each answer.
     """
     disagreements, per_theme = [], {code: [0, 0] for code in themes()}
-    by_question: dict[str | None, list[Annotation]] = defaultdict(list)
+    by_question: dict[str | None, list[Any]] = defaultdict(list)
     for a in items:
         if a.question_key is not None:
             by_question[a.question_key].append(a)
@@ -466,7 +533,7 @@ def reanchor(session: Session, previous: Submission, new: Submission) -> dict[st
     """Move every annotation of ``previous`` onto ``new``; what cannot be placed with confidence is detached."""
     counts = {s.value: 0 for s in AnchorStatus}
     items = list(session.scalars(select(Annotation).where(Annotation.submission_id == previous.id)))
-    by_question: dict[str | None, list[Annotation]] = defaultdict(list)
+    by_question: dict[str | None, list[Any]] = defaultdict(list)
     for a in items:
         by_question[a.question_key].append(a)
     for key, group in by_question.items():

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -146,7 +147,38 @@ def declare(visitatie_id: int) -> BaseResponse | str:
     return render_template("review/declare.html", visitatie=visitatie, assignment=assignment)
 
 
-def _workspace_context(visitatie: Visitatie) -> dict[str, Any]:
+@bp.app_template_global("annotation_url")
+def annotation_url_global(visitatie: Visitatie, annotation: Annotation) -> str:
+    return services.annotation_url(visitatie, annotation.question_key, annotation.id)
+
+
+def _chapters(
+    definition: Any, answers: dict[str, Any], cases: list[Any], shown: list[Annotation]
+) -> list[dict[str, Any]]:
+    counts: dict[str, int] = {}
+    for a in shown:
+        key = services.chapter_of(definition, a.question_key)
+        counts[key] = counts.get(key, 0) + 1
+    chapters = [
+        {"key": top.key, "title": top.title, "count": counts.get(top.key, 0)}
+        for top in definition.sections
+        if any(q.key in answers for q in top.all_questions())
+    ]
+    if any(c.get("fields") for c in cases):
+        chapters.append(
+            {"key": services.CASES_CHAPTER, "title": "Casussen", "count": counts.get(services.CASES_CHAPTER, 0)}
+        )
+    if counts.get(services.DOCUMENTS_CHAPTER):
+        chapters.append(
+            {"key": services.DOCUMENTS_CHAPTER, "title": "Documenten", "count": counts[services.DOCUMENTS_CHAPTER]}
+        )
+    return chapters
+
+
+def _workspace_context(visitatie: Visitatie, chapter_view: bool = False) -> dict[str, Any]:
+    """What the review pages show. The theme view and the exports need every annotation in full; the
+    workspace (``chapter_view``) reads all of them as light rows (for numbers, counts and agreement)
+    and loads in full only those of the chapter on screen."""
     s = db.session()
     submission = services.current_submission(s, visitatie)
     if submission is None:
@@ -155,10 +187,11 @@ def _workspace_context(visitatie: Visitatie) -> dict[str, Any]:
     theme = request.args.get("thema", "")
     kind = request.args.get("soort", "")
     author = request.args.get("reviewer", type=int)
-    every = services.annotations(s, visitatie)
+    team = services.team_of(s, visitatie)  # first: the authors are then known without extra queries
+    every: list[Any] = services.annotation_index(s, visitatie) if chapter_view else services.annotations(s, visitatie)
     if not access.can("casus.read", visitatie):  # case texts (and quotes from them) never leave the visitatie
         every = [a for a in every if not (a.question_key or "").startswith("casus")]
-    shown = [
+    matching = [
         a
         for a in every
         if (not theme or theme in a.themes)
@@ -166,13 +199,38 @@ def _workspace_context(visitatie: Visitatie) -> dict[str, Any]:
         and (not author or a.author_id == author)
     ]
     disagreements, per_theme = services.agreement(every)
-    team = services.team_of(s, visitatie)
+    answers = answers_from(submission.snapshot)
+    cases = submission.snapshot.get("cases", []) if access.can("casus.read", visitatie) else []
+    chapters = _chapters(definition, answers, cases, matching)
+    keys = [c["key"] for c in chapters]
+    chapter = request.args.get("onderdeel", "")
+    if chapter not in (*keys, services.ALL_CHAPTERS):
+        chapter = keys[0] if keys else services.ALL_CHAPTERS
+    shown = matching
+    if chapter_view:
+        on_screen = [
+            a.id
+            for a in matching
+            if chapter == services.ALL_CHAPTERS or services.chapter_of(definition, a.question_key) == chapter
+        ]
+        shown = services.annotations(s, visitatie, ids=on_screen)
     return {
         "visitatie": visitatie,
         "submission": submission,
         "definition": definition,
-        "answers": answers_from(submission.snapshot),
+        "answers": answers,
+        "chapters": chapters,
+        "chapter": chapter,
+        "pages": [
+            p
+            for p in definition.pages
+            if chapter == services.ALL_CHAPTERS
+            or ((top := definition.top_section_of(p.key)) is not None and top.key == chapter)
+        ],
+        "show_cases": chapter in (services.CASES_CHAPTER, services.ALL_CHAPTERS),
+        "show_documents": chapter in (services.DOCUMENTS_CHAPTER, services.ALL_CHAPTERS),
         "annotations": shown,
+        "matching": len(matching),
         "all_annotations": every,
         "by_question": _by_question(shown),
         "themes": themes.themes(),
@@ -183,7 +241,7 @@ def _workspace_context(visitatie: Visitatie) -> dict[str, Any]:
         "disagreements": disagreements,
         "per_theme": per_theme,
         "can_annotate": access.can("review.annotate", visitatie),
-        "cases": submission.snapshot.get("cases", []) if access.can("casus.read", visitatie) else [],
+        "cases": cases,
         "role_of": {a.user_id: a.role for a in team},
         "numbers": {a.id: n for n, a in enumerate(every, start=1)},
         "documents": submission.snapshot.get("documents", {}).get("files", []),
@@ -195,7 +253,10 @@ def _workspace_context(visitatie: Visitatie) -> dict[str, Any]:
 
 def _with_card_context(context: dict[str, Any]) -> dict[str, Any]:
     keys = ("numbers", "kinds", "themes", "role_of", "anonymous", "visitatie", "documents", "can_annotate")
-    context["card_context"] = {key: context[key] for key in keys} | {"user_id": current_user.id}
+    context["card_context"] = {key: context[key] for key in keys} | {
+        "user_id": current_user.id,
+        "csrf_token": generate_csrf(),  # once per page, not once per card
+    }
     return context
 
 
@@ -218,8 +279,8 @@ def workspace(visitatie_id: int) -> BaseResponse | str:
     ):
         return redirect(url_for("review.declare", visitatie_id=visitatie_id))
     visitatie = _visitatie(visitatie_id, "annotations.read")
-    context = _with_card_context(_workspace_context(visitatie))
-    if context["cases"]:
+    context = _with_card_context(_workspace_context(visitatie, chapter_view=True))
+    if context["cases"] and context["show_cases"]:
         from peerreview.selfeval import cases
 
         for casus in cases.all_cases(s, visitatie):
@@ -247,12 +308,12 @@ def create(visitatie_id: int) -> BaseResponse | tuple[str, int]:
     try:
         annotation = services.create_annotation(s, current_user, visitatie, data)
     except services.ReviewError as error:
-        context = _with_card_context(_workspace_context(visitatie))
+        context = _with_card_context(_workspace_context(visitatie, chapter_view=True))
         context.update(form_error=str(error), posted=form)
         return render_template("review/workspace.html", **context), 422
     s.commit()
     flash("Je aantekening is opgeslagen.", "success")
-    return redirect(url_for("review.workspace", visitatie_id=visitatie.id, _anchor=f"a-{annotation.id}"))
+    return redirect(services.annotation_url(visitatie, annotation.question_key, annotation.id))
 
 
 @bp.route("/visitaties/<int:visitatie_id>/review/aantekeningen/<int:annotation_id>", methods=["GET", "POST"])
@@ -287,10 +348,10 @@ def update(visitatie_id: int, annotation_id: int) -> BaseResponse | str:
             message = "De aantekening is gewijzigd."
     except services.ReviewError as error:
         flash(str(error), "error")
-        return redirect(url_for("review.workspace", visitatie_id=visitatie.id, _anchor=f"a-{annotation_id}"))
+        return redirect(services.annotation_url(visitatie, annotation.question_key, annotation_id))
     s.commit()
     flash(message, "success")
-    return redirect(url_for("review.workspace", visitatie_id=visitatie.id, _anchor=f"a-{annotation_id}"))
+    return redirect(services.annotation_url(visitatie, annotation.question_key, annotation_id))
 
 
 @bp.route("/visitaties/<int:visitatie_id>/review/aantekeningen/<int:annotation_id>/reacties", methods=["POST"])
@@ -305,7 +366,7 @@ def add_reply(visitatie_id: int, annotation_id: int) -> BaseResponse:
         flash(str(error), "error")
     else:
         s.commit()
-    return redirect(url_for("review.workspace", visitatie_id=visitatie.id, _anchor=f"a-{annotation_id}"))
+    return redirect(services.annotation_url(visitatie, annotation.question_key, annotation_id))
 
 
 @bp.route("/visitaties/<int:visitatie_id>/review/delen", methods=["POST"])

@@ -38,6 +38,7 @@ def test_annotate_by_mouse(page, app, make, session):
     login(page, "lead@emmen.nl")
     page.goto(f"/visitaties/{visitatie.id}/review")
     text = page.locator('.answer-text[data-question="s1_1"]')
+    text.scroll_into_view_if_needed()
     # select the word "Visie" in the first answer with the mouse
     box = page.evaluate("""() => {
         const el = document.querySelector('.answer-text[data-question="s1_1"]');

@@ -326,8 +326,10 @@ def test_annotations_on_a_document_as_a_whole(client_for, review, session):
     assert response.status_code == 302
     annotation = session.scalar(select(Annotation))
     assert (annotation.question_key, annotation.document_id) == (None, document.id)
-    page = lead.get(f"{review['base']}/review").get_data(as_text=True)
+    assert response.headers["Location"].endswith(f"/review?onderdeel=documenten#a-{annotation.id}")
+    page = lead.get(response.headers["Location"]).get_data(as_text=True)
     assert "Aantekeningen bij documenten" in page and "Beleidskader" in page
+    assert "Aantekeningen bij documenten" not in lead.get(f"{review['base']}/review").get_data(as_text=True)
     assert annotate(lead, review, question_key="", document_id=9999).status_code == 422
 
 
@@ -396,3 +398,23 @@ def test_annotations_on_case_texts_never_reach_round_staff(app, client_for, make
         body = staff_client.get(base + path).get_data(as_text=True)
         assert "Vertrouwelijke tekst" not in body, path
         assert "Mooi uitgewerkt." not in body, path
+
+
+def test_the_workspace_shows_one_chapter_at_a_time(client_for, review, session):
+    set_team(client_for, review, review["lead"], review["member"])
+    submit(client_for, review)
+    declare(client_for, review, review["lead"])
+    lead = client_for(review["lead"])
+    first = annotate(lead, review, question_key="s1_1", body="Over de visie.")
+    later = annotate(lead, review, question_key="s4_1", themes=["T9"], body="Over de monitoring.")
+    assert "onderdeel=s1" in first.headers["Location"] and "onderdeel=s4" in later.headers["Location"]
+    opening = lead.get(f"{review['base']}/review").get_data(as_text=True)  # the first chapter
+    assert "Over de visie." in opening and "Over de monitoring." not in opening
+    assert "(1<span class=\"visually-hidden\"> aantekeningen</span>)" in opening  # counts per chapter in the nav
+    monitoring = lead.get(f"{review['base']}/review?onderdeel=s4").get_data(as_text=True)
+    assert "Over de monitoring." in monitoring and "Over de visie." not in monitoring
+    everything = lead.get(f"{review['base']}/review?onderdeel=alles").get_data(as_text=True)
+    assert "Over de visie." in everything and "Over de monitoring." in everything
+    filtered = lead.get(f"{review['base']}/review?onderdeel=alles&thema=T9").get_data(as_text=True)
+    assert "Over de monitoring." in filtered and "Over de visie." not in filtered
+    assert lead.get(f"{review['base']}/review?onderdeel=bestaat-niet").status_code == 200  # falls back to the first
