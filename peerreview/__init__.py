@@ -103,13 +103,27 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
 
 
+# Whether a user without a second factor needs one (a network role, or a review assignment) is asked of
+# the database at most this often per session; a new assignment is noticed within that time.
+SECOND_FACTOR_RECHECK_SECONDS = 300
+
+
+def _needs_second_factor(now: int) -> bool:
+    from peerreview.access import two_factor_required
+
+    checked = session.get("second_factor_check")
+    if checked and now - checked[1] < SECOND_FACTOR_RECHECK_SECONDS:
+        return bool(checked[0])
+    needed = two_factor_required(current_user)
+    session["second_factor_check"] = [needed, now]
+    return needed
+
+
 # Endpoints reachable while a required second factor is not set up yet.
 _ENROLMENT_ENDPOINTS = {"accounts.two_factor_setup", "accounts.logout", "static", "health.healthz", "health.readyz"}
 
 
 def _register_session_rules(app: Flask) -> None:
-    from peerreview.access import two_factor_required
-
     idle_seconds = int(app.config["IDLE_TIMEOUT_MINUTES"]) * 60
 
     @app.before_request
@@ -130,9 +144,9 @@ def _register_session_rules(app: Flask) -> None:
         session["last_seen"] = now
         if (
             app.config["REQUIRE_TWO_FACTOR"]
-            and two_factor_required(current_user)
             and not current_user.two_factor_enabled
             and request.endpoint not in _ENROLMENT_ENDPOINTS
+            and _needs_second_factor(now)
         ):
             flash("Stel eerst tweestapsverificatie in; dat is verplicht voor jouw rol.", "info")
             return redirect(url_for("accounts.two_factor_setup"))

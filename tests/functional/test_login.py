@@ -204,6 +204,27 @@ def test_gemeente_members_may_skip_two_factor(client, make):
     assert client.get("/").status_code == 200
 
 
+def test_a_new_reviewer_must_set_up_two_factor_within_minutes(client, make, session):
+    from peerreview import SECOND_FACTOR_RECHECK_SECONDS
+    from peerreview.review.models import ReviewAssignment, TeamRole
+
+    emmen, deventer = make.gemeente("Emmen"), make.gemeente("Deventer")
+    user = make.user("lid@emmen.nl", gemeente=emmen, two_factor_exempt=False)
+    login(client, "lid@emmen.nl")
+    assert client.get("/").status_code == 200
+    visitatie = make.visitatie(deventer)
+    session.add(
+        ReviewAssignment(gemeente_id=deventer.id, visitatie_id=visitatie.id, user_id=user.id, role=TeamRole.LEAD)
+    )
+    session.commit()
+    assert client.get("/").status_code == 200  # asked a moment ago: not yet again
+    with client.session_transaction() as state:
+        needed, at = state["second_factor_check"]
+        state["second_factor_check"] = [needed, at - SECOND_FACTOR_RECHECK_SECONDS - 1]
+    response = client.get("/")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/account/tweestaps")
+
+
 def test_second_factor_step_expires(client, make, session):
     make.user("lid@example.nl")
     login(client, "lid@example.nl")

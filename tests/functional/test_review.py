@@ -410,7 +410,7 @@ def test_the_workspace_shows_one_chapter_at_a_time(client_for, review, session):
     assert "onderdeel=s1" in first.headers["Location"] and "onderdeel=s4" in later.headers["Location"]
     opening = lead.get(f"{review['base']}/review").get_data(as_text=True)  # the first chapter
     assert "Over de visie." in opening and "Over de monitoring." not in opening
-    assert "(1<span class=\"visually-hidden\"> aantekeningen</span>)" in opening  # counts per chapter in the nav
+    assert '(1<span class="visually-hidden"> aantekeningen</span>)' in opening  # counts per chapter in the nav
     monitoring = lead.get(f"{review['base']}/review?onderdeel=s4").get_data(as_text=True)
     assert "Over de monitoring." in monitoring and "Over de visie." not in monitoring
     everything = lead.get(f"{review['base']}/review?onderdeel=alles").get_data(as_text=True)
