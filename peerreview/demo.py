@@ -276,17 +276,25 @@ CONTENT = Path(__file__).parent / "demo_content"
 SUBMITTED = {"deventer", "peel-en-maas"}
 
 
-def _zelfevaluaties(session: Session) -> bool:
-    from peerreview.selfeval import cases, services, submission
-
+def _content(session: Session, pattern: str) -> list[tuple[dict, Gemeente, Visitatie | None]]:
+    """The demo content files matching ``pattern``, each with its gemeente and its visitatie in the demo round."""
     round_ = session.scalar(select(Round).where(Round.name == ROUND_NAME))
-    created = False
-    for path in sorted(CONTENT.glob("zelfevaluatie-*.yaml")):
+    result = []
+    for path in sorted(CONTENT.glob(pattern)):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         gemeente = session.scalar(select(Gemeente).where(Gemeente.slug == data["gemeente"]))
         visitatie = session.scalar(
             select(Visitatie).where(Visitatie.round_id == round_.id, Visitatie.gemeente_id == gemeente.id)
         )
+        result.append((data, gemeente, visitatie))
+    return result
+
+
+def _zelfevaluaties(session: Session) -> bool:
+    from peerreview.selfeval import cases, services, submission
+
+    created = False
+    for data, gemeente, visitatie in _content(session, "zelfevaluatie-*.yaml"):
         if visitatie is None or services.answers(session, visitatie):
             continue  # not in the round, or written already: keep what is there
         visitatie.variant = Variant(data["variant"])
@@ -335,14 +343,8 @@ def _reviews(session: Session) -> bool:
     from peerreview.review.models import VisitQuestion
     from peerreview.selfeval import cases
 
-    round_ = session.scalar(select(Round).where(Round.name == ROUND_NAME))
     created = False
-    for path in sorted(CONTENT.glob("review-*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        gemeente = session.scalar(select(Gemeente).where(Gemeente.slug == data["gemeente"]))
-        visitatie = session.scalar(
-            select(Visitatie).where(Visitatie.round_id == round_.id, Visitatie.gemeente_id == gemeente.id)
-        )
+    for data, _gemeente, visitatie in _content(session, "review-*.yaml"):
         if (
             visitatie is None
             or review.team_of(session, visitatie)
@@ -492,14 +494,8 @@ def _visits(session: Session) -> bool:
     from peerreview.review.models import TeamRole
     from peerreview.visit import services as visit
 
-    round_ = session.scalar(select(Round).where(Round.name == ROUND_NAME))
     created = False
-    for path in sorted(CONTENT.glob("visit-*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        gemeente = session.scalar(select(Gemeente).where(Gemeente.slug == data["gemeente"]))
-        visitatie = session.scalar(
-            select(Visitatie).where(Visitatie.round_id == round_.id, Visitatie.gemeente_id == gemeente.id)
-        )
+    for data, _gemeente, visitatie in _content(session, "visit-*.yaml"):
         team = review.team_of(session, visitatie) if visitatie else []
         if not team or visit.respondents(session, visitatie):
             continue

@@ -36,6 +36,22 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def coordinators_of(session: Session, gemeente_id: int) -> list[User]:
+    """The gemeente's active coordinators: who gets the e-mails meant for the gemeente."""
+    return list(
+        session.scalars(
+            select(User)
+            .join(Membership)
+            .where(
+                Membership.gemeente_id == gemeente_id,
+                Membership.role == MembershipRole.COORDINATOR,
+                User.active.is_(True),
+            )
+            .order_by(User.id)
+        )
+    )
+
+
 def user_by_email(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(User.email == normalise_email(email)))
 

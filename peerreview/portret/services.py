@@ -23,7 +23,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from peerreview import diffs, jobs
-from peerreview.accounts.models import Membership, MembershipRole, User
+from peerreview.accounts.models import User
+from peerreview.accounts.services import coordinators_of
 from peerreview.audit.services import record
 from peerreview.db import utcnow
 from peerreview.mail import services as mail
@@ -265,17 +266,8 @@ def release(session: Session, actor: User, portret: Portret) -> PortretVersion:
     record(
         session, "portret_released", actor=actor, gemeente_id=visitatie.gemeente_id, obj=current, version=current.number
     )
-    coordinators = session.scalars(
-        select(User)
-        .join(Membership)
-        .where(
-            Membership.gemeente_id == visitatie.gemeente_id,
-            Membership.role == MembershipRole.COORDINATOR,
-            User.active.is_(True),
-        )
-    )
     link = url_for("portret.show", visitatie_id=visitatie.id, _external=True)
-    for coordinator in coordinators:
+    for coordinator in coordinators_of(session, visitatie.gemeente_id):
         mail.send(
             session,
             coordinator.email,

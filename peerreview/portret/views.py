@@ -19,6 +19,13 @@ def _visitatie(visitatie_id: int, action: str) -> Visitatie:
     return access.fetch(Visitatie, visitatie_id, action)  # type: ignore[no-any-return]
 
 
+def _portret(visitatie: Visitatie) -> Portret:
+    portret = services.portret_of(db.session(), visitatie)
+    if portret is None:
+        abort(404)
+    return portret
+
+
 def _readable(visitatie_id: int) -> tuple[Visitatie, Portret | None, PortretVersion | None, bool]:
     """The portret as this user may read it: the team sees the working draft, the gemeente the released
     version. Returns (visitatie, portret, version, team); the portret is None before the first draft."""
@@ -85,9 +92,7 @@ def show(visitatie_id: int) -> str:
 def status(visitatie_id: int) -> Response:
     """The draft generation's progress, for the page that waits for it."""
     visitatie = _visitatie(visitatie_id, "portret.draft")
-    portret = services.portret_of(db.session(), visitatie)
-    if portret is None:
-        abort(404)
+    portret = _portret(visitatie)
     return jsonify(
         status=portret.generation_status.value,
         progress=portret.generation_progress,
@@ -182,9 +187,7 @@ def edit(visitatie_id: int, section: str) -> BaseResponse | str | tuple[str, int
 def history(visitatie_id: int) -> str:
     visitatie = _visitatie(visitatie_id, "portret.draft")
     s = db.session()
-    portret = services.portret_of(s, visitatie)
-    if portret is None:
-        abort(404)
+    portret = _portret(visitatie)
     items = services.versions(s, portret)
     numbers = [v.number for v in items]
     old = request.args.get("van", type=int)
@@ -232,9 +235,7 @@ def show_version(visitatie_id: int, number: int) -> str:
 def release(visitatie_id: int) -> BaseResponse:
     visitatie = _visitatie(visitatie_id, "portret.release")
     s = db.session()
-    portret = services.portret_of(s, visitatie)
-    if portret is None:
-        abort(404)
+    portret = _portret(visitatie)
     try:
         item = services.release(s, current_user, portret)
     except services.PortretError as error:

@@ -9,7 +9,8 @@ from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from peerreview.accounts.models import Membership, MembershipRole, User
+from peerreview.accounts.models import User
+from peerreview.accounts.services import coordinators_of
 from peerreview.audit.services import record
 from peerreview.mail import services as mail
 from peerreview.rounds.models import Phase, Round, RoundDeadline, Variant, Visitatie, VisitatieState
@@ -72,12 +73,7 @@ def add_participants(session: Session, actor: User, round_: Round, gemeenten: It
         session.add(visitatie)
         session.flush()
         record(session, "visitatie_added", actor=actor, gemeente_id=gemeente.id, obj=visitatie, round=round_.name)
-        coordinators = session.scalars(
-            select(User)
-            .join(Membership)
-            .where(Membership.gemeente_id == gemeente.id, Membership.role == MembershipRole.COORDINATOR)
-        )
-        for coordinator in coordinators:
+        for coordinator in coordinators_of(session, gemeente.id):
             mail.send(
                 session,
                 coordinator.email,

@@ -134,15 +134,10 @@ def reopen(session: Session, actor: User, visitatie: Visitatie, reason: str) -> 
     record(
         session, "selfeval_reopened", actor=actor, gemeente_id=visitatie.gemeente_id, obj=latest, reason=reason.strip()
     )
-    from peerreview.accounts.models import Membership, MembershipRole
+    from peerreview.accounts.services import coordinators_of
 
-    coordinators = session.scalars(
-        select(User)
-        .join(Membership)
-        .where(Membership.gemeente_id == visitatie.gemeente_id, Membership.role == MembershipRole.COORDINATOR)
-    )
     link = url_for("selfeval.overview", visitatie_id=visitatie.id, _external=True)
-    for coordinator in coordinators:
+    for coordinator in coordinators_of(session, visitatie.gemeente_id):
         mail.send(
             session,
             coordinator.email,
