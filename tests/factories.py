@@ -128,32 +128,38 @@ def complete_selfeval(app, session: Session, visitatie: Visitatie, user: User) -
         session.commit()
 
 
+def indicator(code: str, unit: str = "percent", group: str = "gebruik", **fields: Any) -> Any:
+    """An (unsaved) indicator; name, definition and source get plain defaults."""
+    from peerreview.indicators.models import Indicator, Unit
+
+    defaults = {"name": code, "short_name": code, "definition": f"Definitie van {code}.", "source": "CBS"}
+    return Indicator(code=code, unit=Unit(unit), group=group, **(defaults | fields))
+
+
 def with_key_figures(session: Session, gemeente: Gemeente, reference: Gemeente) -> None:
     """Two indicators (one with two periods, one flagged value) for the gemeente, a reference and Nederland."""
-    from peerreview.indicators.models import Area, AreaKind, Indicator, IndicatorValue, ReferenceGroup, Unit
+    from peerreview.indicators.models import Area, AreaKind, IndicatorValue, ReferenceGroup
     from peerreview.indicators.services import sync_gemeente_areas
 
     sync_gemeente_areas(session)
     nederland = Area(code="NL01", name="Nederland", kind=AreaKind.NEDERLAND)
-    use = Indicator(
-        code="JH121",
+    use = indicator(
+        "JH121",
         name="Jeugdigen met jeugdhulp zonder verblijf",
         short_name="Jeugdhulp zonder verblijf",
         definition="Aandeel jeugdigen met jeugdhulp zonder verblijf, per halfjaar.",
-        unit=Unit.PERCENT,
         decimals=1,
         source="CBS Kerncijfers jeugdzorg (JH121)",
-        group="gebruik",
         position=1,
     )
-    costs = Indicator(
-        code="LASTEN_GEBRUIKER",
+    costs = indicator(
+        "LASTEN_GEBRUIKER",
+        unit="euro",
+        group="lasten",
         name="Lasten per jeugdige met jeugdhulp",
         short_name="Lasten per gebruiker",
         definition="Lasten van de jeugdhulp gedeeld door het aantal jeugdigen met jeugdhulp.",
-        unit=Unit.EURO,
         source="Findo",
-        group="lasten",
         position=0,
     )
     session.add_all([nederland, use, costs])
@@ -171,10 +177,10 @@ def with_key_figures(session: Session, gemeente: Gemeente, reference: Gemeente) 
         (costs, other, "2019", 9406, [], ""),
         (costs, nederland, "2019", 11409, [], ""),
     ]
-    for indicator, area, period, value, flags, note in rows:
+    for measure, area, period, value, flags, note in rows:
         session.add(
             IndicatorValue(
-                indicator_id=indicator.id, area_id=area.id, period=period, value=value, flags=flags, note=note
+                indicator_id=measure.id, area_id=area.id, period=period, value=value, flags=flags, note=note
             )
         )
     session.add(ReferenceGroup(gemeente_id=gemeente.id, references=[other]))

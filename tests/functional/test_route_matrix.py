@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from peerreview.accounts import auth
 from peerreview.accounts.models import Invitation, Membership, MembershipRole
-from peerreview.indicators.models import Indicator, IndicatorImport, Unit
+from peerreview.indicators.models import IndicatorImport
 from peerreview.mail.models import OutgoingMail
 from peerreview.portret.models import Portret, PortretVersion
 from peerreview.review.models import Annotation, AnnotationKind
@@ -28,6 +28,7 @@ from peerreview.visit.models import (
     Respondent,
     RespondentGroup,
 )
+from tests import factories
 
 # Capability URLs: whoever holds the secret token may open them. They have their own tests
 # (tests/functional/test_invitations.py) and answer 404 for any token that is not valid.
@@ -126,15 +127,7 @@ def world(request, make, session):
         notes="<p>Vertrouwelijk verslag</p>",
         notes_plain="Vertrouwelijk verslag",
     )
-    indicator = Indicator(
-        code="JH121",
-        name="Jeugdhulp",
-        short_name="Jeugdhulp",
-        definition="d",
-        unit=Unit.PERCENT,
-        source="CBS",
-        group="gebruik",
-    )
+    indicator = factories.indicator("JH121")
     upload = IndicatorImport(filename="cbs.csv", content=b"RegioS;Perioden", status="klaar")
     portret = Portret(gemeente_id=a.id, visitatie_id=visitatie.id, skeleton_version=1, current_version=1)
     session.add_all([annotation, respondent, conversation, indicator, upload, portret])

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from peerreview.indicators import importer
-from peerreview.indicators.models import Area, AreaKind, Indicator, IndicatorValue, Unit
+from peerreview.indicators.models import Area, AreaKind, IndicatorValue
+from tests.factories import indicator
 
 
 @pytest.fixture
@@ -20,24 +21,8 @@ def target(session, make):
     session.add_all(
         [
             Area(code="NL01", name="Nederland", kind=AreaKind.NEDERLAND),
-            Indicator(
-                code="JH121",
-                name="Jeugdhulp",
-                short_name="Jeugdhulp",
-                definition="d",
-                unit=Unit.PERCENT,
-                source="CBS",
-                group="gebruik",
-            ),
-            Indicator(
-                code="LASTEN",
-                name="Lasten",
-                short_name="Lasten",
-                definition="d",
-                unit=Unit.EURO,
-                source="Findo",
-                group="lasten",
-            ),
+            indicator("JH121"),
+            indicator("LASTEN", unit="euro", group="lasten"),
         ]
     )
     session.commit()
