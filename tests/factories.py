@@ -179,9 +179,7 @@ def with_key_figures(session: Session, gemeente: Gemeente, reference: Gemeente) 
     ]
     for measure, area, period, value, flags, note in rows:
         session.add(
-            IndicatorValue(
-                indicator_id=measure.id, area_id=area.id, period=period, value=value, flags=flags, note=note
-            )
+            IndicatorValue(indicator_id=measure.id, area_id=area.id, period=period, value=value, flags=flags, note=note)
         )
     session.add(ReferenceGroup(gemeente_id=gemeente.id, references=[other]))
     session.commit()
