@@ -51,6 +51,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.filters.update(datum=formatting.date_nl, datumtijd=formatting.datetime_nl)
 
     _register_blueprints(app)
+    db.make_transactional(app)
     _register_session_rules(app)
     _register_error_pages(app)
     csp = app.config["CONTENT_SECURITY_POLICY"]

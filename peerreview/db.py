@@ -1,19 +1,27 @@
-"""Database plumbing: the declarative base, the session per request, and the tenant mixin.
+"""Database plumbing: the declarative base, the session per request, the request's transaction, and
+the tenant mixin.
 
-Services take a ``Session`` and flush; the view commits once (``db.session().commit()``).
-Jobs open their own session with ``new_session()``.
+One request, one transaction (as Indico's request handler and Warehouse's transaction manager do):
+services take a ``Session`` and flush; views never commit. ``transactional`` wraps every view: after a
+POST/PUT/PATCH/DELETE handler returns, the request's session is committed; if it raises (``abort``
+included), nothing is committed and teardown rolls back. GET and HEAD never write: their session is
+rolled back, and a GET that flushed a change is a programming error (raised under testing, logged
+otherwise). The one write a read may cause, an audit event of a sensitive read, goes through its own
+short transaction (``audit.services.record_read``). Jobs open their own session with ``new_session()``.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
+import functools
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
@@ -110,11 +118,58 @@ def make_engine(url: str, pool: str = "queue") -> Engine:
     return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
+log = logging.getLogger(__name__)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class ReadOnlyViolation(RuntimeError):
+    """A GET (or HEAD) request flushed a change to the database."""
+
+
 def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"], app.config.get("DATABASE_POOL", "queue"))
     app.extensions["peerreview.engine"] = engine
     app.extensions["peerreview.sessionmaker"] = sessionmaker(bind=engine, expire_on_commit=False)
     app.teardown_appcontext(_close_session)
+
+
+def make_transactional(app: Flask) -> None:
+    """Wrap every registered view in the request transaction (call after registering blueprints)."""
+    for endpoint, view in app.view_functions.items():
+        if endpoint != "static":
+            app.view_functions[endpoint] = transactional(view)
+
+
+def transactional(view: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(view)
+    def run(**kwargs: Any) -> Any:
+        result = view(**kwargs)
+        s: Session | None = g.get("db_session")
+        if s is None:
+            return result
+        if request.method in SAFE_METHODS:
+            if s.info.pop("flushed", False) or s.new or s.dirty or s.deleted:
+                s.rollback()
+                message = f"{request.method} {request.path} changed the database; reads must not write"
+                if current_app.testing:
+                    raise ReadOnlyViolation(message)
+                log.error(message)
+            return result
+        s.commit()
+        return result
+
+    return run
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flush(s: Session, _flush_context: Any) -> None:
+    s.info["flushed"] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_flush(s: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        s.info.pop("flushed", None)
 
 
 def engine() -> Engine:

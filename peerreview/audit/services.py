@@ -5,6 +5,7 @@ from typing import Any
 from flask import has_request_context, request
 from sqlalchemy.orm import Session
 
+from peerreview import db
 from peerreview.accounts.models import User
 from peerreview.audit.models import ACTIONS, AuditEvent
 
@@ -37,3 +38,12 @@ def record(
     )
     session.add(event)
     return event
+
+
+def record_read(action: str, *, actor: User | None = None, **kwargs: Any) -> None:
+    """Log a sensitive read in its own short transaction: kept even if the request later fails, and
+    the only write a GET may cause (the request's own session is never committed on a read)."""
+    with db.new_session() as session:
+        actor_row = session.get(User, actor.id) if actor is not None else None
+        record(session, action, actor=actor_row, **kwargs)
+        session.commit()
