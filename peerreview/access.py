@@ -63,6 +63,19 @@ def fetch(model: Any, object_id: int, action: str) -> Any:
     return obj
 
 
+def visitatie(visitatie_id: int, action: str, *, with_variant: bool = False) -> Visitatie:
+    """The visitatie for ``action`` by the current user, or 404. ``with_variant``: the zelfevaluatie's
+    variant (basis/plus) must have been chosen. The one loader every view of a visitatie uses."""
+    from sqlalchemy.orm import defaultload
+
+    obj = db.session().get(Visitatie, visitatie_id, options=[defaultload(Visitatie.round).lazyload(Round.deadlines)])
+    require(action, obj)
+    assert obj is not None
+    if with_variant and obj.variant is None:
+        abort(404)
+    return obj
+
+
 # Actions that are not about one object.
 OBJECTLESS = {"network.admin", "audit.view", "round.create", "round.list", "gemeente.list", "indicators.manage"}
 
