@@ -20,6 +20,7 @@ from typing import Any
 from flask import abort, g
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import defaultload
 
 from peerreview import db
 from peerreview.accounts.models import MembershipRole, NetworkRole, User
@@ -66,8 +67,6 @@ def fetch(model: Any, object_id: int, action: str) -> Any:
 def visitatie(visitatie_id: int, action: str, *, with_variant: bool = False) -> Visitatie:
     """The visitatie for ``action`` by the current user, or 404. ``with_variant``: the zelfevaluatie's
     variant (basis/plus) must have been chosen. The one loader every view of a visitatie uses."""
-    from sqlalchemy.orm import defaultload
-
     obj = db.session().get(Visitatie, visitatie_id, options=[defaultload(Visitatie.round).lazyload(Round.deadlines)])
     require(action, obj)
     assert obj is not None
