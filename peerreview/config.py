@@ -3,9 +3,18 @@
 Two ways to run (see docs/architecture.md):
 
 * ``PEERREVIEW_ENV=development`` (the default): an SQLite file under ``instance/``, jobs run inline
-  right after the commit that queued them, e-mail lands in the outbox table readable at ``/outbox``.
-* ``PEERREVIEW_ENV=production``: PostgreSQL and a secret key are required; jobs go to rq when
-  ``PEERREVIEW_REDIS_URL`` is set; e-mail goes out over SMTP.
+  right after the commit that queued them, e-mail lands in the outbox table readable at ``/outbox``
+  (only from the loopback address, see ``mail/views.py``). The Content-Security-Policy is on here
+  too, so violations show while building; ../shared/tools/pagecheck injects axe-core as an inline
+  script, so serve the app for it with ``PEERREVIEW_CONTENT_SECURITY_POLICY=null`` (development only).
+* ``PEERREVIEW_ENV=production``: refuses to start unless it is safe: a secret of at least 32
+  characters that is not a placeholder, PostgreSQL, Redis (rq workers), SMTP mail, a CSP.
+* ``PEERREVIEW_ENV=testing``: the test suite.
+
+Any other value of ``PEERREVIEW_ENV`` is refused (a typo such as ``prod`` must not switch the
+checks off). So is a PostgreSQL database in development, which almost always means a real
+installation started without ``PEERREVIEW_ENV=production``; a developer who means it sets
+``PEERREVIEW_ALLOW_DEVELOPMENT_ON_POSTGRESQL=true``.
 """
 
 from __future__ import annotations
@@ -24,8 +33,16 @@ class ConfigError(RuntimeError):
     """The configuration cannot work; the message says what to set."""
 
 
+ENVIRONMENTS = ("development", "testing", "production")
+MIN_SECRET_LENGTH = 32
+# deploy/env.sample's placeholders start with this; a copied sample must not run.
+PLACEHOLDER_PREFIX = "REPLACE-WITH"
+
+
 class DefaultConfig:
     ENV = "development"
+    # A PostgreSQL URL in development is refused unless this says it is meant (see the module doc).
+    ALLOW_DEVELOPMENT_ON_POSTGRESQL = False
     SECRET_KEY: str | None = None
     DATABASE_URL: str | None = None
     REDIS_URL: str | None = None
@@ -52,18 +69,25 @@ class DefaultConfig:
     IDLE_TIMEOUT_MINUTES = 30
     WTF_CSRF_TIME_LIMIT = 12 * 3600  # long questionnaires; the token is tied to the session anyway
 
-    # Login rate limits: failures counted within the window.
+    # Login rate limits: failures counted within the window (see accounts.services.blocked_minutes).
     LOGIN_WINDOW_MINUTES = 15
-    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
-    LOGIN_MAX_FAILURES_PER_ADDRESS = 30
+    LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS = 5
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = 50
+    # A ceiling against password spraying; not applied to accounts known from that address.
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 300
+    LOGIN_KNOWN_ADDRESS_DAYS = 30
     INVITATION_VALID_DAYS = 14
     PASSWORD_RESET_VALID_MINUTES = 60
+    # Reset requests within the window, per e-mail address and per client address.
+    PASSWORD_RESET_WINDOW_MINUTES = 15
+    PASSWORD_RESET_MAX_PER_ACCOUNT = 3
+    PASSWORD_RESET_MAX_PER_ADDRESS = 10
     # Two-factor login is required for network roles and reviewers unless switched off.
     REQUIRE_TWO_FACTOR = True
 
     PROXY_FIX_HOPS = 0
-    # Enforced in production and tests. The local development server sends none, so that
-    # accessibility checkers (../shared/tools/pagecheck injects axe-core) can run in the page.
+    # Sent in every environment. Development may switch it off (null) for tools that inject inline
+    # scripts (../shared/tools/pagecheck); production refuses to start without one.
     CONTENT_SECURITY_POLICY: str | None = (
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
         "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
@@ -83,37 +107,90 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     for key in ("SECRET_KEY", "SMTP_USER", "SMTP_PASSWORD"):
         if config.get(key) is not None and not isinstance(config[key], str):
             config[key] = str(config[key])
-    production = config["ENV"] == "production"
+    if config["ENV"] not in ENVIRONMENTS:
+        raise ConfigError(
+            f"PEERREVIEW_ENV={config['ENV']!r} is not known. Set it to one of {', '.join(ENVIRONMENTS)} "
+            "(production for a real installation)."
+        )
+    if config["JOBS_INLINE"] is None:
+        config["JOBS_INLINE"] = not config.get("REDIS_URL")
 
-    if production:
-        if not config.get("SECRET_KEY"):
-            raise ConfigError(
-                "PEERREVIEW_SECRET_KEY is not set. Production needs a long random secret shared by "
-                "all web instances, e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'."
-            )
-        url = config.get("DATABASE_URL") or ""
-        if not url.startswith("postgresql"):
-            raise ConfigError(
-                "PEERREVIEW_DATABASE_URL must be a PostgreSQL URL in production, "
-                "e.g. postgresql+psycopg://peerreview@/peerreview."
-            )
+    if config["ENV"] == "production":
+        _check_production(config)
     else:
         instance = Path(app.instance_path)
         instance.mkdir(parents=True, exist_ok=True)
         if not config.get("DATABASE_URL"):
             config["DATABASE_URL"] = f"sqlite:///{instance / 'peerreview.db'}"
+        if (
+            config["ENV"] == "development"
+            and config["DATABASE_URL"].startswith("postgresql")
+            and config["ALLOW_DEVELOPMENT_ON_POSTGRESQL"] is not True
+        ):
+            raise ConfigError(
+                "PEERREVIEW_DATABASE_URL is a PostgreSQL URL but PEERREVIEW_ENV is unset or development, "
+                "which would serve without security checks, Secure cookies or CSP, with the outbox of every "
+                "e-mail. For an installation set PEERREVIEW_ENV=production. To develop against a local "
+                "PostgreSQL on purpose, set PEERREVIEW_ALLOW_DEVELOPMENT_ON_POSTGRESQL=true."
+            )
         if not config.get("SECRET_KEY"):
             config["SECRET_KEY"] = _development_secret(instance)
-        if config["ENV"] == "development" and "CONTENT_SECURITY_POLICY" not in (overrides or {}):
-            config["CONTENT_SECURITY_POLICY"] = None
         if config["ENV"] == "development" and "SESSION_COOKIE_SECURE" not in (overrides or {}):
             # The demo is served over plain http on 127.0.0.1.
             config["SESSION_COOKIE_SECURE"] = False
             config["REMEMBER_COOKIE_SECURE"] = False
 
-    if config["JOBS_INLINE"] is None:
-        config["JOBS_INLINE"] = not config.get("REDIS_URL")
     config["PERMANENT_SESSION_LIFETIME"] = int(config["IDLE_TIMEOUT_MINUTES"]) * 60
+
+
+def _check_production(config: Mapping[str, Any]) -> None:
+    """Refuse a production configuration that is not safe; every message says what to set."""
+    secret = config.get("SECRET_KEY") or ""
+    if not secret:
+        raise ConfigError(
+            "PEERREVIEW_SECRET_KEY is not set. Production needs a long random secret shared by "
+            "all web instances, e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'."
+        )
+    if len(secret) < MIN_SECRET_LENGTH or secret.startswith(PLACEHOLDER_PREFIX) or len(set(secret)) < 10:
+        raise ConfigError(
+            f"PEERREVIEW_SECRET_KEY is too weak or still the placeholder of deploy/env.sample: use at least "
+            f"{MIN_SECRET_LENGTH} random characters, e.g. the output of "
+            "python -c 'import secrets; print(secrets.token_urlsafe(48))'."
+        )
+    placeholders = sorted(
+        f"PEERREVIEW_{key}" for key, value in config.items() if isinstance(value, str) and PLACEHOLDER_PREFIX in value
+    )
+    if placeholders:
+        raise ConfigError(
+            f"{', '.join(placeholders)} still hold the placeholder of deploy/env.sample; set real values."
+        )
+    url = config.get("DATABASE_URL") or ""
+    if not url.startswith("postgresql"):
+        raise ConfigError(
+            "PEERREVIEW_DATABASE_URL must be a PostgreSQL URL in production, "
+            "e.g. postgresql+psycopg://peerreview@/peerreview."
+        )
+    if not config.get("REDIS_URL") or config.get("JOBS_INLINE"):
+        raise ConfigError(
+            "PEERREVIEW_REDIS_URL is not set (or PEERREVIEW_JOBS_INLINE is true). Production runs jobs "
+            "(e-mail, PDFs) on rq workers, never inside the web request: set e.g. "
+            "PEERREVIEW_REDIS_URL=redis://127.0.0.1:6379/0 and start the workers (deploy/systemd)."
+        )
+    if config.get("MAIL_BACKEND") != "smtp":
+        raise ConfigError(
+            f"PEERREVIEW_MAIL_BACKEND is {config.get('MAIL_BACKEND')!r}; production sends e-mail over SMTP: "
+            "set PEERREVIEW_MAIL_BACKEND=smtp and PEERREVIEW_SMTP_HOST (see deploy/env.sample)."
+        )
+    if not config.get("CONTENT_SECURITY_POLICY"):
+        raise ConfigError(
+            "PEERREVIEW_CONTENT_SECURITY_POLICY is empty; production always sends one. Remove the setting "
+            "to use the default policy."
+        )
+    if not str(config.get("BASE_URL") or "").startswith("https://"):
+        raise ConfigError(
+            "PEERREVIEW_BASE_URL must be the site's public https:// address (links in e-mails are built "
+            "from it), e.g. PEERREVIEW_BASE_URL=https://visitaties.example.nl."
+        )
 
 
 def _development_secret(instance: Path) -> str:

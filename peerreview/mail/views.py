@@ -1,12 +1,16 @@
 """The development outbox: read the e-mails the app 'sent'.
 
-Only in the development environment with the outbox backend: it shows every message, reset links
-included, so it must never be reachable in production (or in tests that check access).
+Only in the development environment with the outbox backend, and only to a request from the
+loopback address that came through no proxy: it shows every message, reset links included, so it is
+never reachable in production, nor from another machine on the network of a developer. (Behind a
+reverse proxy on the same host every request looks local; that is why a forwarding header refuses.)
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+import ipaddress
+
+from flask import Blueprint, abort, current_app, render_template, request
 from sqlalchemy import select
 
 from peerreview import db
@@ -15,9 +19,21 @@ from peerreview.mail.models import OutgoingMail
 bp = Blueprint("mail", __name__, url_prefix="/outbox")
 
 
+FORWARDING_HEADERS = ("X-Forwarded-For", "X-Real-IP", "Forwarded")
+
+
+def _from_loopback() -> bool:
+    try:
+        local = ipaddress.ip_address(request.remote_addr or "").is_loopback
+    except ValueError:
+        return False
+    return local and not any(header in request.headers for header in FORWARDING_HEADERS)
+
+
 @bp.before_request
 def _development_only() -> None:
-    if current_app.config["ENV"] != "development" or current_app.config["MAIL_BACKEND"] != "outbox":
+    config = current_app.config
+    if config["ENV"] != "development" or config["MAIL_BACKEND"] != "outbox" or not _from_loopback():
         abort(404)
 
 

@@ -3,23 +3,38 @@ import pytest
 from peerreview import create_app
 from peerreview.config import ConfigError
 
+STRONG_SECRET = "k3J9-vQx2Lp8_RtY6wZa0Nb4Mc7Df1Gh5"  # 34 characters, many different ones
+
+
+def production(**changes):
+    """A production configuration that starts; each test breaks one thing."""
+    config = {
+        "ENV": "production",
+        "SECRET_KEY": STRONG_SECRET,
+        "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none",
+        "REDIS_URL": "redis://127.0.0.1:1/0",
+        "MAIL_BACKEND": "smtp",
+        "BASE_URL": "https://visitaties.example.nl",
+    }
+    config.update(changes)
+    return config
+
 
 def test_production_refuses_to_start_without_a_secret_key():
     with pytest.raises(ConfigError, match="PEERREVIEW_SECRET_KEY is not set"):
-        create_app({"ENV": "production", "DATABASE_URL": "postgresql+psycopg://x@/y", "SECRET_KEY": None})
+        create_app(production(SECRET_KEY=None))
 
 
 def test_production_refuses_sqlite():
     with pytest.raises(ConfigError, match="must be a PostgreSQL URL"):
-        create_app({"ENV": "production", "SECRET_KEY": "s" * 40, "DATABASE_URL": "sqlite:///x.db"})
+        create_app(production(DATABASE_URL="sqlite:///x.db"))
 
 
-def test_production_starts_with_secret_and_postgres():
-    app = create_app(
-        {"ENV": "production", "SECRET_KEY": "s" * 40, "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"}
-    )
+def test_production_starts_when_everything_is_set():
+    app = create_app(production())
     assert app.config["SESSION_COOKIE_SECURE"] is True
-    assert app.config["JOBS_INLINE"] is True  # no Redis configured
+    assert app.config["JOBS_INLINE"] is False
+    assert app.config["CONTENT_SECURITY_POLICY"]
 
 
 def test_environment_variables_are_read(monkeypatch):
