@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 from flask import Flask, flash, redirect, render_template, request, session, url_for
@@ -16,8 +17,34 @@ from werkzeug.wrappers import Response
 from peerreview.config import ROOT, load_config
 
 
+class App(Flask):
+    """Flask, with absolute URLs always on the configured ``BASE_URL``.
+
+    ``url_for(..., _external=True)`` makes the links in e-mails (password reset, invitations,
+    notifications). Flask takes their host from the request's Host header, which the client
+    chooses: a reset requested with ``Host: evil.example`` would mail a link to evil.example. Here
+    the scheme and host always come from ``BASE_URL``, whatever the request says.
+    """
+
+    def url_for(
+        self,
+        endpoint: str,
+        *,
+        _anchor: str | None = None,
+        _method: str | None = None,
+        _scheme: str | None = None,
+        _external: bool | None = None,
+        **values: Any,
+    ) -> str:
+        if not _external:
+            return super().url_for(endpoint, _anchor=_anchor, _method=_method, _external=_external, **values)
+        base = urlsplit(self.config["BASE_URL"])
+        path = super().url_for(endpoint, _anchor=_anchor, _method=_method, _external=False, **values)
+        return f"{base.scheme}://{base.netloc}{path}"
+
+
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
-    app = Flask(
+    app = App(
         __name__,
         template_folder=str(ROOT / "templates"),
         instance_path=str(ROOT / "instance"),

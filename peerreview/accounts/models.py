@@ -57,10 +57,16 @@ class User(UserMixin, Base):
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)  # stored lower case
     name: Mapped[str] = mapped_column(sa.String(120))
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
-    # Part of the login cookie: rotating it ends every session of this user (password change, reset).
+    # Part of the login cookie, checked on every request (auth.load_user): rotating it ends every
+    # session of this user, copied cookies included (logout, password change, reset, blocking).
     session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
+    # The one valid password-reset link (its hash); a new request replaces it, using it clears it.
+    password_reset_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    password_reset_expires_at: Mapped[datetime | None]
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
-    totp_last_step: Mapped[int | None]  # a code is accepted once: no replay within its 30 seconds
+    # The last accepted TOTP time step: a code is accepted once, set by one conditional UPDATE
+    # (services.verify_second_factor), so parallel logins cannot both use it.
+    totp_last_step: Mapped[int | None]
     # Only for demo and test accounts, set from the command line; never from the web.
     two_factor_exempt: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app, url_for
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from peerreview.accounts import auth
@@ -22,6 +22,7 @@ from peerreview.accounts.models import (
     User,
     new_session_token,
 )
+from peerreview.audit.models import AuditEvent
 from peerreview.audit.services import record
 from peerreview.db import utcnow
 from peerreview.mail import services as mail
@@ -66,19 +67,49 @@ class LoginResult:
 
 
 def blocked_minutes(session: Session, email: str, address: str) -> int:
-    """Minutes until a new attempt is allowed, or 0: limits per account and per address."""
+    """Minutes until a new login attempt is allowed, or 0.
+
+    Failures are counted within ``LOGIN_WINDOW_MINUTES`` three ways:
+
+    * per account and address (``LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS``, 5): the usual lock.
+      A town hall behind one NAT address is many people; one of them (or an attacker among them)
+      locks only the accounts they tried, never a colleague's.
+    * per account from all addresses (``LOGIN_MAX_FAILURES_PER_ACCOUNT``, 50): slows guessing one
+      password from many addresses.
+    * per address (``LOGIN_MAX_FAILURES_PER_ADDRESS``, 300): a ceiling against password spraying
+      (a few passwords tried on many accounts). It does not apply to an account that has logged in
+      successfully from this address within ``LOGIN_KNOWN_ADDRESS_DAYS``, so the staff of a town
+      hall keep working while someone behind the same address sprays.
+    """
     config = current_app.config
+    email = normalise_email(email)
     window = timedelta(minutes=int(config["LOGIN_WINDOW_MINUTES"]))
     since = utcnow() - window
-    for column, value, limit in (
-        (LoginAttempt.email, normalise_email(email), int(config["LOGIN_MAX_FAILURES_PER_ACCOUNT"])),
-        (LoginAttempt.address, address, int(config["LOGIN_MAX_FAILURES_PER_ADDRESS"])),
-    ):
-        count, oldest = session.execute(
-            select(func.count(), func.min(LoginAttempt.at)).where(
-                column == value, LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False)
-            )
-        ).one()
+    failures = select(func.count(), func.min(LoginAttempt.at)).where(
+        LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False)
+    )
+    limits = [
+        (
+            failures.where(LoginAttempt.email == email, LoginAttempt.address == address),
+            int(config["LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS"]),
+        ),
+        (failures.where(LoginAttempt.email == email), int(config["LOGIN_MAX_FAILURES_PER_ACCOUNT"])),
+    ]
+    known_since = utcnow() - timedelta(days=int(config["LOGIN_KNOWN_ADDRESS_DAYS"]))
+    known_address = session.scalar(
+        select(LoginAttempt.id)
+        .where(
+            LoginAttempt.email == email,
+            LoginAttempt.address == address,
+            LoginAttempt.succeeded.is_(True),
+            LoginAttempt.at >= known_since,
+        )
+        .limit(1)
+    )
+    if known_address is None:
+        limits.append((failures.where(LoginAttempt.address == address), int(config["LOGIN_MAX_FAILURES_PER_ADDRESS"])))
+    for query, limit in limits:
+        count, oldest = session.execute(query).one()
         if count >= limit:
             remaining = (oldest + window - utcnow()).total_seconds()
             return max(1, int(remaining // 60) + 1)
@@ -110,21 +141,35 @@ def complete_login(session: Session, user: User) -> None:
 
 
 def verify_second_factor(session: Session, user: User, code: str) -> bool:
-    """A TOTP code (each accepted once) or an unused recovery code."""
+    """A TOTP code (each accepted once) or an unused recovery code (each used once).
+
+    Acceptance is one conditional UPDATE whose row count says whether this request won: of many
+    parallel requests with the same code, exactly one changes the row (on PostgreSQL the others wait
+    for its row lock and then no longer match; SQLite serialises writers).
+    """
     assert user.totp_secret is not None
     step = auth.totp_step(user.totp_secret, code)
-    if step is not None and (user.totp_last_step is None or step > user.totp_last_step):
-        user.totp_last_step = step
-        return True
-    digest = hashlib.sha256(auth.normalise_recovery_code(code).encode()).hexdigest()
-    recovery = session.scalar(
-        select(RecoveryCode).where(
-            RecoveryCode.user_id == user.id, RecoveryCode.code_hash == digest, RecoveryCode.used_at.is_(None)
-        )
-    )
-    if recovery is None:
+    if step is not None:
+        accepted = session.execute(
+            update(User)
+            .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+            .values(totp_last_step=step)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if accepted == 1:
+            user.totp_last_step = step
+            session.flush()
+            return True
         return False
-    recovery.used_at = utcnow()
+    digest = hashlib.sha256(auth.normalise_recovery_code(code).encode()).hexdigest()
+    used = session.execute(
+        update(RecoveryCode)
+        .where(RecoveryCode.user_id == user.id, RecoveryCode.code_hash == digest, RecoveryCode.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if used != 1:
+        return False
     record(session, "recovery_code_used", actor=user, subject=user.email)
     return True
 
@@ -157,31 +202,95 @@ def unused_recovery_codes(session: Session, user: User) -> int:
     )
 
 
+def end_all_sessions(user: User) -> None:
+    """Log the user out everywhere: every login cookie, copies included, stops working."""
+    user.session_token = new_session_token()
+
+
+def logout(session: Session, user: User) -> None:
+    end_all_sessions(user)
+    record(session, "logout", actor=user, subject=user.email)
+    session.flush()
+
+
 def change_password(session: Session, user: User, password: str) -> None:
-    if problem := auth.password_problem(password, user.email):
+    if problem := auth.password_problem(password, user.email, user.name):
         raise AccountError(problem)
     user.password_hash = auth.hash_password(password)
-    user.session_token = new_session_token()  # ends every other session and open reset links
+    end_all_sessions(user)
+    user.password_reset_hash = None  # an open reset link stops working too
+    user.password_reset_expires_at = None
     record(session, "password_changed", actor=user, subject=user.email)
     session.flush()
 
 
-def request_password_reset(session: Session, email: str) -> None:
-    """Sends a reset link if the account exists; says nothing either way."""
+def set_blocked(session: Session, actor: User, user: User, *, blocked: bool) -> None:
+    """Block (or unblock) an account: a blocked user cannot log in and every session ends now."""
+    if blocked and user.id == actor.id:
+        raise AccountError("Je kunt je eigen account niet blokkeren; vraag een andere beheerder.")
+    if user.active == (not blocked):
+        return
+    user.active = not blocked
+    end_all_sessions(user)
+    user.password_reset_hash = None
+    user.password_reset_expires_at = None
+    record(session, "user_blocked" if blocked else "user_unblocked", actor=actor, subject=user.email)
+    session.flush()
+
+
+def password_reset_wait_minutes(session: Session, email: str, address: str) -> int:
+    """Minutes until a new reset link may be requested for this address and e-mail, or 0.
+
+    Counted on the audit log's ``password_reset_requested`` events (which refused requests do not
+    add to) within ``PASSWORD_RESET_WINDOW_MINUTES``: per e-mail address, whether or not it has an
+    account (so the limit tells nothing), and per client address.
+    """
+    config = current_app.config
+    window = timedelta(minutes=int(config["PASSWORD_RESET_WINDOW_MINUTES"]))
+    since = utcnow() - window
+    requests = select(func.count(), func.min(AuditEvent.at)).where(
+        AuditEvent.action == "password_reset_requested", AuditEvent.at >= since
+    )
+    for query, limit in (
+        (requests.where(AuditEvent.subject == normalise_email(email)), config["PASSWORD_RESET_MAX_PER_ACCOUNT"]),
+        (requests.where(AuditEvent.address == address), config["PASSWORD_RESET_MAX_PER_ADDRESS"]),
+    ):
+        count, oldest = session.execute(query).one()
+        if count >= int(limit):
+            return max(1, int((oldest + window - utcnow()).total_seconds() // 60) + 1)
+    return 0
+
+
+def request_password_reset(session: Session, email: str, address: str) -> int:
+    """Send a reset link if the account exists; says nothing either way.
+
+    Returns the minutes to wait when the rate limit refuses the request (nothing is sent), else 0.
+    An account has one valid link: a new one replaces the previous one. The link is built from
+    ``BASE_URL``, never from the request's Host header.
+    """
+    if minutes := password_reset_wait_minutes(session, email, address):
+        record(session, "password_reset_limited", subject=normalise_email(email))
+        session.flush()
+        return minutes
     user = user_by_email(session, email)
     record(session, "password_reset_requested", actor=user, subject=normalise_email(email))
+    session.flush()
     if user is None or not user.active:
-        return
-    link = url_for("accounts.reset_password", token=auth.password_reset_token(user), _external=True)
+        return 0
+    token, digest = auth.new_token()
+    minutes = int(current_app.config["PASSWORD_RESET_VALID_MINUTES"])
+    user.password_reset_hash = digest
+    user.password_reset_expires_at = utcnow() + timedelta(minutes=minutes)
     mail.send(
         session,
         user.email,
         "Nieuw wachtwoord instellen",
         "password_reset",
         user=user,
-        link=link,
-        minutes=current_app.config["PASSWORD_RESET_VALID_MINUTES"],
+        link=url_for("accounts.reset_password", token=token, _external=True),
+        minutes=minutes,
     )
+    return 0
 
 
 # --- invitations and roles -----------------------------------------------------------------------------
@@ -271,7 +380,7 @@ def accept_invitation(session: Session, invitation: Invitation, user: User) -> N
 
 
 def create_user_from_invitation(session: Session, invitation: Invitation, name: str, password: str) -> User:
-    if problem := auth.password_problem(password, invitation.email):
+    if problem := auth.password_problem(password, invitation.email, name):
         raise AccountError(problem)
     user = User(email=invitation.email, name=name.strip(), password_hash=auth.hash_password(password))
     session.add(user)

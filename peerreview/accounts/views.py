@@ -10,16 +10,13 @@ from werkzeug.wrappers import Response
 from peerreview import db
 from peerreview.accounts import auth, forms, services
 from peerreview.accounts.models import User
-from peerreview.audit.services import record
 
 bp = Blueprint("accounts", __name__)
 PENDING_LOGIN_SECONDS = 300
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("home.index")
+    return auth.safe_next(target) or url_for("home.index")
 
 
 def _start_session(user: User) -> None:
@@ -37,7 +34,6 @@ def invite_from_form(form: forms.InviteMemberForm | forms.InviteNetworkForm, **t
     except services.AccountError as error:
         form.email.errors = [str(error)]
         return False
-    s.commit()
     flash(f"Uitnodiging verstuurd naar {form.email.data}.", "success")
     return True
 
@@ -55,7 +51,6 @@ def login() -> Response | str | tuple[str, int]:
     if form.validate_on_submit():
         s = db.session()
         result = services.authenticate(s, form.email.data, form.password.data, _address())
-        s.commit()
         if result.blocked_minutes:
             form.form_errors.append(
                 "Te veel mislukte inlogpogingen. Wacht "
@@ -72,13 +67,12 @@ def login() -> Response | str | tuple[str, int]:
                 "uid": result.user.id,
                 "token": result.user.session_token,
                 "at": int(time.time()),
-                "next": request.args.get("next"),
+                "next": auth.safe_next(request.args.get("next")),
             }
             return redirect(url_for("accounts.second_factor"))
         else:
             _start_session(result.user)
             services.complete_login(s, result.user)
-            s.commit()
             return redirect(_safe_next(request.args.get("next")))
     return render_template("accounts/login.html", form=form), status
 
@@ -113,11 +107,9 @@ def second_factor() -> Response | str | tuple[str, int]:
             services.record_attempt(s, user.email, _address(), succeeded=True, user=user)
             _start_session(user)
             services.complete_login(s, user)
-            s.commit()
             return redirect(_safe_next(pending.get("next")))
         else:
             services.record_attempt(s, user.email, _address(), succeeded=False, user=user)
-            s.commit()
             form.code.errors = ["Deze code klopt niet of is al gebruikt. Probeer de volgende code uit je app."]
     return render_template("accounts/second_factor.html", form=form), status
 
@@ -125,13 +117,15 @@ def second_factor() -> Response | str | tuple[str, int]:
 @bp.route("/uitloggen", methods=["POST"])
 @login_required
 def logout() -> Response:
-    s = db.session()
-    record(s, "logout", actor=current_user, subject=current_user.email)
-    s.commit()
+    """End every session of this user (a copied cookie included) and clear this browser's drafts."""
+    if not forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    services.logout(db.session(), current_user)
     logout_user()
     session.clear()
     flash("Je bent uitgelogd.", "info")
-    return redirect(url_for("accounts.login"))
+    # The login page clears this app's unsaved drafts in this browser (static/drafts.js).
+    return redirect(url_for("accounts.login", uitgelogd=1))
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -148,7 +142,6 @@ def profile() -> Response | str:
             except services.AccountError as error:
                 form.password.errors = [str(error)]
             else:
-                s.commit()
                 _start_session(current_user)
                 flash("Je wachtwoord is gewijzigd. Andere sessies zijn uitgelogd.", "success")
                 return redirect(url_for("accounts.profile"))
@@ -172,7 +165,6 @@ def two_factor_setup() -> Response | str:
         except services.AccountError as error:
             form.code.errors = [str(error)]
         else:
-            s.commit()
             session.pop("totp_setup")
             return render_template("accounts/recovery_codes.html", codes=codes, new=True)
     uri = auth.totp_uri(secret, current_user.email)
@@ -189,19 +181,23 @@ def two_factor_setup() -> Response | str:
 def new_recovery_codes() -> str:
     if not current_user.two_factor_enabled:
         abort(404)
-    s = db.session()
-    codes = services.replace_recovery_codes(s, current_user)
-    s.commit()
+    if not forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    codes = services.replace_recovery_codes(db.session(), current_user)
     return render_template("accounts/recovery_codes.html", codes=codes, new=False)
 
 
 @bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
-def forgot_password() -> Response | str:
+def forgot_password() -> Response | str | tuple[str, int]:
     form = forms.ForgotPasswordForm()
     if form.validate_on_submit():
-        s = db.session()
-        services.request_password_reset(s, form.email.data)
-        s.commit()
+        if minutes := services.request_password_reset(db.session(), form.email.data, _address()):
+            form.form_errors.append(
+                "Er is voor dit e-mailadres of vanaf deze verbinding net al een paar keer een nieuw wachtwoord "
+                "aangevraagd. Als het adres bij ons bekend is, blijft de laatst verstuurde link geldig. "
+                f"Wacht {minutes} {'minuut' if minutes == 1 else 'minuten'} als je een nieuwe link wilt."
+            )
+            return render_template("accounts/forgot_password.html", form=form), 429
         flash(
             "Als dit e-mailadres bij ons bekend is, ontvang je binnen enkele minuten een e-mail met een link "
             "om een nieuw wachtwoord in te stellen. Kijk ook in je map met ongewenste e-mail.",
@@ -224,7 +220,6 @@ def reset_password(token: str) -> Response | str | tuple[str, int]:
         except services.AccountError as error:
             form.password.errors = [str(error)]
         else:
-            s.commit()
             flash("Je nieuwe wachtwoord is ingesteld. Log in met je nieuwe wachtwoord.", "success")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_password.html", form=form, user=user)
@@ -240,12 +235,12 @@ def accept_invitation(token: str) -> Response | str | tuple[str, int]:
     if existing is not None:
         if not current_user.is_authenticated or current_user.id != existing.id:
             return render_template("accounts/invitation_login.html", invitation=invitation, token=token)
-        if request.method == "POST":
+        form = forms.ConfirmForm()
+        if form.validate_on_submit():
             services.accept_invitation(s, invitation, current_user)
-            s.commit()
             flash(f"Je hebt de uitnodiging geaccepteerd: {invitation.role_label}.", "success")
             return redirect(url_for("home.index"))
-        return render_template("accounts/invitation_accept.html", invitation=invitation, form=forms.ConfirmForm())
+        return render_template("accounts/invitation_accept.html", invitation=invitation, form=form)
     form = forms.AcceptInvitationForm()
     if form.validate_on_submit():
         try:
@@ -253,7 +248,6 @@ def accept_invitation(token: str) -> Response | str | tuple[str, int]:
         except services.AccountError as error:
             form.password.errors = [str(error)]
         else:
-            s.commit()
             _start_session(user)
             flash("Welkom! Je account is aangemaakt.", "success")
             return redirect(url_for("home.index"))

@@ -92,6 +92,27 @@ def toggle_network_role(user_id: int, role: str) -> Response:
         except services.AccountError as error:
             flash(str(error), "error")
         else:
-            s.commit()
             flash(message, "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/gebruikers/<int:user_id>/blokkeren", methods=["POST"])
+def toggle_blocked(user_id: int) -> Response:
+    """Block an account (it cannot log in and every session of it ends at once) or unblock it."""
+    s = db.session()
+    user = s.get(User, user_id)
+    if user is None:
+        abort(404)
+    form = forms.ConfirmForm()
+    if form.validate_on_submit():
+        block = user.active
+        try:
+            services.set_blocked(s, current_user, user, blocked=block)
+        except services.AccountError as error:
+            flash(str(error), "error")
+        else:
+            flash(
+                f"{user.name} is geblokkeerd en overal uitgelogd." if block else f"{user.name} kan weer inloggen.",
+                "success",
+            )
     return redirect(url_for("admin.users"))
