@@ -7,7 +7,8 @@
   if (!form) return;
   const status = document.getElementById("save-status");
   const csrf = form.querySelector("input[name=csrf_token]").value;
-  const prefix = form.dataset.storagePrefix;
+  // Keyed by the signed-in user (app.js draftKey): another user on this browser never sees these drafts.
+  const prefix = window.draftKey(form.dataset.storagePrefix.replace(/^peerreview:/, ""));
   const SAVE_DELAY = 1200;
 
 
