@@ -47,9 +47,10 @@ def wait_until_saved(page, visitatie, key: str = "s1_1") -> None:
     page.wait_for_function(
         """([key, storage]) => {
             const state = document.querySelector(`[data-question="${key}"] .autosave-state`);
-            return state && state.textContent.startsWith("Opgeslagen om") && localStorage.getItem(storage) === null;
+            return state && state.textContent.startsWith("Opgeslagen om")
+                && localStorage.getItem(window.draftKey(storage)) === null;
         }""",
-        arg=[key, f"peerreview:v{visitatie.id}:{key}"],
+        arg=[key, f"v{visitatie.id}:{key}"],
         timeout=TIMEOUT,
     )
 
@@ -112,7 +113,7 @@ def test_offline_text_is_kept_and_saved_when_the_connection_returns(page, sessio
     expect(status).to_contain_text("bewaard in deze browser")
     expect(page.locator('[data-question="s1_1"] .autosave-state')).to_contain_text("Nog niet opgeslagen")
     expect(editor).to_have_text("Geschreven in de trein zonder verbinding.")
-    copy = page.evaluate("key => localStorage.getItem(key)", f"peerreview:v{visitatie.id}:s1_1")
+    copy = page.evaluate("key => localStorage.getItem(key)", f"peerreview:u{coordinator.id}:v{visitatie.id}:s1_1")
     assert copy and "Geschreven in de trein zonder verbinding." in copy
     assert stored(session, visitatie) is None
 
