@@ -61,7 +61,7 @@ class User(UserMixin, Base):
     # session of this user, copied cookies included (logout, password change, reset, blocking).
     session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
     # The one valid password-reset link (its hash); a new request replaces it, using it clears it.
-    password_reset_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    password_reset_hash: Mapped[str | None] = mapped_column(sa.String(64), index=True, unique=True)
     password_reset_expires_at: Mapped[datetime | None]
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
     # The last accepted TOTP time step: a code is accepted once, set by one conditional UPDATE

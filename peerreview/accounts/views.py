@@ -123,7 +123,7 @@ def logout() -> Response:
     services.logout(db.session(), current_user)
     logout_user()
     session.clear()
-    flash("Je bent uitgelogd.", "info")
+    flash("Je bent uitgelogd, ook op andere apparaten waar je nog ingelogd was.", "info")
     # The login page clears this app's unsaved drafts in this browser (static/drafts.js).
     return redirect(url_for("accounts.login", uitgelogd=1))
 
