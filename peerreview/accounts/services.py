@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, cast
 
 from flask import current_app, url_for
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import CursorResult, Update, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from peerreview.accounts import auth
@@ -150,28 +151,34 @@ def verify_second_factor(session: Session, user: User, code: str) -> bool:
     assert user.totp_secret is not None
     step = auth.totp_step(user.totp_secret, code)
     if step is not None:
-        accepted = session.execute(
+        accepted = _rows_changed(
+            session,
             update(User)
             .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
-            .values(totp_last_step=step)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+            .values(totp_last_step=step),
+        )
         if accepted == 1:
             user.totp_last_step = step
             session.flush()
             return True
         return False
     digest = hashlib.sha256(auth.normalise_recovery_code(code).encode()).hexdigest()
-    used = session.execute(
+    used = _rows_changed(
+        session,
         update(RecoveryCode)
         .where(RecoveryCode.user_id == user.id, RecoveryCode.code_hash == digest, RecoveryCode.used_at.is_(None))
-        .values(used_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
+        .values(used_at=utcnow()),
+    )
     if used != 1:
         return False
     record(session, "recovery_code_used", actor=user, subject=user.email)
     return True
+
+
+def _rows_changed(session: Session, statement: Update) -> int:
+    """Run a conditional UPDATE; the number of rows it changed says whether this request won."""
+    result = session.execute(statement.execution_options(synchronize_session=False))
+    return cast(CursorResult[Any], result).rowcount
 
 
 def enable_two_factor(session: Session, user: User, secret: str, code: str) -> list[str]:

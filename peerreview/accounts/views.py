@@ -101,7 +101,10 @@ def second_factor() -> Response | str | tuple[str, int]:
     status = 200
     if form.validate_on_submit():
         if minutes := services.blocked_minutes(s, user.email, _address()):
-            form.form_errors.append(f"Te veel mislukte pogingen. Wacht {minutes} minuten en probeer het opnieuw.")
+            form.form_errors.append(
+                f"Te veel mislukte pogingen. Wacht {minutes} {'minuut' if minutes == 1 else 'minuten'} "
+                "en probeer het dan opnieuw."
+            )
             status = 429
         elif services.verify_second_factor(s, user, form.code.data):
             services.record_attempt(s, user.email, _address(), succeeded=True, user=user)
@@ -117,15 +120,16 @@ def second_factor() -> Response | str | tuple[str, int]:
 @bp.route("/uitloggen", methods=["POST"])
 @login_required
 def logout() -> Response:
-    """End every session of this user (a copied cookie included) and clear this browser's drafts."""
+    """End every session of this user, copied cookies included.
+
+    The logout form also clears this app's unsaved drafts from the browser (static/app.js)."""
     if not forms.ConfirmForm().validate_on_submit():
         abort(400)
     services.logout(db.session(), current_user)
     logout_user()
     session.clear()
     flash("Je bent uitgelogd, ook op andere apparaten waar je nog ingelogd was.", "info")
-    # The login page clears this app's unsaved drafts in this browser (static/drafts.js).
-    return redirect(url_for("accounts.login", uitgelogd=1))
+    return redirect(url_for("accounts.login"))
 
 
 @bp.route("/account", methods=["GET", "POST"])
