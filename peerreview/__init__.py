@@ -63,12 +63,19 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if csp:
             response.headers.setdefault("Content-Security-Policy", csp)
+        if request.endpoint not in CACHEABLE_ENDPOINTS and "no-store" not in response.headers.get("Cache-Control", ""):
+            response.headers["Cache-Control"] = "no-store"
         return response
 
     from peerreview import cli
 
     cli.init_app(app)
     return app
+
+
+# Static assets, the same for everyone; every other response (pages, downloads, errors, redirects) may hold
+# confidential content or a CSRF token and is sent with ``Cache-Control: no-store``.
+CACHEABLE_ENDPOINTS = frozenset({"static", "review.theme_css"})
 
 
 def _register_blueprints(app: Flask) -> None:
