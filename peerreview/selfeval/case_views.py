@@ -94,8 +94,7 @@ def casus(visitatie_id: int, casus_id: int) -> str:
     s = db.session()
     item = _casus(visitatie, casus_id)
     texts = cases.texts(s, item)
-    cases.log_read(s, current_user, item)
-    s.commit()
+    cases.log_case_read(current_user, visitatie, [item], via="casus")
     return render_template(
         "selfeval/casus.html",
         visitatie=visitatie,
@@ -142,6 +141,7 @@ def privacy(visitatie_id: int) -> Response | str:
         flash("Gemarkeerd als geen persoonsgegeven.", "success")
         return redirect(url_for("selfeval.privacy", visitatie_id=visitatie.id))
     texts = {c.field_key(k): t for c in cases.all_cases(s, visitatie) for k, t in cases.texts(s, c).items()}
+    cases.log_case_read(current_user, visitatie, [f.casus for f in open_findings], via="persoonsgegevens")
     return render_template(
         "selfeval/privacy.html",
         visitatie=visitatie,

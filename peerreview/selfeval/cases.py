@@ -8,6 +8,7 @@ withdrawing consent deletes them — also from earlier submissions — and keeps
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -17,7 +18,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from peerreview.accounts.models import User
-from peerreview.audit.services import record
+from peerreview.audit.services import record, record_read
 from peerreview.db import utcnow
 from peerreview.rounds.models import Visitatie
 from peerreview.sanitize import plain_text
@@ -93,8 +94,42 @@ def texts(session: Session, casus: Casus) -> dict[str, Answer]:
     return {a.question_key.removeprefix(prefix): a for a in rows}
 
 
-def log_read(session: Session, actor: User, casus: Casus) -> None:
-    record(session, "casus_read", actor=actor, gemeente_id=casus.gemeente_id, obj=casus)
+# What names a case whose text a response shows: the case, its id, a snapshot entry (``{"id": ..,
+# "fields": ..}``; a withdrawn entry has no fields and shows no text), or a question key
+# ``casus<id>_<field>`` (an answer, or an annotation quoting one).
+CaseRef = Casus | int | Mapping[str, Any] | str | None
+
+
+def case_id(ref: CaseRef) -> int | None:
+    """The case ``ref`` shows text of, if any."""
+    if isinstance(ref, Casus):
+        return ref.id
+    if isinstance(ref, int):
+        return ref
+    if isinstance(ref, Mapping):
+        return int(ref["id"]) if ref.get("fields") else None
+    if isinstance(ref, str):
+        head, sep, _field = ref.partition("_")
+        if sep and head.startswith("casus") and head[5:].isdigit():
+            return int(head[5:])
+    return None
+
+
+def log_case_read(actor: User, visitatie: Visitatie, refs: Iterable[CaseRef], *, via: str) -> list[int]:
+    """THE one place that logs a read of case text: every response that shows case text (page, export,
+    PDF, history, annotation quotes) calls it with what it shows and how (``via``). One audit row per
+    case, naming it, in its own short transaction (a GET commits nothing else). Returns the ids logged."""
+    ids = sorted({i for i in map(case_id, refs) if i is not None})
+    if ids:
+        record_read(
+            "casus_read",
+            actor=actor,
+            events=[
+                {"gemeente_id": visitatie.gemeente_id, "object_type": Casus.__tablename__, "object_id": i, "via": via}
+                for i in ids
+            ],
+        )
+    return ids
 
 
 def withdraw(session: Session, actor: User, visitatie: Visitatie, casus: Casus) -> None:
