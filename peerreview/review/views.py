@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
@@ -11,7 +10,7 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
-from peerreview import access, db
+from peerreview import access, csvfile, db
 from peerreview.accounts.models import User
 from peerreview.review import case_reads, services, themes
 from peerreview.review.jsonld import annotation_collection
@@ -491,7 +490,7 @@ def export_csv(visitatie_id: int) -> Response:
     context = _workspace_context(visitatie)
     case_reads.log(current_user, context, via="annotaties.csv", annotations=context["all_annotations"])
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
+    writer = csvfile.writer(buffer)
     writer.writerow(["id", "vraag", "citaat", "themas", "soort", "opmerking", "reviewer", "status", "aangemaakt"])
     kinds = themes.kinds()
     for a in context["all_annotations"]:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
@@ -11,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import defaultload
 from werkzeug.wrappers import Response as BaseResponse
 
-from peerreview import access, db, diffs
+from peerreview import access, csvfile, db, diffs
 from peerreview.accounts.models import User
 from peerreview.formatting import datetime_nl
 from peerreview.rounds.models import Round, Visitatie
@@ -347,7 +346,7 @@ def export_csv(visitatie_id: int) -> Response:
     visitatie = _visitatie(visitatie_id, "selfeval.read")
     definition, current, _case_list, _shown = _readable(visitatie)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
+    writer = csvfile.writer(buffer)
     writer.writerow(["onderdeel", "vraag_key", "vraag", "antwoord", "versie"])
     for page in definition.pages:
         for question in page.questions:

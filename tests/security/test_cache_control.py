@@ -38,7 +38,7 @@ def test_anonymous_pages_are_no_store_too(client, url):
 
 
 def test_static_assets_stay_cacheable(client, client_for, plus_world):
-    assert CACHEABLE_ENDPOINTS == {"static", "review.theme_css"}
+    assert {"static", "review.theme_css"} == CACHEABLE_ENDPOINTS
     for c in (client, client_for(plus_world["writer"])):
         for url in ("/static/app.css", "/themas.css"):
             response = c.get(url)
