@@ -38,6 +38,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from peerreview import access, db, formatting, models  # noqa: F401  (models: every mapper configured)
     from peerreview.accounts import auth
     from peerreview.extensions import babel, csrf, login_manager
+    from peerreview.review import consent  # noqa: F401  (signal receivers: a withdrawal reaches the annotations)
 
     db.init_app(app)
     csrf.init_app(app)

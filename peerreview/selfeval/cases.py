@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from blinker import signal
 from flask import url_for
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -23,7 +24,7 @@ from peerreview.db import utcnow
 from peerreview.rounds.models import Visitatie
 from peerreview.sanitize import plain_text
 from peerreview.selfeval.definitions import Definition, Question
-from peerreview.selfeval.models import Answer, Casus, PrivacyClearance, Submission
+from peerreview.selfeval.models import Answer, AnswerRevision, Casus, PrivacyClearance, Submission
 from peerreview.selfeval.privacy import Finding, find_personal_data
 
 
@@ -132,25 +133,59 @@ def log_case_read(actor: User, visitatie: Visitatie, refs: Iterable[CaseRef], *,
     return ids
 
 
-def withdraw(session: Session, actor: User, visitatie: Visitatie, casus: Casus) -> None:
-    """Remove everything the case says; keep the pseudonym and when consent was withdrawn."""
-    session.execute(
-        delete(Answer).where(Answer.visitatie_id == visitatie.id, Answer.question_key.startswith(f"casus{casus.id}_"))
-    )
-    casus.consent_scope = ""
-    casus.withdrawn_at, casus.withdrawn_by_id = utcnow(), actor.id
-    for submission in session.scalars(select(Submission).where(Submission.visitatie_id == visitatie.id)):
-        scrubbed = [
-            entry if entry.get("id") != casus.id else _withdrawn_entry(casus)
-            for entry in submission.snapshot.get("cases", [])
-        ]
-        submission.snapshot = {**submission.snapshot, "cases": scrubbed}
-        from peerreview.selfeval.submission import canonical_json
+# Sent inside a withdrawal, before the flush, as ``consent_withdrawn.send(casus, session=..., keys=...)``:
+# other packages holding copies of the case text (the review's annotations) remove theirs. The
+# zelfevaluatie never imports them (peerreview/review/consent.py connects its receiver).
+consent_withdrawn = signal("peerreview.casus.consent-withdrawn")
 
+
+def withdraw(session: Session, actor: User, visitatie: Visitatie, casus: Casus, *, withdrawn_by: str) -> dict[str, int]:
+    """Consent is withdrawn (by ``withdrawn_by``, a ``given_by`` value; recorded by ``actor``): remove every
+    copy of what the case says and keep only its pseudonym and the fact. Removed: the answers and all their
+    revisions, the privacy clearances (hashes of its passages), the case in every submission snapshot
+    (whose rendered PDF is deleted, to be made again without it), and, through :data:`consent_withdrawn`,
+    the annotations that quote it with their replies. Returns what was removed, per kind."""
+    prefix = f"casus{casus.id}_"
+    answer_ids = select(Answer.id).where(Answer.visitatie_id == visitatie.id, Answer.question_key.startswith(prefix))
+    removed = {
+        "revisions": session.execute(delete(AnswerRevision).where(AnswerRevision.answer_id.in_(answer_ids))).rowcount,
+        "answers": session.execute(
+            delete(Answer).where(Answer.visitatie_id == visitatie.id, Answer.question_key.startswith(prefix))
+        ).rowcount,
+        "clearances": session.execute(
+            delete(PrivacyClearance).where(
+                PrivacyClearance.visitatie_id == visitatie.id, PrivacyClearance.question_key.startswith(prefix)
+            )
+        ).rowcount,
+        "submissions": 0,
+    }
+    casus.consent_scope = ""
+    casus.withdrawn_at, casus.withdrawn_by_id, casus.consent_withdrawn_by = utcnow(), actor.id, withdrawn_by
+    from peerreview.selfeval.submission import canonical_json
+
+    for submission in session.scalars(select(Submission).where(Submission.visitatie_id == visitatie.id)):
+        entries = submission.snapshot.get("cases", [])
+        if not any(entry.get("id") == casus.id and "fields" in entry for entry in entries):
+            continue
+        scrubbed = [entry if entry.get("id") != casus.id else _withdrawn_entry(casus) for entry in entries]
+        submission.snapshot = {**submission.snapshot, "cases": scrubbed}
         submission.checksum = hashlib.sha256(canonical_json(submission.snapshot)).hexdigest()
         submission.pdf, submission.pdf_checksum = None, None
-    record(session, "consent_withdrawn", actor=actor, gemeente_id=visitatie.gemeente_id, obj=casus)
+        removed["submissions"] += 1
+    for _receiver, result in consent_withdrawn.send(casus, session=session, keys_prefix=prefix):
+        for kind, count in (result or {}).items():
+            removed[kind] = removed.get(kind, 0) + count
+    record(
+        session,
+        "consent_withdrawn",
+        actor=actor,
+        gemeente_id=visitatie.gemeente_id,
+        obj=casus,
+        withdrawn_by=withdrawn_by,
+        removed=removed,
+    )
     session.flush()
+    return removed
 
 
 def _withdrawn_entry(casus: Casus) -> dict[str, Any]:
