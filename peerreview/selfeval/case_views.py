@@ -42,13 +42,16 @@ class WithdrawForm(FlaskForm):
     withdrawn_by = SelectField(
         "Wie trok de toestemming in?",
         choices=[],
-        validate_choice=True,
+        validators=[DataRequired("Kies wie de toestemming heeft ingetrokken.")],
         description="Zoals de gemeente of partner het doorgaf.",
     )
 
     def configure(self, definition: Definition) -> WithdrawForm:
         consent = (definition.casussen or {}).get("consent", {})
-        self.withdrawn_by.choices = [SelectChoice(o["value"], o["label"]) for o in consent.get("given_by", [])]
+        self.withdrawn_by.choices = [
+            SelectChoice("", "Kies…"),
+            *(SelectChoice(o["value"], o["label"]) for o in consent.get("given_by", [])),
+        ]
         return self
 
 
