@@ -194,6 +194,7 @@ def autosave(visitatie_id: int, question_key: str) -> tuple[Response, int]:
     except services.Conflict as conflict:
         current = _answer_json(conflict.current, question)
         s.rollback()
+        cases.log_case_read(current_user, visitatie, [key], via="opslaan (conflict)")  # the stored text is returned
         return jsonify(conflict=True, current=current), 409
     except values.InvalidValue as error:
         return jsonify(error=str(error)), 422

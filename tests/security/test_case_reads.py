@@ -165,3 +165,23 @@ def test_no_route_of_the_url_map_shows_case_text_without_logging_it(app, client_
         "review.export_jsonld",
         "review.export_csv",
     } <= showing
+
+
+def test_a_save_conflict_that_returns_the_stored_case_text_is_logged(client_for, session, plus_world):
+    from peerreview.rounds.models import Visitatie, VisitatieState
+
+    session.get(Visitatie, plus_world["visitatie"].id).state = VisitatieState.ZELFEVALUATIE  # still being written
+    session.commit()
+    casus = plus_world["cases"][0]
+    key = casus.field_key("dossieronderzoek")
+    writer = client_for(plus_world["coordinator"])
+    token = writer.csrf(f"/visitaties/{plus_world['visitatie'].id}/zelfevaluatie/casussen/{casus.id}")
+    before = last_event_id(session)
+    response = writer.post(
+        f"/visitaties/{plus_world['visitatie'].id}/zelfevaluatie/antwoorden/{key}",
+        data={"csrf_token": token, f"{key}.__base": "1", f"{key}.html": "<p>Een oudere versie.</p>"},
+    )
+    assert response.status_code == 409 and marker(0) in response.get_data(as_text=True)
+    shown = check_logged(session, plus_world, plus_world["coordinator"], key, response, before)
+    assert shown == {casus.id}
+    assert [e.details["via"] for e in case_reads_since(session, before)] == ["opslaan (conflict)"]
