@@ -8,9 +8,9 @@ so it goes as a whole. Connected to :data:`peerreview.selfeval.cases.consent_wit
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.orm import Session
 
 from peerreview.review.models import Annotation, AnnotationReply
@@ -23,8 +23,13 @@ def remove_case_annotations(casus: Casus, *, session: Session, keys_prefix: str,
     on_case = select(Annotation.id).where(
         Annotation.visitatie_id == casus.visitatie_id, Annotation.question_key.startswith(keys_prefix)
     )
-    replies = session.execute(delete(AnnotationReply).where(AnnotationReply.annotation_id.in_(on_case))).rowcount
-    annotations = session.execute(
-        delete(Annotation).where(Annotation.visitatie_id == casus.visitatie_id, Annotation.id.in_(on_case))
+    replies = cast(
+        CursorResult[Any], session.execute(delete(AnnotationReply).where(AnnotationReply.annotation_id.in_(on_case)))
+    ).rowcount
+    annotations = cast(
+        CursorResult[Any],
+        session.execute(
+            delete(Annotation).where(Annotation.visitatie_id == casus.visitatie_id, Annotation.id.in_(on_case))
+        ),
     ).rowcount
     return {"annotations": annotations, "replies": replies}

@@ -11,11 +11,11 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from blinker import signal
 from flask import url_for
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, Delete, delete, select
 from sqlalchemy.orm import Session
 
 from peerreview.accounts.models import User
@@ -133,7 +133,7 @@ def log_case_read(actor: User, visitatie: Visitatie, refs: Iterable[CaseRef], *,
     return ids
 
 
-# Sent inside a withdrawal, before the flush, as ``consent_withdrawn.send(casus, session=..., keys=...)``:
+# Sent inside a withdrawal, before the flush, as ``consent_withdrawn.send(casus, session=..., keys_prefix=...)``:
 # other packages holding copies of the case text (the review's annotations) remove theirs. The
 # zelfevaluatie never imports them (peerreview/review/consent.py connects its receiver).
 consent_withdrawn = signal("peerreview.casus.consent-withdrawn")
@@ -148,15 +148,16 @@ def withdraw(session: Session, actor: User, visitatie: Visitatie, casus: Casus, 
     prefix = f"casus{casus.id}_"
     answer_ids = select(Answer.id).where(Answer.visitatie_id == visitatie.id, Answer.question_key.startswith(prefix))
     removed = {
-        "revisions": session.execute(delete(AnswerRevision).where(AnswerRevision.answer_id.in_(answer_ids))).rowcount,
-        "answers": session.execute(
-            delete(Answer).where(Answer.visitatie_id == visitatie.id, Answer.question_key.startswith(prefix))
-        ).rowcount,
-        "clearances": session.execute(
+        "revisions": _delete(session, delete(AnswerRevision).where(AnswerRevision.answer_id.in_(answer_ids))),
+        "answers": _delete(
+            session, delete(Answer).where(Answer.visitatie_id == visitatie.id, Answer.question_key.startswith(prefix))
+        ),
+        "clearances": _delete(
+            session,
             delete(PrivacyClearance).where(
                 PrivacyClearance.visitatie_id == visitatie.id, PrivacyClearance.question_key.startswith(prefix)
-            )
-        ).rowcount,
+            ),
+        ),
         "submissions": 0,
     }
     casus.consent_scope = ""
@@ -186,6 +187,11 @@ def withdraw(session: Session, actor: User, visitatie: Visitatie, casus: Casus, 
     )
     session.flush()
     return removed
+
+
+def _delete(session: Session, statement: Delete) -> int:
+    """Run a bulk delete; the number of rows it removed."""
+    return cast(CursorResult[Any], session.execute(statement)).rowcount
 
 
 def _withdrawn_entry(casus: Casus) -> dict[str, Any]:
