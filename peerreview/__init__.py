@@ -65,6 +65,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from peerreview import access, db, formatting, models  # noqa: F401  (models: every mapper configured)
     from peerreview.accounts import auth
     from peerreview.extensions import babel, csrf, login_manager
+    from peerreview.review import consent  # noqa: F401  (signal receivers: a withdrawal reaches the annotations)
 
     db.init_app(app)
     csrf.init_app(app)
@@ -90,12 +91,19 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if csp:
             response.headers.setdefault("Content-Security-Policy", csp)
+        if request.endpoint not in CACHEABLE_ENDPOINTS and "no-store" not in response.headers.get("Cache-Control", ""):
+            response.headers["Cache-Control"] = "no-store"
         return response
 
     from peerreview import cli
 
     cli.init_app(app)
     return app
+
+
+# Static assets, the same for everyone; every other response (pages, downloads, errors, redirects) may hold
+# confidential content or a CSRF token and is sent with ``Cache-Control: no-store``.
+CACHEABLE_ENDPOINTS = frozenset({"static", "review.theme_css"})
 
 
 def _register_blueprints(app: Flask) -> None:

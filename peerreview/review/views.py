@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
@@ -11,12 +10,13 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
-from peerreview import access, db
+from peerreview import access, csvfile, db
 from peerreview.accounts.models import User
-from peerreview.review import services, themes
+from peerreview.review import case_reads, services, themes
 from peerreview.review.jsonld import annotation_collection
 from peerreview.review.models import Annotation, ReviewAssignment, VisitQuestion
 from peerreview.rounds.models import Round, Visitatie
+from peerreview.selfeval import cases
 from peerreview.selfeval import services as selfeval
 from peerreview.selfeval.submission import answers_from
 
@@ -280,12 +280,7 @@ def workspace(visitatie_id: int) -> BaseResponse | str:
         return redirect(url_for("review.declare", visitatie_id=visitatie_id))
     visitatie = _visitatie(visitatie_id, "annotations.read")
     context = _with_card_context(_workspace_context(visitatie, chapter_view=True))
-    if context["cases"] and context["show_cases"]:
-        from peerreview.selfeval import cases
-
-        for casus in cases.all_cases(s, visitatie):
-            cases.log_read(s, current_user, casus)
-        s.commit()
+    case_reads.log(current_user, context, via="review")
     return render_template("review/workspace.html", **context)
 
 
@@ -325,6 +320,7 @@ def update(visitatie_id: int, annotation_id: int) -> BaseResponse | str:
     if request.method == "GET":
         if annotation.author_id != current_user.id:
             abort(404)
+        cases.log_case_read(current_user, visitatie, [annotation.question_key], via="aantekening")
         return render_template(
             "review/edit.html", visitatie=visitatie, a=annotation, themes=themes.themes(), kinds=themes.kinds()
         )
@@ -417,6 +413,7 @@ def theme_view(visitatie_id: int) -> BaseResponse | str | tuple[str, int]:
         error=error,
         posted=posted,
     )
+    case_reads.log(current_user, context, via="themas", annotations=context["all_annotations"])
     return render_template("review/themes.html", **context), status
 
 
@@ -471,6 +468,7 @@ def guide(visitatie_id: int) -> BaseResponse | str:
 def export_jsonld(visitatie_id: int) -> Response:
     visitatie = _visitatie(visitatie_id, "annotations.read")
     context = _workspace_context(visitatie)
+    case_reads.log(current_user, context, via="annotaties.jsonld", annotations=context["all_annotations"])
     data = annotation_collection(
         visitatie,
         context["all_annotations"],
@@ -490,8 +488,9 @@ def export_jsonld(visitatie_id: int) -> Response:
 def export_csv(visitatie_id: int) -> Response:
     visitatie = _visitatie(visitatie_id, "annotations.read")
     context = _workspace_context(visitatie)
+    case_reads.log(current_user, context, via="annotaties.csv", annotations=context["all_annotations"])
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
+    writer = csvfile.writer(buffer)
     writer.writerow(["id", "vraag", "citaat", "themas", "soort", "opmerking", "reviewer", "status", "aangemaakt"])
     kinds = themes.kinds()
     for a in context["all_annotations"]:

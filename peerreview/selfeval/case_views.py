@@ -38,6 +38,23 @@ class CaseForm(FlaskForm):
         return self
 
 
+class WithdrawForm(FlaskForm):
+    withdrawn_by = SelectField(
+        "Wie trok de toestemming in?",
+        choices=[],
+        validators=[DataRequired("Kies wie de toestemming heeft ingetrokken.")],
+        description="Zoals de gemeente of partner het doorgaf.",
+    )
+
+    def configure(self, definition: Definition) -> WithdrawForm:
+        consent = (definition.casussen or {}).get("consent", {})
+        self.withdrawn_by.choices = [
+            SelectChoice("", "Kies…"),
+            *(SelectChoice(o["value"], o["label"]) for o in consent.get("given_by", [])),
+        ]
+        return self
+
+
 def _plus(visitatie_id: int, action: str) -> tuple[Visitatie, Definition]:
     visitatie = _visitatie(visitatie_id, action)
     definition = services.definition_for(visitatie)
@@ -91,11 +108,15 @@ bp.add_url_rule("/casussen", endpoint="cases", view_func=cases_index, methods=["
 @login_required
 def casus(visitatie_id: int, casus_id: int) -> str:
     visitatie, definition = _plus(visitatie_id, "casus.read")
+    return _casus_page(visitatie, definition, _casus(visitatie, casus_id))
+
+
+def _casus_page(
+    visitatie: Visitatie, definition: Definition, item: Casus, withdraw_form: WithdrawForm | None = None
+) -> str:
     s = db.session()
-    item = _casus(visitatie, casus_id)
     texts = cases.texts(s, item)
-    cases.log_read(s, current_user, item)
-    s.commit()
+    cases.log_case_read(current_user, visitatie, [item], via="casus")
     return render_template(
         "selfeval/casus.html",
         visitatie=visitatie,
@@ -106,17 +127,23 @@ def casus(visitatie_id: int, casus_id: int) -> str:
         editable=access.can("selfeval.edit", visitatie) and not item.withdrawn_at,
         can_withdraw=access.can("casus.withdraw_consent", visitatie) and not item.withdrawn_at,
         findings=[f for f in cases.findings(s, visitatie) if f.casus.id == item.id],
+        withdraw_form=withdraw_form or WithdrawForm(formdata=None).configure(definition),
+        given_by={o["value"]: o["label"] for o in (definition.casussen or {}).get("consent", {}).get("given_by", [])},
     )
 
 
 @bp.route("/casussen/<int:casus_id>/toestemming-intrekken", methods=["POST"])
 @login_required
-def withdraw_consent(visitatie_id: int, casus_id: int) -> Response:
-    visitatie, _definition = _plus(visitatie_id, "casus.withdraw_consent")
+def withdraw_consent(visitatie_id: int, casus_id: int) -> Response | tuple[str, int]:
+    visitatie, definition = _plus(visitatie_id, "casus.withdraw_consent")
     s = db.session()
     item = _casus(visitatie, casus_id)
+    form = WithdrawForm().configure(definition)
+    if item.withdrawn_at is None and not form.validate_on_submit():
+        flash("Kies wie de toestemming heeft ingetrokken; er is nog niets verwijderd.", "error")
+        return _casus_page(visitatie, definition, item, withdraw_form=form), 422
     if item.withdrawn_at is None:
-        cases.withdraw(s, current_user, visitatie, item)
+        cases.withdraw(s, current_user, visitatie, item, withdrawn_by=form.withdrawn_by.data)
         s.commit()
         flash(
             f"De toestemming voor {item.pseudonym} is ingetrokken. Alle teksten van deze casus zijn verwijderd, "
@@ -142,6 +169,7 @@ def privacy(visitatie_id: int) -> Response | str:
         flash("Gemarkeerd als geen persoonsgegeven.", "success")
         return redirect(url_for("selfeval.privacy", visitatie_id=visitatie.id))
     texts = {c.field_key(k): t for c in cases.all_cases(s, visitatie) for k, t in cases.texts(s, c).items()}
+    cases.log_case_read(current_user, visitatie, [f.casus for f in open_findings], via="persoonsgegevens")
     return render_template(
         "selfeval/privacy.html",
         visitatie=visitatie,

@@ -8,21 +8,23 @@ withdrawing consent deletes them — also from earlier submissions — and keeps
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
+from blinker import signal
 from flask import url_for
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, Delete, delete, select
 from sqlalchemy.orm import Session
 
 from peerreview.accounts.models import User
-from peerreview.audit.services import record
+from peerreview.audit.services import record, record_read
 from peerreview.db import utcnow
 from peerreview.rounds.models import Visitatie
 from peerreview.sanitize import plain_text
 from peerreview.selfeval.definitions import Definition, Question
-from peerreview.selfeval.models import Answer, Casus, PrivacyClearance, Submission
+from peerreview.selfeval.models import Answer, AnswerRevision, Casus, PrivacyClearance, Submission
 from peerreview.selfeval.privacy import Finding, find_personal_data
 
 
@@ -93,29 +95,103 @@ def texts(session: Session, casus: Casus) -> dict[str, Answer]:
     return {a.question_key.removeprefix(prefix): a for a in rows}
 
 
-def log_read(session: Session, actor: User, casus: Casus) -> None:
-    record(session, "casus_read", actor=actor, gemeente_id=casus.gemeente_id, obj=casus)
+# What names a case whose text a response shows: the case, its id, a snapshot entry (``{"id": ..,
+# "fields": ..}``; a withdrawn entry has no fields and shows no text), or a question key
+# ``casus<id>_<field>`` (an answer, or an annotation quoting one).
+CaseRef = Casus | int | Mapping[str, Any] | str | None
 
 
-def withdraw(session: Session, actor: User, visitatie: Visitatie, casus: Casus) -> None:
-    """Remove everything the case says; keep the pseudonym and when consent was withdrawn."""
-    session.execute(
-        delete(Answer).where(Answer.visitatie_id == visitatie.id, Answer.question_key.startswith(f"casus{casus.id}_"))
-    )
+def case_id(ref: CaseRef) -> int | None:
+    """The case ``ref`` shows text of, if any."""
+    if isinstance(ref, Casus):
+        return ref.id
+    if isinstance(ref, int):
+        return ref
+    if isinstance(ref, Mapping):
+        return int(ref["id"]) if ref.get("fields") else None
+    if isinstance(ref, str):
+        head, sep, _field = ref.partition("_")
+        if sep and head.startswith("casus") and head[5:].isdigit():
+            return int(head[5:])
+    return None
+
+
+def log_case_read(actor: User, visitatie: Visitatie, refs: Iterable[CaseRef], *, via: str) -> list[int]:
+    """THE one place that logs a read of case text: every response that shows case text (page, export,
+    PDF, history, annotation quotes) calls it with what it shows and how (``via``). One audit row per
+    case, naming it, in its own short transaction (a GET commits nothing else). Returns the ids logged."""
+    ids = sorted({i for i in map(case_id, refs) if i is not None})
+    if ids:
+        record_read(
+            "casus_read",
+            actor=actor,
+            events=[
+                {"gemeente_id": visitatie.gemeente_id, "object_type": Casus.__tablename__, "object_id": i, "via": via}
+                for i in ids
+            ],
+        )
+    return ids
+
+
+# Sent inside a withdrawal, before the flush, as ``consent_withdrawn.send(casus, session=..., keys_prefix=...)``:
+# other packages holding copies of the case text (the review's annotations) remove theirs. The
+# zelfevaluatie never imports them (peerreview/review/consent.py connects its receiver).
+consent_withdrawn = signal("peerreview.casus.consent-withdrawn")
+
+
+def withdraw(session: Session, actor: User, visitatie: Visitatie, casus: Casus, *, withdrawn_by: str) -> dict[str, int]:
+    """Consent is withdrawn (by ``withdrawn_by``, a ``given_by`` value; recorded by ``actor``): remove every
+    copy of what the case says and keep only its pseudonym and the fact. Removed: the answers and all their
+    revisions, the privacy clearances (hashes of its passages), the case in every submission snapshot
+    (whose rendered PDF is deleted, to be made again without it), and, through :data:`consent_withdrawn`,
+    the annotations that quote it with their replies. Returns what was removed, per kind."""
+    prefix = f"casus{casus.id}_"
+    answer_ids = select(Answer.id).where(Answer.visitatie_id == visitatie.id, Answer.question_key.startswith(prefix))
+    removed = {
+        "revisions": _delete(session, delete(AnswerRevision).where(AnswerRevision.answer_id.in_(answer_ids))),
+        "answers": _delete(
+            session, delete(Answer).where(Answer.visitatie_id == visitatie.id, Answer.question_key.startswith(prefix))
+        ),
+        "clearances": _delete(
+            session,
+            delete(PrivacyClearance).where(
+                PrivacyClearance.visitatie_id == visitatie.id, PrivacyClearance.question_key.startswith(prefix)
+            ),
+        ),
+        "submissions": 0,
+    }
     casus.consent_scope = ""
-    casus.withdrawn_at, casus.withdrawn_by_id = utcnow(), actor.id
-    for submission in session.scalars(select(Submission).where(Submission.visitatie_id == visitatie.id)):
-        scrubbed = [
-            entry if entry.get("id") != casus.id else _withdrawn_entry(casus)
-            for entry in submission.snapshot.get("cases", [])
-        ]
-        submission.snapshot = {**submission.snapshot, "cases": scrubbed}
-        from peerreview.selfeval.submission import canonical_json
+    casus.withdrawn_at, casus.withdrawn_by_id, casus.consent_withdrawn_by = utcnow(), actor.id, withdrawn_by
+    from peerreview.selfeval.submission import canonical_json
 
+    for submission in session.scalars(select(Submission).where(Submission.visitatie_id == visitatie.id)):
+        entries = submission.snapshot.get("cases", [])
+        if not any(entry.get("id") == casus.id and "fields" in entry for entry in entries):
+            continue
+        scrubbed = [entry if entry.get("id") != casus.id else _withdrawn_entry(casus) for entry in entries]
+        submission.snapshot = {**submission.snapshot, "cases": scrubbed}
         submission.checksum = hashlib.sha256(canonical_json(submission.snapshot)).hexdigest()
         submission.pdf, submission.pdf_checksum = None, None
-    record(session, "consent_withdrawn", actor=actor, gemeente_id=visitatie.gemeente_id, obj=casus)
+        removed["submissions"] += 1
+    for _receiver, result in consent_withdrawn.send(casus, session=session, keys_prefix=prefix):
+        for kind, count in (result or {}).items():
+            removed[kind] = removed.get(kind, 0) + count
+    record(
+        session,
+        "consent_withdrawn",
+        actor=actor,
+        gemeente_id=visitatie.gemeente_id,
+        obj=casus,
+        withdrawn_by=withdrawn_by,
+        removed=removed,
+    )
     session.flush()
+    return removed
+
+
+def _delete(session: Session, statement: Delete) -> int:
+    """Run a bulk delete; the number of rows it removed."""
+    return cast(CursorResult[Any], session.execute(statement)).rowcount
 
 
 def _withdrawn_entry(casus: Casus) -> dict[str, Any]:

@@ -147,9 +147,11 @@ class Casus(TenantOwned, Base):
     consent_recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     withdrawn_at: Mapped[datetime | None]
-    withdrawn_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    consent_withdrawn_by: Mapped[str | None] = mapped_column(sa.String(20))  # who withdrew: a given_by value
+    withdrawn_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))  # recorded it
 
     consent_recorded_by: Mapped[User | None] = relationship(foreign_keys=[consent_recorded_by_id], lazy="joined")
+    withdrawn_by: Mapped[User | None] = relationship(foreign_keys=[withdrawn_by_id], lazy="joined")
 
     def field_key(self, field: str) -> str:
         return f"casus{self.id}_{field}"

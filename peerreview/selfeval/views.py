@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
@@ -11,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import defaultload
 from werkzeug.wrappers import Response as BaseResponse
 
-from peerreview import access, db, diffs
+from peerreview import access, csvfile, db, diffs
 from peerreview.accounts.models import User
 from peerreview.formatting import datetime_nl
 from peerreview.rounds.models import Round, Visitatie
@@ -195,6 +194,7 @@ def autosave(visitatie_id: int, question_key: str) -> tuple[Response, int]:
     except services.Conflict as conflict:
         current = _answer_json(conflict.current, question)
         s.rollback()
+        cases.log_case_read(current_user, visitatie, [key], via="opslaan (conflict)")  # the stored text is returned
         return jsonify(conflict=True, current=current), 409
     except values.InvalidValue as error:
         return jsonify(error=str(error)), 422
@@ -225,6 +225,7 @@ def history(visitatie_id: int, question_key: str) -> str:
     key, question = _storage_key(definition, visitatie, question_key)
     if key != question.key:
         access.require("casus.read", visitatie)
+        cases.log_case_read(current_user, visitatie, [key], via="geschiedenis")
     answer = s.scalar(select(Answer).where(Answer.visitatie_id == visitatie.id, Answer.question_key == key))
     revisions = services.revisions(s, answer) if answer else []
     by_number = {r.number: r for r in revisions}
@@ -293,11 +294,7 @@ def read(visitatie_id: int) -> str:
     visitatie = _visitatie(visitatie_id, "selfeval.read")
     definition, current, case_list, shown = _readable(visitatie)
     show_cases = access.can("casus.read", visitatie)
-    if show_cases and any("fields" in c for c in case_list):
-        s = db.session()
-        for casus in cases.all_cases(s, visitatie):
-            cases.log_read(s, current_user, casus)
-        s.commit()
+    cases.log_case_read(current_user, visitatie, case_list if show_cases else [], via="lezen")
     return render_template(
         "selfeval/read.html",
         visitatie=visitatie,
@@ -335,6 +332,7 @@ def export_json(visitatie_id: int) -> Response:
     }
     if access.can("casus.read", visitatie):
         data["casussen"] = case_list
+        cases.log_case_read(current_user, visitatie, case_list, via="export.json")
     body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
     return Response(
         body,
@@ -349,7 +347,7 @@ def export_csv(visitatie_id: int) -> Response:
     visitatie = _visitatie(visitatie_id, "selfeval.read")
     definition, current, _case_list, _shown = _readable(visitatie)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
+    writer = csvfile.writer(buffer)
     writer.writerow(["onderdeel", "vraag_key", "vraag", "antwoord", "versie"])
     for page in definition.pages:
         for question in page.questions:
@@ -388,6 +386,7 @@ def pdf(visitatie_id: int) -> Response | tuple[str, int]:
         return render_template("selfeval/pdf_pending.html", visitatie=visitatie), 202
     if not access.can("casus.read", visitatie) and any("fields" in c for c in latest.snapshot.get("cases", [])):
         abort(404)  # the PDF holds case texts; those stay within the gemeente
+    cases.log_case_read(current_user, visitatie, latest.snapshot.get("cases", []), via="pdf")
     return Response(
         latest.pdf,
         mimetype="application/pdf",

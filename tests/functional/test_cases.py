@@ -144,14 +144,17 @@ def test_withdrawing_consent_removes_the_content_everywhere(app, client_for, plu
     session.commit()
     assert "Wat de jongere vertelde." in str(session.scalar(select(Submission)).snapshot)
 
-    writer.post_form(
-        f"{plus['base']}/casussen/{casus.id}/toestemming-intrekken", token_from=f"{plus['base']}/casussen/{casus.id}"
-    )
+    withdraw = f"{plus['base']}/casussen/{casus.id}/toestemming-intrekken"
+    refused = writer.post_form(withdraw, token_from=f"{plus['base']}/casussen/{casus.id}")
+    assert refused.status_code == 422 and "Kies wie de toestemming heeft ingetrokken" in refused.get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(Answer).where(Answer.question_key.like("casus%"))) == 1
+    writer.post_form(withdraw, {"withdrawn_by": "ouder"}, token_from=f"{plus['base']}/casussen/{casus.id}")
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(Answer).where(Answer.question_key.like("casus%"))) == 0
     assert session.scalar(select(func.count()).select_from(AnswerRevision)) == 0
     casus = session.get(Casus, casus.id)
     assert casus.withdrawn_at is not None and casus.consent_scope == "" and casus.pseudonym == "Casus Noor"
+    assert casus.consent_withdrawn_by == "ouder" and casus.withdrawn_by_id == plus["writer"].id
     submission = session.scalar(select(Submission))
     assert "Wat de jongere vertelde." not in str(submission.snapshot)
     assert submission.snapshot["cases"][0]["pseudonym"] == "Casus Noor"

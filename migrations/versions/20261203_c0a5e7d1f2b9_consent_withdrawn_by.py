@@ -1,0 +1,24 @@
+"""who withdrew a case's consent
+
+Revision ID: c0a5e7d1f2b9
+Revises: 51486ca67409
+Created: 2026-12-03 17:20:00
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+revision = 'c0a5e7d1f2b9'
+down_revision = '51486ca67409'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('casus') as batch_op:
+        batch_op.add_column(sa.Column('consent_withdrawn_by', sa.String(length=20), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('casus') as batch_op:
+        batch_op.drop_column('consent_withdrawn_by')
