@@ -1,7 +1,7 @@
 """who withdrew a case's consent
 
 Revision ID: c0a5e7d1f2b9
-Revises: 51486ca67409
+Revises: a3c1e9d27f40
 Created: 2026-12-03 17:20:00
 """
 
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = 'c0a5e7d1f2b9'
-down_revision = '51486ca67409'
+down_revision = 'a3c1e9d27f40'
 branch_labels = None
 depends_on = None
 
