@@ -29,9 +29,9 @@ def test_a_job_is_dropped_on_rollback(app, session, run_jobs):
         mail.send(
             s, "a@example.nl", "Onderwerp", "password_reset", user=type("U", (), {"name": "A"}), link="x", minutes=5
         )
-        assert s.info["pending_jobs"]
+        assert s.info["outbox"]
         s.rollback()
-        assert "pending_jobs" not in s.info
+        assert "outbox" not in s.info
     assert run_jobs() == 0
     assert session.scalars(select(OutgoingMail)).all() == []
 
@@ -65,10 +65,10 @@ def test_savepoints_neither_send_nor_drop_jobs(app, session, run_jobs):
         )
         with s.begin_nested():
             s.execute(text("SELECT 1"))
-        assert s.info["pending_jobs"], "released savepoint must not send the job early"
+        assert s.info["outbox"], "released savepoint must not send the job early"
         nested = s.begin_nested()
         nested.rollback()
-        assert s.info["pending_jobs"], "rolled-back savepoint must not drop the outer jobs"
+        assert s.info["outbox"], "rolled-back savepoint must not drop the outer jobs"
         s.commit()
     run_jobs()
     assert session.scalar(select(OutgoingMail)).sent_at is not None
