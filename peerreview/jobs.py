@@ -66,6 +66,9 @@ class JobOutbox(Base):
     kwargs: Mapped[dict[str, Any]]
     queue: Mapped[str] = mapped_column(sa.String(40))
     dedupe_key: Mapped[str | None] = mapped_column(sa.String(200), index=True)
+    # The rq job id: the dedupe key for the first job with that key (so a second hand-over of the
+    # same content is refused by rq), else ``outbox-<id>``.
+    rq_job_id: Mapped[str | None] = mapped_column(sa.String(220))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     dispatched_at: Mapped[datetime | None]
     started_at: Mapped[datetime | None]
@@ -78,7 +81,14 @@ class JobOutbox(Base):
 
     @property
     def rq_id(self) -> str:
-        return self.dedupe_key or f"outbox-{self.id}"
+        return self.rq_job_id or f"outbox-{self.id}"
+
+    def state(self) -> str:
+        if self.done_at is not None:
+            return "done"
+        if self.started_at is None:
+            return "failed" if self.last_error and self.dispatched_at is not None else "waiting"
+        return "stale" if _is_stale(self) else "running"
 
 
 # --- declaring and enqueueing jobs ------------------------------------------------------------------
@@ -126,15 +136,15 @@ def enqueue_after_commit(
 ) -> JobOutbox:
     """Write the job into ``session``'s transaction; it is handed over after that commits.
 
-    With a ``dedupe_key``, a job with the same key that is not done yet makes this a no-op (the
-    existing row is returned).
+    With a ``dedupe_key``, a job with the same key that is waiting or running makes this a no-op (that
+    row is returned); one that failed or was interrupted (stale) is started anew.
     """
+    earlier: list[JobOutbox] = []
     if dedupe_key is not None:
-        existing = session.scalar(
-            select(JobOutbox).where(JobOutbox.dedupe_key == dedupe_key, JobOutbox.done_at.is_(None)).limit(1)
-        )
-        if existing is not None:
-            return existing
+        earlier = list(session.scalars(select(JobOutbox).where(JobOutbox.dedupe_key == dedupe_key)))
+        for existing in earlier:
+            if existing.state() in ("waiting", "running"):
+                return existing
     row = JobOutbox(
         function=f"{func.__module__}:{func.__name__}",
         kwargs=kwargs,
@@ -143,23 +153,18 @@ def enqueue_after_commit(
     )
     session.add(row)
     session.flush()
+    row.rq_job_id = dedupe_key if dedupe_key is not None and not earlier else f"outbox-{row.id}"
+    session.flush()
     session.info.setdefault("outbox", []).append(row.id)
     return row
 
 
 def status(session: Session, dedupe_key: str) -> str | None:
-    """What became of the latest job with this key: None (never queued), ``waiting``, ``running``,
-    ``stale`` (its worker stopped beating: interrupted), ``failed`` or ``done``."""
-    row = session.scalar(
-        select(JobOutbox).where(JobOutbox.dedupe_key == dedupe_key).order_by(JobOutbox.id.desc()).limit(1)
-    )
-    if row is None:
-        return None
-    if row.done_at is not None:
-        return "done"
-    if row.started_at is None:
-        return "failed" if row.last_error and row.dispatched_at is not None else "waiting"
-    return "stale" if _is_stale(row) else "running"
+    """What became of the jobs with this key: None (never queued), else the most hopeful state of
+    any of them: ``running``, ``waiting``, ``done``, ``stale`` (its worker stopped beating: it was
+    interrupted) or ``failed``."""
+    states = {row.state() for row in session.scalars(select(JobOutbox).where(JobOutbox.dedupe_key == dedupe_key))}
+    return next((state for state in ("running", "waiting", "done", "stale", "failed") if state in states), None)
 
 
 def _is_stale(row: JobOutbox) -> bool:
@@ -229,7 +234,7 @@ def dispatch(ids: Iterable[int] | None = None, limit: int = 200) -> int:
             query = query.where(JobOutbox.id.in_(list(ids)))
         for row in s.scalars(query).all():
             try:
-                _hand_over(row)
+                duplicate = _hand_over(row)
             except (RedisError, OSError) as error:
                 s.execute(
                     update(JobOutbox)
@@ -242,7 +247,12 @@ def dispatch(ids: Iterable[int] | None = None, limit: int = 200) -> int:
             s.execute(
                 update(JobOutbox)
                 .where(JobOutbox.id == row.id, JobOutbox.dispatched_at.is_(None))
-                .values(dispatched_at=utcnow(), attempts=JobOutbox.attempts + 1, last_error=None)
+                .values(
+                    dispatched_at=utcnow(),
+                    attempts=JobOutbox.attempts + 1,
+                    last_error="Dubbel: dezelfde opdracht stond al klaar." if duplicate else None,
+                    done_at=utcnow() if duplicate else None,
+                )
             )
             handed += 1
         s.commit()
@@ -260,7 +270,8 @@ def _run_pending_inline(ids: Iterable[int] | None, limit: int) -> int:
     return len(pending)
 
 
-def _hand_over(row: JobOutbox) -> None:
+def _hand_over(row: JobOutbox) -> bool:
+    """Enqueue the row's job on rq; True if an identical job of another row is already there."""
     func = resolve(row.function)
     q = queue(row.queue)
     intervals = list(current_app.config["JOB_RETRY_INTERVALS"])
@@ -280,17 +291,26 @@ def _hand_over(row: JobOutbox) -> None:
 
     try:
         enqueue()
+        return False
     except DuplicateJobError:
         try:
             existing = Job.fetch(row.rq_id, connection=q.connection)
             state = existing.get_status()
         except NoSuchJobError:
             existing, state = None, None
-        if state in (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED):
-            return  # handed over already (by us before a crash, or by a dispatcher that raced us)
+        if existing is not None and state in (
+            JobStatus.QUEUED,
+            JobStatus.STARTED,
+            JobStatus.DEFERRED,
+            JobStatus.SCHEDULED,
+        ):
+            # Handed over already: by us before a crash, or by a dispatcher that raced us; or, for
+            # another row, a concurrent request for the same content, whose job does this work.
+            return existing.meta.get("outbox_id") not in (None, row.id)
         if existing is not None:  # an earlier, finished run with the same key: this row needs its own
             existing.delete()
         enqueue()
+    return False
 
 
 def recover_stale() -> int:

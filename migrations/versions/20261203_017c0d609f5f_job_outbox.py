@@ -25,6 +25,7 @@ def upgrade() -> None:
     sa.Column('kwargs', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
     sa.Column('queue', sa.String(length=40), nullable=False),
     sa.Column('dedupe_key', sa.String(length=200), nullable=True),
+    sa.Column('rq_job_id', sa.String(length=220), nullable=True),
     sa.Column('created_at', peerreview.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('dispatched_at', peerreview.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('started_at', peerreview.db.UTCDateTime(timezone=True), nullable=True),
