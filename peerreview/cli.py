@@ -95,6 +95,7 @@ def create_admin(email: str, name: str) -> None:
 @click.argument("queues", nargs=-1)
 def worker(queues: tuple[str, ...]) -> None:
     """Run an rq worker for QUEUES (default: all) with the scheduler, for retries."""
+    from redis import Redis
     from rq import Worker
 
     from peerreview import jobs
@@ -105,7 +106,9 @@ def worker(queues: tuple[str, ...]) -> None:
     db.engine().dispose(close=False)
     current_app.extensions["peerreview.engine"] = db.make_engine(current_app.config["DATABASE_URL"], "null")
     current_app.extensions["peerreview.sessionmaker"].configure(bind=current_app.extensions["peerreview.engine"])
-    connection = jobs.redis_connection()
+    # The worker waits for Redis patiently (redis-py's default retries), unlike a web request.
+    connection = Redis.from_url(current_app.config["REDIS_URL"])
+    current_app.extensions["peerreview.redis"] = connection
     try:  # jobs that waited in the outbox while Redis was away, or whose worker was killed
         recovered, handed = jobs.dispatch_pass()
         click.echo(f"Outbox: {handed} opdracht(en) aangeboden, {recovered} onderbroken opdracht(en) hervat.")

@@ -40,7 +40,9 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask, current_app, has_app_context
 from redis import Redis
+from redis.backoff import ExponentialBackoff
 from redis.exceptions import RedisError
+from redis.retry import Retry as RedisRetry
 from rq import Queue, Retry, get_current_job
 from rq.exceptions import DuplicateJobError, NoSuchJobError
 from rq.job import Job, JobStatus
@@ -426,9 +428,20 @@ def redis_connection(app: Flask | None = None) -> Redis:
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     conn = app.extensions.get("peerreview.redis")
     if conn is None:
-        conn = Redis.from_url(app.config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=5)
+        conn = connect(app.config["REDIS_URL"])
         app.extensions["peerreview.redis"] = conn
     return conn
+
+
+def connect(url: str) -> Redis:
+    """A Redis client that gives up quickly: when Redis is away a request must not wait for it (its
+    jobs stay in the outbox). redis-py's default retries would hold each request for seconds."""
+    return Redis.from_url(
+        url,
+        socket_connect_timeout=2,
+        socket_timeout=5,
+        retry=RedisRetry(ExponentialBackoff(cap=0.2, base=0.05), retries=1),
+    )
 
 
 def queue(name: str = "default", app: Flask | None = None) -> Queue:
