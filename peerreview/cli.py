@@ -17,6 +17,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(worker)
     app.cli.add_command(reminders)
+    app.cli.add_command(jobs_group)
+    app.cli.add_command(retention)
 
 
 db_group = AppGroup("db", help="Database migrations (Alembic).")
@@ -93,6 +95,7 @@ def create_admin(email: str, name: str) -> None:
 @click.argument("queues", nargs=-1)
 def worker(queues: tuple[str, ...]) -> None:
     """Run an rq worker for QUEUES (default: all) with the scheduler, for retries."""
+    from redis import Redis
     from rq import Worker
 
     from peerreview import jobs
@@ -103,7 +106,14 @@ def worker(queues: tuple[str, ...]) -> None:
     db.engine().dispose(close=False)
     current_app.extensions["peerreview.engine"] = db.make_engine(current_app.config["DATABASE_URL"], "null")
     current_app.extensions["peerreview.sessionmaker"].configure(bind=current_app.extensions["peerreview.engine"])
-    connection = jobs.redis_connection()
+    # The worker waits for Redis patiently (redis-py's default retries), unlike a web request.
+    connection = Redis.from_url(current_app.config["REDIS_URL"])
+    current_app.extensions["peerreview.redis"] = connection
+    try:  # jobs that waited in the outbox while Redis was away, or whose worker was killed
+        recovered, handed = jobs.dispatch_pass()
+        click.echo(f"Outbox: {handed} opdracht(en) aangeboden, {recovered} onderbroken opdracht(en) hervat.")
+    except Exception as error:  # the dispatcher service retries; the worker must start regardless
+        click.echo(f"Outbox niet verwerkt: {error}", err=True)
     Worker([jobs.queue(name) for name in (queues or jobs.QUEUES)], connection=connection).work(with_scheduler=True)
 
 
@@ -119,3 +129,44 @@ def reminders() -> None:
         count = send_due(session, date.today())
         session.commit()
     click.echo(f"{count} herinnering(en) verstuurd.")
+
+
+jobs_group = AppGroup("jobs", help="Background jobs: the outbox dispatcher.")
+
+
+@jobs_group.command("dispatch")
+@click.option("--once", is_flag=True, help="One pass, then exit (default: keep running).")
+def jobs_dispatch(once: bool) -> None:
+    """Hand jobs that are still in the outbox to rq (e.g. after Redis was unreachable), and hand over
+    again the jobs of a worker that was killed mid-job. Safe to run several at once."""
+    import time
+
+    from peerreview import jobs
+
+    interval = float(current_app.config["JOB_DISPATCH_INTERVAL_SECONDS"])
+    while True:
+        try:
+            recovered, handed = jobs.dispatch_pass()
+        except Exception as error:  # the database or Redis is away: try again next round
+            if once:
+                raise click.ClickException(str(error)) from error
+            click.echo(f"Outbox niet verwerkt: {error}", err=True)
+        else:
+            if handed or recovered or once:
+                click.echo(f"Outbox: {handed} opdracht(en) aangeboden, {recovered} onderbroken opdracht(en) hervat.")
+        if once:
+            return
+        time.sleep(interval)
+
+
+@click.command("retention")
+@with_appcontext
+def retention() -> None:
+    """Delete what is kept no longer than configured (delivered mail, login attempts, audit rows,
+    finished jobs); run daily, safe to run twice."""
+    from peerreview.mail.retention import purge
+
+    with db.new_session() as session:
+        counts = purge(session, current_app.config)
+        session.commit()
+    click.echo(", ".join(f"{name}: {count} verwijderd" for name, count in counts.items()) + ".")

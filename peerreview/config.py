@@ -48,6 +48,21 @@ class DefaultConfig:
     REDIS_URL: str | None = None
     # Jobs run inline (after commit) unless a Redis URL is configured.
     JOBS_INLINE: bool | None = None
+    # rq retries of a failing job (seconds between tries); the worker's scheduler runs them.
+    JOB_RETRY_INTERVALS = [10, 60, 300]
+    # A running job touches its outbox row this often; one silent for JOB_STALE_SECONDS was
+    # interrupted (a killed worker) and is handed over again, at most JOB_MAX_RESTARTS times.
+    JOB_HEARTBEAT_SECONDS = 15
+    JOB_STALE_SECONDS = 120
+    JOB_MAX_RESTARTS = 5
+    # How often `flask --app wsgi jobs dispatch` looks for jobs that could not be handed to rq.
+    JOB_DISPATCH_INTERVAL_SECONDS = 5
+
+    # Retention (the daily `flask --app wsgi retention` run deletes what is older).
+    RETENTION_MAIL_DAYS = 30  # delivered e-mails (their links are scrubbed at delivery already)
+    RETENTION_LOGIN_ATTEMPTS_DAYS = 90
+    RETENTION_AUDIT_DAYS = 730  # two years: the audit trail outlives a visitatieronde
+    RETENTION_JOBS_DAYS = 14  # finished job_outbox rows
 
     NETWORK_NAME = "Netwerk Visitaties Jeugdhulp"
     BASE_URL = "http://127.0.0.1:5000"

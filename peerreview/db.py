@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, got_request_exception, request
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
@@ -131,6 +131,15 @@ def init_app(app: Flask) -> None:
     app.extensions["peerreview.engine"] = engine
     app.extensions["peerreview.sessionmaker"] = sessionmaker(bind=engine, expire_on_commit=False)
     app.teardown_appcontext(_close_session)
+    got_request_exception.connect(_rollback_at_once, app)
+
+
+def _rollback_at_once(_sender: Flask, exception: BaseException, **_extra: Any) -> None:
+    """An unhandled error: roll back before the error page is rendered (not only at teardown), so the
+    page, which loads the user, finds a usable session, also when the connection itself failed."""
+    s: Session | None = g.get("db_session")
+    if s is not None:
+        s.rollback()
 
 
 def make_transactional(app: Flask) -> None:
@@ -196,4 +205,8 @@ def new_session() -> Iterator[Session]:
 def _close_session(_exc: BaseException | None) -> None:
     s = g.pop("db_session", None)
     if s is not None:
-        s.close()
+        try:
+            s.close()
+        except sa.exc.DBAPIError:  # the connection died (server restart, terminated): drop it, not the answer
+            log.warning("database connection lost before the end of the request; discarded", exc_info=True)
+            s.invalidate()

@@ -18,6 +18,7 @@ from peerreview.indicators.models import (  # noqa: F401
     IndicatorValue,
     ReferenceGroup,
 )
+from peerreview.jobs import JobOutbox  # noqa: F401
 from peerreview.mail.models import OutgoingMail  # noqa: F401
 from peerreview.portret.models import Portret, PortretVersion  # noqa: F401
 from peerreview.review.models import (  # noqa: F401

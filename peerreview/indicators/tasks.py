@@ -11,6 +11,10 @@ from peerreview.indicators.models import IndicatorImport
 from peerreview.jobs import job
 
 
+def import_job_key(import_id: int) -> str:
+    return f"indicator-import-{import_id}"
+
+
 @job
 def import_indicators(session: Session, *, import_id: int) -> None:
     upload = session.scalar(

@@ -14,7 +14,7 @@ from peerreview.audit.services import record
 from peerreview.indicators import importer, services
 from peerreview.indicators.forms import DuidingForm, ImportForm, ReferenceGroupForm
 from peerreview.indicators.models import Area, AreaKind, Duiding, Indicator, IndicatorImport, ReferenceGroup
-from peerreview.indicators.tasks import import_indicators
+from peerreview.indicators.tasks import import_indicators, import_job_key
 from peerreview.tenants.models import Gemeente
 
 bp = Blueprint("indicators", __name__)
@@ -141,7 +141,7 @@ def upload() -> Response | str | tuple[str, int]:
         s.add(upload)
         s.flush()
         record(s, "indicators_imported", actor=current_user, obj=upload, filename=upload.filename, size=len(data))
-        jobs.enqueue_after_commit(s, import_indicators, import_id=upload.id)
+        jobs.enqueue_after_commit(s, import_indicators, dedupe_key=import_job_key(upload.id), import_id=upload.id)
         s.commit()
         return redirect(url_for("indicators.import_report", import_id=upload.id))
     return render_template("indicators/upload.html", form=form), 422 if request.method == "POST" else 200
@@ -154,7 +154,12 @@ def import_report(import_id: int) -> str:
     upload = db.session().get(IndicatorImport, import_id)
     if upload is None:
         abort(404)
-    return render_template("indicators/import_report.html", upload=upload, summary=importer.summary)
+    interrupted = (
+        upload.status in ("wachtrij", "bezig") and jobs.status(db.session(), import_job_key(upload.id)) == "stale"
+    )
+    return render_template(
+        "indicators/import_report.html", upload=upload, summary=importer.summary, interrupted=interrupted
+    )
 
 
 @bp.route("/kengetallen/referentiegroepen/<slug>", methods=["GET", "POST"])

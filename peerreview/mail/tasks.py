@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from peerreview.db import utcnow
 from peerreview.jobs import job
 from peerreview.mail.models import OutgoingMail
+from peerreview.mail.retention import scrub
 
 
 @job
@@ -20,6 +21,7 @@ def deliver_mail(session: Session, *, mail_id: int) -> None:
     mail.attempts += 1
     if current_app.config["MAIL_BACKEND"] == "smtp":
         _send_smtp(mail)
+        scrub(mail)  # it has left: the stored copy keeps no reset or invitation link
     mail.sent_at = utcnow()
 
 

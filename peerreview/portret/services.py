@@ -118,7 +118,7 @@ def _store(
 
 def request_generation(session: Session, actor: User, visitatie: Visitatie) -> Portret:
     portret = get_or_create(session, visitatie)
-    if portret.generation_status in (GenerationStatus.QUEUED, GenerationStatus.RUNNING):
+    if generation_state(session, portret) in (GenerationStatus.QUEUED, GenerationStatus.RUNNING):
         raise PortretError("Het concept wordt al gemaakt. Wacht tot het klaar is.")
     portret.generation_requested += 1
     portret.generation_status, portret.generation_progress = GenerationStatus.QUEUED, 0
@@ -129,12 +129,30 @@ def request_generation(session: Session, actor: User, visitatie: Visitatie) -> P
     jobs.enqueue_after_commit(
         session,
         generate_draft,
+        dedupe_key=generation_job_key(portret),
         gemeente_id=portret.gemeente_id,
         portret_id=portret.id,
         request=portret.generation_requested,
         actor_id=actor.id,
     )
     return portret
+
+
+INTERRUPTED = "interrupted"
+
+
+def generation_job_key(portret: Portret) -> str:
+    return f"portret-draft-{portret.id}-{portret.generation_requested}"
+
+
+def generation_state(session: Session, portret: Portret) -> str:
+    """The generation status, or ``interrupted`` when it says queued/running but its job's worker
+    stopped beating (killed mid-job): then a new generation may be started."""
+    status = portret.generation_status
+    running = status in (GenerationStatus.QUEUED, GenerationStatus.RUNNING)
+    if running and jobs.status(session, generation_job_key(portret)) == "stale":
+        return INTERRUPTED
+    return status.value
 
 
 def generate(session: Session, portret: Portret, actor: User | None, commit_progress: bool = True) -> PortretVersion:
@@ -299,7 +317,23 @@ def request_pdf(session: Session, item: PortretVersion) -> None:
     session.flush()
     from peerreview.portret.tasks import render_portret_pdf
 
-    jobs.enqueue_after_commit(session, render_portret_pdf, gemeente_id=item.gemeente_id, version_id=item.id)
+    jobs.enqueue_after_commit(
+        session,
+        render_portret_pdf,
+        dedupe_key=pdf_job_key(item),
+        gemeente_id=item.gemeente_id,
+        version_id=item.id,
+    )
+
+
+def pdf_job_key(item: PortretVersion) -> str:
+    """One render job per version and content: a second request for the same PDF queues nothing."""
+    return f"portret-pdf-{item.id}-{item.checksum[:16]}"
+
+
+def pdf_state(session: Session, item: PortretVersion) -> str | None:
+    """``done``, or the state of its render job (None: never requested); see ``jobs.status``."""
+    return "done" if pdf_ready(item) else jobs.status(session, pdf_job_key(item))
 
 
 # --- provenance, for the review team ---

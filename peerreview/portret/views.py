@@ -79,6 +79,7 @@ def show(visitatie_id: int) -> str:
         version=version,
         team=team,
         pdf_ready=version is not None and services.pdf_ready(version),
+        generation=services.generation_state(db.session(), portret) if portret else None,
         can_edit=access.can("portret.edit", visitatie),
         can_release=access.can("portret.release", visitatie)
         and version is not None
@@ -94,7 +95,7 @@ def status(visitatie_id: int) -> Response:
     visitatie = _visitatie(visitatie_id, "portret.draft")
     portret = _portret(visitatie)
     return jsonify(
-        status=portret.generation_status.value,
+        status=services.generation_state(db.session(), portret),
         progress=portret.generation_progress,
         step=portret.generation_step,
         error=portret.generation_error,
@@ -224,6 +225,7 @@ def show_version(visitatie_id: int, number: int) -> str:
         version=item,
         team=True,
         pdf_ready=services.pdf_ready(item),
+        generation=None,
         can_edit=False,
         can_release=False,
         old_version=True,
@@ -250,21 +252,22 @@ def release(visitatie_id: int) -> BaseResponse:
     return redirect(url_for("portret.show", visitatie_id=visitatie.id))
 
 
-@bp.route("/pdf")
+@bp.route("/pdf", methods=["GET", "POST"])
 @login_required
 def pdf(visitatie_id: int) -> BaseResponse | str | tuple[str, int]:
+    """The version's PDF. A POST queues its rendering (once per content); a GET never queues, it shows
+    the PDF or a page that says how far the rendering is."""
     visitatie, portret, version, team = _readable(visitatie_id)
     if team and portret is not None and (wanted := request.args.get("versie", type=int)):
         version = services.version(db.session(), portret, wanted)
     if version is None:
         abort(404)
+    if request.method == "POST":
+        services.request_pdf(db.session(), version)
+        return redirect(url_for("portret.pdf", visitatie_id=visitatie.id, versie=version.number if team else None))
     if not services.pdf_ready(version):
-        s = db.session()
-        services.request_pdf(s, version)
-        s.commit()
-        s.refresh(version)
-        if not services.pdf_ready(version):  # rendered on a worker: show a page that waits for it
-            return render_template("portret/pdf_pending.html", visitatie=visitatie, version=version), 202
+        state = services.pdf_state(db.session(), version)
+        return render_template("portret/pdf_pending.html", visitatie=visitatie, version=version, state=state), 202
     filename = f"portret-{visitatie.gemeente.slug}-versie-{version.number}.pdf"
     return Response(
         version.pdf,

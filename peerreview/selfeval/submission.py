@@ -121,9 +121,35 @@ def submit(session: Session, actor: User, visitatie: Visitatie) -> Submission:
     from peerreview.selfeval.tasks import render_submission_pdf
 
     jobs.enqueue_after_commit(
-        session, render_submission_pdf, gemeente_id=visitatie.gemeente_id, submission_id=submission.id
+        session,
+        render_submission_pdf,
+        dedupe_key=pdf_job_key(submission),
+        gemeente_id=visitatie.gemeente_id,
+        submission_id=submission.id,
     )
     return submission
+
+
+def pdf_job_key(submission: Submission) -> str:
+    """One render job per submission and content: a second request for the same PDF queues nothing."""
+    return f"submission-pdf-{submission.id}-{submission.checksum[:16]}"
+
+
+def request_pdf(session: Session, submission: Submission) -> str | None:
+    """Queue the PDF of ``submission`` unless it exists or is on its way; returns the job's state."""
+    from peerreview import jobs
+    from peerreview.selfeval.tasks import render_submission_pdf
+
+    if submission.pdf is not None and submission.pdf_checksum == submission.checksum:
+        return "done"
+    jobs.enqueue_after_commit(
+        session,
+        render_submission_pdf,
+        dedupe_key=pdf_job_key(submission),
+        gemeente_id=submission.gemeente_id,
+        submission_id=submission.id,
+    )
+    return jobs.status(session, pdf_job_key(submission))
 
 
 def reopen(session: Session, actor: User, visitatie: Visitatie, reason: str) -> None:

@@ -368,22 +368,24 @@ def export_csv(visitatie_id: int) -> Response:
     )
 
 
-@bp.route("/pdf")
+@bp.route("/pdf", methods=["GET", "POST"])
 @login_required
-def pdf(visitatie_id: int) -> Response | tuple[str, int]:
-    """The latest submission as PDF; rendered in the background, so it may still be on its way."""
+def pdf(visitatie_id: int) -> BaseResponse | tuple[str, int]:
+    """The latest submission as PDF; rendered in the background (queued at submission, or again by a
+    POST here when it failed or was interrupted), so it may still be on its way. A GET never queues."""
     visitatie = _visitatie(visitatie_id, "selfeval.read")
     s = db.session()
     latest = submission.latest_submission(s, visitatie)
     if latest is None:
         abort(404)
+    if request.method == "POST":
+        submission.request_pdf(s, latest)
+        return redirect(url_for("selfeval.pdf", visitatie_id=visitatie.id))
     if latest.pdf_checksum != latest.checksum or latest.pdf is None:
         from peerreview import jobs
-        from peerreview.selfeval.tasks import render_submission_pdf
 
-        jobs.enqueue_after_commit(s, render_submission_pdf, gemeente_id=visitatie.gemeente_id, submission_id=latest.id)
-        s.commit()
-        return render_template("selfeval/pdf_pending.html", visitatie=visitatie), 202
+        state = jobs.status(s, submission.pdf_job_key(latest))
+        return render_template("selfeval/pdf_pending.html", visitatie=visitatie, state=state), 202
     if not access.can("casus.read", visitatie) and any("fields" in c for c in latest.snapshot.get("cases", [])):
         abort(404)  # the PDF holds case texts; those stay within the gemeente
     cases.log_case_read(current_user, visitatie, latest.snapshot.get("cases", []), via="pdf")

@@ -21,6 +21,7 @@ GLOBAL_TABLES = {
     "invitation",  # a network-role invitation has no gemeente; gemeente invitations carry it
     "audit_event",  # logins belong to no gemeente; events about a gemeente carry it
     "outgoing_mail",
+    "job_outbox",
     "round",
     "round_deadline",
     # key figures are public data (CBS, Findo); a gemeente's own interpretation (duiding) is tenant-owned
