@@ -1,7 +1,7 @@
 """job outbox
 
 Revision ID: 017c0d609f5f
-Revises: 51486ca67409
+Revises: c0a5e7d1f2b9
 Created: 2026-12-03 17:09:16.355927
 """
 
@@ -12,7 +12,7 @@ from sqlalchemy import Text  # noqa: F401  (autogenerate renders JSONB(astext_ty
 from sqlalchemy.dialects import postgresql
 
 revision = '017c0d609f5f'
-down_revision = '51486ca67409'
+down_revision = 'c0a5e7d1f2b9'
 branch_labels = None
 depends_on = None
 
