@@ -32,9 +32,10 @@ test-postgres: install  ## run the tests against the local PostgreSQL (database 
 	PEERREVIEW_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \
 	PEERREVIEW_TEST_REDIS_URL=redis://127.0.0.1:6379/15 $(BIN)/python -m pytest
 
-lint: install  ## check style and common mistakes (ruff); `make fmt` formats
+lint: install  ## check style and common mistakes (ruff) and types (mypy, config in pyproject.toml); `make fmt` formats
 	$(BIN)/ruff check peerreview tests migrations/env.py
 	$(BIN)/ruff format --check peerreview tests migrations/env.py
+	$(BIN)/mypy
 
 fmt: install  ## format the code
 	$(BIN)/ruff format peerreview tests migrations/env.py

@@ -72,14 +72,16 @@ class Base(DeclarativeBase):
 class TenantOwned:
     """A row that belongs to one gemeente.
 
-    The gemeente id is NOT NULL and indexed; the pair ``(gemeente_id, id)`` is unique so that child
-    rows can reference it *with* the tenant id (``tenant_reference``) and the database itself refuses
-    a child that points at another gemeente's parent.
+    The gemeente id is NOT NULL; the pair ``(gemeente_id, id)`` is unique so that child rows can
+    reference it *with* the tenant id (``tenant_reference``) and the database itself refuses a child
+    that points at another gemeente's parent. That unique index also serves every lookup by
+    ``gemeente_id`` (its leading column), so the column has no index of its own: a single-column
+    index that a unique constraint already leads with is only extra work on every write.
     """
 
     @declared_attr
     def gemeente_id(cls) -> Mapped[int]:
-        return mapped_column(sa.ForeignKey("gemeente.id", ondelete="CASCADE"), index=True)
+        return mapped_column(sa.ForeignKey("gemeente.id", ondelete="CASCADE"))
 
     @declared_attr.directive
     def __table_args__(cls) -> tuple[Any, ...]:

@@ -218,11 +218,14 @@ def _users(session: Session) -> bool:
     names = ((FIRST_NAMES[i % len(FIRST_NAMES)], LAST_NAMES[(7 * i) % len(LAST_NAMES)]) for i in count())
     gemeenten = session.scalars(select(Gemeente).order_by(Gemeente.cbs_code)).all()
     for gemeente in gemeenten:
-        for prefix, role in (("coordinator", MembershipRole.COORDINATOR), ("invuller", MembershipRole.CONTRIBUTOR)):
+        for prefix, member_role in (
+            ("coordinator", MembershipRole.COORDINATOR),
+            ("invuller", MembershipRole.CONTRIBUTOR),
+        ):
             first, last = next(names)
             user, new = _user(session, f"{prefix}@{gemeente.slug}.demo", f"{first} {last}", password_hash)
             if new:
-                user.memberships.append(Membership(gemeente_id=gemeente.id, role=role))
+                user.memberships.append(Membership(gemeente_id=gemeente.id, role=member_role))
                 created = True
     session.flush()
     return created
@@ -278,11 +281,11 @@ SUBMITTED = {"deventer", "peel-en-maas"}
 
 def _content(session: Session, pattern: str) -> list[tuple[dict, Gemeente, Visitatie | None]]:
     """The demo content files matching ``pattern``, each with its gemeente and its visitatie in the demo round."""
-    round_ = session.scalar(select(Round).where(Round.name == ROUND_NAME))
+    round_ = session.scalars(select(Round).where(Round.name == ROUND_NAME)).one()
     result = []
     for path in sorted(CONTENT.glob(pattern)):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        gemeente = session.scalar(select(Gemeente).where(Gemeente.slug == data["gemeente"]))
+        gemeente = session.scalars(select(Gemeente).where(Gemeente.slug == data["gemeente"])).one()
         visitatie = session.scalar(
             select(Visitatie).where(Visitatie.round_id == round_.id, Visitatie.gemeente_id == gemeente.id)
         )
@@ -300,7 +303,7 @@ def _zelfevaluaties(session: Session) -> bool:
         visitatie.variant = Variant(data["variant"])
         definition = services.start(session, visitatie)
         authors = [
-            session.scalar(select(User).where(User.email == f"{role}@{gemeente.slug}.demo"))
+            session.scalars(select(User).where(User.email == f"{role}@{gemeente.slug}.demo")).one()
             for role in ("invuller", "coordinator")
         ]
         for n, (key, value) in enumerate(data.get("answers", {}).items()):
@@ -327,6 +330,7 @@ def _zelfevaluaties(session: Session) -> bool:
             )
             for field_key, html in {**entry.get("steps", {}), **entry.get("lessons", {})}.items():
                 field = cases.field(definition, field_key)
+                assert field is not None, f"no case field {field_key}"
                 services.save_answer(
                     session, authors[0], visitatie, field.question, {"html": html}, 0, key=casus.field_key(field_key)
                 )
@@ -353,8 +357,8 @@ def _reviews(session: Session) -> bool:
             continue
         people = {"lead": data["team"]["lead"]}
         people.update({f"member{i}": email for i, email in enumerate(data["team"]["members"], start=1)})
-        users = {role: session.scalar(select(User).where(User.email == email)) for role, email in people.items()}
-        coordinator = session.scalar(select(User).where(User.email == "coordinator@netwerk.demo"))
+        users = {role: session.scalars(select(User).where(User.email == email)).one() for role, email in people.items()}
+        coordinator = session.scalars(select(User).where(User.email == "coordinator@netwerk.demo")).one()
         review.set_team(
             session, coordinator, visitatie, users["lead"].id, [u.id for role, u in users.items() if role != "lead"]
         )
@@ -449,13 +453,13 @@ def _kengetallen(session: Session) -> bool:
     areas = {a.code: a for a in session.scalars(select(Area))}
     codes = {i.code: i for i in session.scalars(select(Indicator))}
     for flag in data.get("flags", []):
-        value = session.scalar(
+        value = session.scalars(
             select(IndicatorValue).where(
                 IndicatorValue.indicator_id == codes[flag["indicator"]].id,
                 IndicatorValue.area_id == areas[flag["area"]].id,
                 IndicatorValue.period == str(flag["period"]),
             )
-        )
+        ).one()
         value.flags, value.note = list(flag["flags"]), " ".join(flag.get("note", "").split())
     by_code = {g.cbs_code: g for g in session.scalars(select(Gemeente))}
     for group in data.get("reference_groups", []):
@@ -469,7 +473,7 @@ def _kengetallen(session: Session) -> bool:
             )
         )
     for item in data.get("duidingen", []):
-        gemeente = session.scalar(select(Gemeente).where(Gemeente.slug == item["gemeente"]))
+        gemeente = session.scalars(select(Gemeente).where(Gemeente.slug == item["gemeente"])).one()
         author = session.scalar(select(User).where(User.email == f"coordinator@{gemeente.slug}.demo"))
         session.add(
             Duiding(
@@ -496,7 +500,9 @@ def _visits(session: Session) -> bool:
 
     created = False
     for data, _gemeente, visitatie in _content(session, "visit-*.yaml"):
-        team = review.team_of(session, visitatie) if visitatie else []
+        if visitatie is None:
+            continue
+        team = review.team_of(session, visitatie)
         if not team or visit.respondents(session, visitatie):
             continue
         lead = next(a for a in team if a.role is TeamRole.LEAD)
@@ -563,10 +569,13 @@ def _portret(session: Session, visitatie: Visitatie, lead: User, data: dict) -> 
     portret_services.generate(session, portret, lead, commit_progress=False)
     portret.generation_requested = portret.generation_done = 1
     current = portret_services.version(session, portret)
+    assert current is not None
     portret_services.save_section(session, lead, portret, "titel", current.number, "", "", motto=data["motto"])
     for edit in data.get("edits", []):
         current = portret_services.version(session, portret)
+        assert current is not None
         entry = portret_services.section_of(current.content, edit["section"])
+        assert entry is not None, f"no portret section {edit['section']}"
         portret_services.save_section(
             session, lead, portret, edit["section"], current.number, entry["title"], edit["html"]
         )

@@ -5,13 +5,14 @@ from __future__ import annotations
 import difflib
 import html
 import re
+from collections.abc import Sequence
 
 from markupsafe import Markup
 
 _TOKENS = re.compile(r"\s+|[^\s]+")
 
 
-def _opcodes(old: str, new: str) -> tuple[list[str], list[str], list[tuple[str, int, int, int, int]]]:
+def _opcodes(old: str, new: str) -> tuple[list[str], list[str], Sequence[tuple[str, int, int, int, int]]]:
     a, b = _TOKENS.findall(old), _TOKENS.findall(new)
     return a, b, difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
 

@@ -1,46 +1,52 @@
-"""Dutch formatting of dates and numbers, for templates and e-mail subjects."""
+"""Dutch formatting of dates and numbers, for templates and e-mail subjects: Babel's ``nl`` locale.
+
+The locale is fixed (the UI is Dutch) and passed explicitly, so these work the same in a request, a
+background job and the importer, with no request locale needed. Dates and times are shown in
+Europe/Amsterdam; a naive datetime (SQLite returns them) is taken to be UTC, as stored.
+
+Rounding is half up on the number as written (2,675 → 2,68 and 2,665 → 2,67), as a reader of a
+report rounds, rather than on the binary float (where 2.675 is 2.67499…) or half to even.
+"""
 
 from __future__ import annotations
 
+import decimal
 from datetime import date, datetime
+from functools import cache
 from zoneinfo import ZoneInfo
 
-MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.numbers import NumberPattern, parse_pattern
+
+NL = Locale.parse("nl")
 LOCAL = ZoneInfo("Europe/Amsterdam")
+DATETIME_PATTERN = "d MMMM y, HH:mm"  # nl's own long date-time reads "15 januari 2027 om 14:05"
 
 
 def date_nl(value: date | None) -> str:
     """15 januari 2027"""
     if value is None:
         return "—"
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    return format_date(value, "long", locale=NL)
 
 
 def datetime_nl(value: datetime | None) -> str:
     """15 januari 2027, 14:05 (Dutch local time)"""
     if value is None:
         return "—"
-    local = value.astimezone(LOCAL)
-    return f"{date_nl(local)}, {local:%H:%M}"
+    return format_datetime(value, DATETIME_PATTERN, tzinfo=LOCAL, locale=NL)
+
+
+@cache
+def _pattern(decimals: int | None) -> NumberPattern:
+    if decimals is None:
+        return parse_pattern("#,##0.##")
+    return parse_pattern("#,##0" + ("." + "0" * decimals if decimals else ""))
 
 
 def number_nl(value: float, decimals: int | None = None) -> str:
     """1.250,5 — Dutch separators; ``decimals`` fixed, or None for up to two without trailing zeros."""
-    if decimals is None:
-        text = f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{int(value):,}"
-    else:
-        text = f"{value:,.{decimals}f}"
-    return text.replace(",", "X").replace(".", ",").replace("X", ".")
+    with decimal.localcontext(rounding=decimal.ROUND_HALF_UP):
+        text: str = _pattern(decimals).apply(value, NL)
+    return text

@@ -110,7 +110,7 @@ class Membership(TenantOwned, Base):
     __extra_table_args__ = (sa.UniqueConstraint("user_id", "gemeente_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
     role: Mapped[MembershipRole]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -123,7 +123,7 @@ class NetworkRoleGrant(Base):
     __table_args__ = (sa.UniqueConstraint("user_id", "role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
     role: Mapped[NetworkRole]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
@@ -80,12 +81,13 @@ def login() -> Response | str | tuple[str, int]:
 @bp.route("/login")
 def login_alias() -> Response:
     """The English address people (and tools) try first."""
-    return redirect(url_for("accounts.login", **request.args))
+    args: dict[str, Any] = request.args.to_dict()
+    return redirect(url_for("accounts.login", **args))
 
 
 @bp.route("/inloggen/tweestaps", methods=["GET", "POST"])
 def second_factor() -> Response | str | tuple[str, int]:
-    pending = session.get("pending_login")
+    pending: dict[str, Any] = session.get("pending_login") or {}
     s = db.session()
     user = s.get(User, pending["uid"]) if pending else None
     if (

@@ -104,7 +104,7 @@ def _lines(chart: dict[str, Any]) -> Markup:
     unit, decimals = chart["unit"], chart["decimals"]
     height, left, right, top, bottom = 320, 64, 260, 16, 40
     plot_w, plot_h = WIDTH - left - right, height - top - bottom
-    every = [p["value"] for line in lines for p in line["points"]] or [0.0, 1.0]
+    every: list[float] = [p["value"] for line in lines for p in line["points"]] or [0.0, 1.0]
     low, high = min(every), max(every)
     pad = (high - low) * 0.15 or 1.0
     low, high = max(0.0, low - pad), high + pad

@@ -91,7 +91,7 @@ class IndicatorValue(Base):
     __table_args__ = (sa.UniqueConstraint("indicator_id", "area_id", "period"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    indicator_id: Mapped[int] = mapped_column(sa.ForeignKey("indicator.id", ondelete="CASCADE"), index=True)
+    indicator_id: Mapped[int] = mapped_column(sa.ForeignKey("indicator.id", ondelete="CASCADE"))
     area_id: Mapped[int] = mapped_column(sa.ForeignKey("area.id", ondelete="CASCADE"), index=True)
     period: Mapped[str] = mapped_column(sa.String(10))
     value: Mapped[float]

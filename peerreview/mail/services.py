@@ -9,15 +9,23 @@ from peerreview import jobs
 from peerreview.mail.models import OutgoingMail
 
 
+def render(template: str, **context: Any) -> tuple[str, str]:
+    """The text and HTML parts of ``templates/email/<template>.txt``.
+
+    Every message extends ``email/_layout.txt`` (greeting text in its ``body`` block, the common footer
+    from the layout). The HTML part is that same text, escaped and with its links made clickable, in
+    the one HTML layout ``email/_layout.html``; ``context`` must hold ``subject``.
+    """
+    body_text = render_template(f"email/{template}.txt", **context)
+    body_html = render_template("email/_layout.html", subject=context["subject"], body_text=body_text)
+    return body_text, body_html
+
+
 def send(session: Session, recipient: str, subject: str, template: str, **context: Any) -> OutgoingMail:
-    """Store a message from ``templates/email/<template>.{txt,html}``; it is delivered after commit."""
+    """Store a message from ``templates/email/<template>.txt``; it is delivered after commit."""
     context.setdefault("subject", subject)
-    mail = OutgoingMail(
-        recipient=recipient,
-        subject=subject,
-        body_text=render_template(f"email/{template}.txt", **context),
-        body_html=render_template(f"email/{template}.html", **context),
-    )
+    body_text, body_html = render(template, **context)
+    mail = OutgoingMail(recipient=recipient, subject=subject, body_text=body_text, body_html=body_html)
     session.add(mail)
     session.flush()
     from peerreview.mail.tasks import deliver_mail

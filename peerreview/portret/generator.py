@@ -378,7 +378,7 @@ def _cijfers(w: Writer, m: Material, section: SkeletonSection, plan: Plan) -> No
 
 def _resume(w: Writer, m: Material, section: SkeletonSection, plan: Plan) -> None:
     labels = judgements()
-    groups = [
+    groups: list[tuple[str, list[str | None]]] = [
         ("Wat anderen kunnen leren: de sterktes", ["duidelijk_aanwezig"]),
         ("Aandachtspunten en ontwikkelpunten", ["in_ontwikkeling", "nog_niet_zichtbaar"]),
         ("Overige bevindingen per thema", [None]),

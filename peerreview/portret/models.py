@@ -64,7 +64,7 @@ class PortretVersion(TenantOwned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    portret_id: Mapped[int] = mapped_column(index=True)
+    portret_id: Mapped[int]
     number: Mapped[int]
     content: Mapped[dict[str, Any]]
     checksum: Mapped[str] = mapped_column(sa.String(64))  # sha256 of the canonical JSON content

@@ -658,7 +658,9 @@ class _Anchorer:
         e_pin = self._pinned_end(t, (s0 if s_pin is None else s_pin) + n)
         start_kept = s_pin is not None and new.startswith(head, s_pin)  # pinned, and the quote begins there
         end_kept = e_pin is not None and new.endswith(tail, 0, e_pin)
-        if start_kept and end_kept and s_pin < e_pin:  # type: ignore[operator]
+        starts: list[int]
+        ends: list[int]
+        if start_kept and end_kept and s_pin is not None and e_pin is not None and s_pin < e_pin:
             starts, ends = [s_pin], [e_pin]
         else:
             # Align to see where the passage now begins and ends: where its first (last) words survive,
@@ -671,13 +673,13 @@ class _Anchorer:
             s_est, e_est, head_found, tail_found = lo + aligned[0], lo + aligned[1], aligned[2], aligned[3]
             if e_pin is None or (s_pin is not None and e_pin <= s_pin):
                 e_pin = self._pinned_end(t, e_est)
-            if start_kept or (s_pin is not None and not head_found):
+            if s_pin is not None and (start_kept or not head_found):  # start_kept: s_pin is set
                 starts = [s_pin]
             elif head_found:
                 starts = self._options(s_est, t.bounded_start)
             else:
                 return None  # the first words changed and nothing pins where the passage now begins
-            if end_kept or (e_pin is not None and not tail_found):
+            if e_pin is not None and (end_kept or not tail_found):  # e_pin may be re-pinned to None above
                 ends = [e_pin]
             elif tail_found:
                 ends = self._options(e_est, t.bounded_end)

@@ -25,7 +25,7 @@ def highlighted(text: str, items: list[Annotation], numbers: dict[int, int]) -> 
         and a.anchor_status.value != "detached"
         and 0 <= a.start < a.end <= len(text)
     ]
-    cuts = sorted({0, len(text), *(a.start for a in placed), *(a.end for a in placed)})  # type: ignore[misc]
+    cuts: list[int] = sorted({0, len(text), *(a.start for a in placed), *(a.end for a in placed)})  # type: ignore[arg-type]
     ends: dict[int, list[Annotation]] = {}
     for a in placed:
         ends.setdefault(a.end, []).append(a)  # type: ignore[arg-type]

@@ -33,7 +33,7 @@ class ReviewAssignment(TenantOwned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    visitatie_id: Mapped[int] = mapped_column(index=True)
+    visitatie_id: Mapped[int]
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
     role: Mapped[TeamRole]
     assigned_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))

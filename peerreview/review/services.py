@@ -1,8 +1,6 @@
 """Review operations: teams and declarations, annotations, replies, theme summaries, the visit's
 question list, release, agreement and re-anchoring. Services flush and never commit."""
 
-from __future__ import annotations
-
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
@@ -242,7 +240,7 @@ def plain_of(submission: Submission, question_key: str) -> str | None:
         casus_id, _, field = question_key[5:].partition("_")
         for case in submission.snapshot.get("cases", []):
             if str(case.get("id")) == casus_id and field in case.get("fields", {}):
-                return case["fields"][field]["plain"]
+                return str(case["fields"][field]["plain"])
         return None
     return entry["plain"] if entry else None
 
@@ -498,7 +496,7 @@ def _overlap(a: Any, b: Any) -> bool:
         return False
     if a.start is None or b.start is None:
         return a.start is None and b.start is None
-    return a.start < b.end and b.start < a.end  # type: ignore[operator]
+    return bool(a.start < b.end and b.start < a.end)
 
 
 def agreement(items: list[Any]) -> tuple[list[Disagreement], dict[str, tuple[int, int]]]:
@@ -555,10 +553,7 @@ def reanchor(session: Session, previous: Submission, new: Submission) -> dict[st
         placements = reanchor_many(
             old_text,
             new_text,
-            [
-                Selector(exact=a.exact, prefix=a.prefix, suffix=a.suffix, start=a.start, end=a.end)  # type: ignore[arg-type]
-                for a in positioned
-            ],
+            [Selector(exact=a.exact, prefix=a.prefix, suffix=a.suffix, start=a.start, end=a.end) for a in positioned],
         )
         for a, placement in zip(positioned, placements, strict=True):
             if placement.status == "detached" or placement.start is None or placement.end is None:

@@ -215,9 +215,9 @@ def check_team(
         for other in other_targets:
             other_team = round_teams.get(other.visitatie_id)
             for user_id in other_team.people() if other_team else []:
-                person = candidates.get(user_id)
-                if person is not None and person.gemeente_id == target.gemeente_id and person not in theirs:
-                    theirs.append(person)
+                candidate = candidates.get(user_id)
+                if candidate is not None and candidate.gemeente_id == target.gemeente_id and candidate not in theirs:
+                    theirs.append(candidate)
         if theirs:
             other_name = other_targets[0].gemeente_name
             problems.append(

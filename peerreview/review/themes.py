@@ -27,7 +27,8 @@ class Theme:
 
 @cache
 def _data() -> dict[str, Any]:
-    return yaml.safe_load((FORMS / "themes-v1.yaml").read_text(encoding="utf-8"))
+    data: dict[str, Any] = yaml.safe_load((FORMS / "themes-v1.yaml").read_text(encoding="utf-8"))
+    return data
 
 
 @cache

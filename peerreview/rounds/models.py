@@ -114,7 +114,7 @@ class RoundDeadline(Base):
     __table_args__ = (sa.UniqueConstraint("round_id", "phase"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(sa.ForeignKey("round.id", ondelete="CASCADE"), index=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("round.id", ondelete="CASCADE"))
     phase: Mapped[Phase]
     due_on: Mapped[date]
 
@@ -128,7 +128,7 @@ class Visitatie(TenantOwned, Base):
     __extra_table_args__ = (sa.UniqueConstraint("round_id", "gemeente_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(sa.ForeignKey("round.id", ondelete="CASCADE"), index=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("round.id", ondelete="CASCADE"))
     state: Mapped[VisitatieState] = mapped_column(default=VisitatieState.ZELFEVALUATIE)
     variant: Mapped[Variant | None]  # chosen by the gemeente coordinator
     # The questionnaire version the zelfevaluatie started with; later versions never break its answers.
@@ -163,7 +163,7 @@ class ReminderSent(TenantOwned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    visitatie_id: Mapped[int] = mapped_column(index=True)
+    visitatie_id: Mapped[int]
     phase: Mapped[Phase]
     days_before: Mapped[int]
     sent_at: Mapped[datetime] = mapped_column(default=utcnow)

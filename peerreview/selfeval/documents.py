@@ -25,7 +25,8 @@ from peerreview.selfeval.models import ChecklistItem, Document, DocumentStatus
 
 @cache
 def checklist() -> dict[str, Any]:
-    return yaml.safe_load((ROOT / "forms" / "documenten-v1.yaml").read_text(encoding="utf-8"))
+    data: dict[str, Any] = yaml.safe_load((ROOT / "forms" / "documenten-v1.yaml").read_text(encoding="utf-8"))
+    return data
 
 
 def checklist_items() -> dict[str, dict[str, Any]]:

@@ -24,7 +24,7 @@ class Answer(TenantOwned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    visitatie_id: Mapped[int] = mapped_column(index=True)
+    visitatie_id: Mapped[int]
     question_key: Mapped[str] = mapped_column(sa.String(80))
     revision: Mapped[int]
     value: Mapped[dict[str, Any]]
@@ -45,7 +45,7 @@ class AnswerRevision(TenantOwned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    answer_id: Mapped[int] = mapped_column(index=True)
+    answer_id: Mapped[int]
     number: Mapped[int]
     value: Mapped[dict[str, Any]]
     plain: Mapped[str] = mapped_column(sa.Text)
@@ -63,7 +63,7 @@ class SectionAssignment(TenantOwned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    visitatie_id: Mapped[int] = mapped_column(index=True)
+    visitatie_id: Mapped[int]
     section_key: Mapped[str] = mapped_column(sa.String(40))
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
 
@@ -102,7 +102,7 @@ class ChecklistItem(TenantOwned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    visitatie_id: Mapped[int] = mapped_column(index=True)
+    visitatie_id: Mapped[int]
     item_key: Mapped[str] = mapped_column(sa.String(60))
     status: Mapped[DocumentStatus]
 
@@ -167,7 +167,7 @@ class PrivacyClearance(TenantOwned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    visitatie_id: Mapped[int] = mapped_column(index=True)
+    visitatie_id: Mapped[int]
     question_key: Mapped[str] = mapped_column(sa.String(80))
     kind: Mapped[str] = mapped_column(sa.String(30))
     text_hash: Mapped[str] = mapped_column(sa.String(64))
@@ -185,7 +185,7 @@ class Submission(TenantOwned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    visitatie_id: Mapped[int] = mapped_column(index=True)
+    visitatie_id: Mapped[int]
     number: Mapped[int]
     snapshot: Mapped[dict[str, Any]]
     checksum: Mapped[str] = mapped_column(sa.String(64))  # sha256 of the canonical JSON snapshot

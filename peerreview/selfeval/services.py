@@ -7,6 +7,7 @@ means someone else saved first, and the save is refused with ``Conflict`` (never
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -73,6 +74,7 @@ def save_answer(
     value = values.clean(question, raw)
     text = values.plain(question, value)
     now = utcnow()
+    answer: Answer | None
     if base_revision == 0:
         answer = Answer(
             gemeente_id=visitatie.gemeente_id,
@@ -147,7 +149,7 @@ class Progress:
 
 
 def _delivered(
-    definition: Definition, page: Section, question: Question, current: dict[str, Answer], covered: set[str]
+    definition: Definition, page: Section, question: Question, current: dict[str, Answer], covered: AbstractSet[str]
 ) -> bool:
     """Answered, or handed in as a document linked to its section."""
     top = definition.top_section_of(page.key)
@@ -157,8 +159,11 @@ def _delivered(
 
 
 def progress(
-    definition: Definition, current: dict[str, Answer], assignments: dict[str, User], covered: set[str] = frozenset()
-) -> list[Progress]:  # type: ignore[assignment]
+    definition: Definition,
+    current: dict[str, Answer],
+    assignments: dict[str, User],
+    covered: AbstractSet[str] = frozenset(),
+) -> list[Progress]:
     result = []
     for page in definition.pages:
         required = [q for q in page.questions if q.required]

@@ -52,7 +52,7 @@ def clean(question: Question, raw: Any) -> dict[str, Any]:
     if kind == "richtext":
         return {"html": clean_html(str(raw.get("html") or ""))}
     if kind == "choice":
-        value = str(raw.get("value") or "")
+        value: Any = str(raw.get("value") or "")
         if value and value not in question.option_values():
             raise InvalidValue(f"{question.label}: kies een van de mogelijkheden.")
         return {"value": value or None, "explanation": clean_html(str(raw.get("explanation") or ""))}

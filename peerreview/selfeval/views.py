@@ -148,7 +148,7 @@ def section(visitatie_id: int, section_key: str) -> BaseResponse | str | tuple[s
             question = definition.questions[key]
             context["shown"][key] = forms.raw_value(question, request.form)
             context["bases"][key] = (
-                conflicts[key].revision if conflicts.get(key) else forms.base_revision(request.form, key)
+                stored.revision if (stored := conflicts.get(key)) else forms.base_revision(request.form, key)
             )
         context.update(conflicts=conflicts, errors=errors)
         return render_template("selfeval/section.html", **context), 409 if conflicts else 422

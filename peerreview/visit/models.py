@@ -113,7 +113,6 @@ class Conversation(TenantOwned, Base):
     format: Mapped[ConversationFormat]
     mode: Mapped[ConversationMode]
     status: Mapped[ConversationStatus] = mapped_column(default=ConversationStatus.GEPLAND)
-    interviewer_ids: Mapped[list[Any]] = mapped_column(default=list)  # users of the review team
     notes: Mapped[str] = mapped_column(sa.Text, default="")  # sanitised HTML
     notes_plain: Mapped[str] = mapped_column(sa.Text, default="")
     revision: Mapped[int] = mapped_column(default=0)
@@ -131,6 +130,20 @@ class Conversation(TenantOwned, Base):
         viewonly=True,
         lazy="selectin",
     )
+    # The review team members who hold the conversation (written through ConversationInterviewer rows).
+    interviewers: Mapped[list[User]] = relationship(
+        secondary="conversation_interviewer",
+        primaryjoin="and_(Conversation.id == ConversationInterviewer.conversation_id, "
+        "Conversation.gemeente_id == ConversationInterviewer.gemeente_id)",
+        secondaryjoin="User.id == ConversationInterviewer.user_id",
+        order_by="User.name, User.id",
+        viewonly=True,
+        lazy="selectin",
+    )
+
+    @property
+    def interviewer_ids(self) -> list[int]:
+        return [user.id for user in self.interviewers]
 
 
 class ConversationRespondent(TenantOwned, Base):
@@ -142,8 +155,22 @@ class ConversationRespondent(TenantOwned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    conversation_id: Mapped[int] = mapped_column(index=True)
+    conversation_id: Mapped[int]
     respondent_id: Mapped[int] = mapped_column(index=True)
+
+
+class ConversationInterviewer(TenantOwned, Base):
+    """A member of the review team who holds a conversation (a user; the team is checked when saving)."""
+
+    __tablename__ = "conversation_interviewer"
+    __extra_table_args__ = (
+        tenant_reference("conversation_id", "conversation"),
+        sa.UniqueConstraint("conversation_id", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int]
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
 
 
 class Quote(TenantOwned, Base):

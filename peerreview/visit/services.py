@@ -18,6 +18,7 @@ from peerreview.sanitize import clean_html, plain_text
 from peerreview.visit.models import (
     Conversation,
     ConversationFormat,
+    ConversationInterviewer,
     ConversationMode,
     ConversationRespondent,
     ConversationStatus,
@@ -156,7 +157,6 @@ def save_conversation(
     item.subject, item.planned_on, item.starts_at = data.subject.strip(), data.planned_on, data.starts_at
     item.format, item.mode = ConversationFormat(data.format), ConversationMode(data.mode)
     item.status = ConversationStatus(data.status)
-    item.interviewer_ids = sorted(set(data.interviewer_ids))
     item.updated_by_id, item.updated_at = actor.id, utcnow()
     session.add(item)
     session.flush()
@@ -174,9 +174,24 @@ def save_conversation(
         )
     for respondent_id in current.keys() - set(data.respondent_ids):
         session.delete(current[respondent_id])
+    _set_interviewers(session, item, set(data.interviewer_ids))
     session.flush()
-    session.expire(item, ["respondents"])
+    session.expire(item, ["respondents", "interviewers"])
     return item
+
+
+def _set_interviewers(session: Session, item: Conversation, user_ids: set[int]) -> None:
+    """Make ``user_ids`` the conversation's interviewers: add and remove ConversationInterviewer rows."""
+    current = {
+        link.user_id: link
+        for link in session.scalars(
+            select(ConversationInterviewer).where(ConversationInterviewer.conversation_id == item.id)
+        )
+    }
+    for user_id in sorted(user_ids - current.keys()):
+        session.add(ConversationInterviewer(gemeente_id=item.gemeente_id, conversation_id=item.id, user_id=user_id))
+    for user_id in current.keys() - user_ids:
+        session.delete(current[user_id])
 
 
 def save_notes(session: Session, actor: User, item: Conversation, html: str, base_revision: int) -> int:

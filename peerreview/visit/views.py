@@ -214,7 +214,7 @@ def _plan(visitatie: Visitatie, existing: Conversation | None) -> Response | str
 
 @bp.route("/gesprekken/<int:conversation_id>")
 @login_required
-def conversation(visitatie_id: int, conversation_id: int) -> str:
+def conversation(visitatie_id: int, conversation_id: int) -> tuple[str, int]:
     visitatie = _visitatie(visitatie_id, "visit.notes")
     item = _conversation(visitatie, conversation_id)
     s = db.session()
@@ -230,7 +230,7 @@ def _render_conversation(
     quote_form: QuoteForm | None = None,
     theirs: Conversation | None = None,
     status: int = 200,
-) -> Any:
+) -> tuple[str, int]:
     s = db.session()
     if notes_form is None:
         notes_form = NotesForm(notes=item.notes, base_revision=str(item.revision), formdata=None)

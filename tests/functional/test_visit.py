@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from peerreview.audit.models import AuditEvent
 from peerreview.rounds.models import Visitatie, VisitatieState
-from peerreview.visit.models import Conversation, ConversationRespondent, Quote, Respondent
+from peerreview.visit.models import Conversation, ConversationInterviewer, ConversationRespondent, Quote, Respondent
 from tests.factories import visited
 
 
@@ -47,6 +47,27 @@ def test_a_conversation_is_planned_with_team_members_and_respondents(client_for,
     assert [link.respondent_id for link in links] == [school.id]
     overview = lead.get(base).get_data(as_text=True)
     assert "Onderwijs en jeugdhulp" in overview and "Directeur samenwerkingsverband PO, SWV PO" in overview
+
+
+def test_changing_the_interviewers_replaces_their_rows(client_for, world, session):
+    item = world["conversation"]  # held by the lead
+    changed = client_for(world["lead"]).post_form(
+        f"{world['base']}/visitatie/gesprekken/{item.id}/planning",
+        {
+            "subject": item.subject,
+            "planned_on": item.planned_on.isoformat(),
+            "format": item.format.value,
+            "mode": item.mode.value,
+            "status": item.status.value,
+            "interviewers": [str(world["member"].id)],
+            "respondents": [str(world["respondent"].id)],
+        },
+    )
+    assert changed.status_code == 302
+    rows = session.scalars(select(ConversationInterviewer).where(ConversationInterviewer.conversation_id == item.id))
+    assert [(row.gemeente_id, row.user_id) for row in rows] == [(item.gemeente_id, world["member"].id)]
+    page = client_for(world["lead"]).get(f"{world['base']}/visitatie/gesprekken/{item.id}").get_data(as_text=True)
+    assert f"<dt>Gesprekvoerders</dt><dd>{world['member'].name}</dd>" in page
 
 
 def test_interviewers_come_from_the_team(client_for, world, session):
