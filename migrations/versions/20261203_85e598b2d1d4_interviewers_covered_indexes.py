@@ -10,7 +10,7 @@ Each index dropped here covers one column that already leads a unique constraint
 on its leading column, so the single-column ones only cost time and space on every write.
 
 Revision ID: 85e598b2d1d4
-Revises: 51486ca67409
+Revises: 017c0d609f5f
 Created: 2026-12-03 17:09:07.186955
 """
 
@@ -20,7 +20,7 @@ from sqlalchemy import Text
 from sqlalchemy.dialects import postgresql
 
 revision = '85e598b2d1d4'
-down_revision = '51486ca67409'
+down_revision = '017c0d609f5f'
 branch_labels = None
 depends_on = None
 
