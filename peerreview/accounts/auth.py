@@ -123,7 +123,7 @@ def user_for_reset_token(token: str) -> User | None:
     """The account whose one current reset link this is, while it is valid."""
     if len(token) > 100:
         return None
-    user = db.session().scalar(select(User).where(User.password_reset_hash == token_hash(token)))
+    user: User | None = db.session().scalar(select(User).where(User.password_reset_hash == token_hash(token)))
     if (
         user is None
         or not user.active
