@@ -10,11 +10,12 @@ from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, Length
 
 from peerreview import access, db
+from peerreview.audit.services import record_read
 from peerreview.rounds.models import Visitatie
 from peerreview.selfeval import cases, services
+from peerreview.selfeval.blueprint import bp
 from peerreview.selfeval.definitions import Definition
 from peerreview.selfeval.models import Casus
-from peerreview.selfeval.views import _visitatie, bp
 
 
 class CaseForm(FlaskForm):
@@ -39,7 +40,7 @@ class CaseForm(FlaskForm):
 
 
 def _plus(visitatie_id: int, action: str) -> tuple[Visitatie, Definition]:
-    visitatie = _visitatie(visitatie_id, action)
+    visitatie = access.visitatie(visitatie_id, action, with_variant=True)
     definition = services.definition_for(visitatie)
     if not definition.casussen:
         abort(404)
@@ -71,7 +72,6 @@ def cases_index(visitatie_id: int) -> Response | str | tuple[str, int]:
                 scope=form.scope.data,
                 recorded_how=form.recorded_how.data,
             )
-            s.commit()
             flash(f"{casus.pseudonym} is aangemaakt. Leg nu de vier stappen vast.", "success")
             return redirect(url_for("selfeval.casus", visitatie_id=visitatie.id, casus_id=casus.id))
     return render_template(
@@ -94,8 +94,7 @@ def casus(visitatie_id: int, casus_id: int) -> str:
     s = db.session()
     item = _casus(visitatie, casus_id)
     texts = cases.texts(s, item)
-    cases.log_read(s, current_user, item)
-    s.commit()
+    record_read("casus_read", actor=current_user, gemeente_id=item.gemeente_id, obj=item)
     return render_template(
         "selfeval/casus.html",
         visitatie=visitatie,
@@ -117,7 +116,6 @@ def withdraw_consent(visitatie_id: int, casus_id: int) -> Response:
     item = _casus(visitatie, casus_id)
     if item.withdrawn_at is None:
         cases.withdraw(s, current_user, visitatie, item)
-        s.commit()
         flash(
             f"De toestemming voor {item.pseudonym} is ingetrokken. Alle teksten van deze casus zijn verwijderd, "
             "ook uit eerder ingediende versies.",
@@ -138,7 +136,6 @@ def privacy(visitatie_id: int) -> Response | str:
         if not any((f.key, f.finding.kind, f.text_hash) == wanted for f in open_findings):
             abort(404)
         cases.clear(s, current_user, visitatie, *wanted)
-        s.commit()
         flash("Gemarkeerd als geen persoonsgegeven.", "success")
         return redirect(url_for("selfeval.privacy", visitatie_id=visitatie.id))
     texts = {c.field_key(k): t for c in cases.all_cases(s, visitatie) for k, t in cases.texts(s, c).items()}

@@ -8,9 +8,9 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from peerreview import access, db
 from peerreview.selfeval import documents, services
+from peerreview.selfeval.blueprint import bp
 from peerreview.selfeval.filetypes import RejectedFile
 from peerreview.selfeval.models import DocumentStatus
-from peerreview.selfeval.views import _visitatie, bp
 
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 
@@ -35,7 +35,7 @@ def _render(visitatie, errors: dict[str, str] | None = None, status: int = 200) 
 
 @login_required
 def documents_index(visitatie_id: int) -> tuple[str, int]:
-    return _render(_visitatie(visitatie_id, "selfeval.read"))
+    return _render(access.visitatie(visitatie_id, "selfeval.read", with_variant=True))
 
 
 bp.add_url_rule("/documenten", endpoint="documents", view_func=documents_index)
@@ -44,7 +44,7 @@ bp.add_url_rule("/documenten", endpoint="documents", view_func=documents_index)
 @bp.route("/documenten/status", methods=["POST"])
 @login_required
 def set_status(visitatie_id: int) -> BaseResponse:
-    visitatie = _visitatie(visitatie_id, "selfeval.edit")
+    visitatie = access.visitatie(visitatie_id, "selfeval.edit", with_variant=True)
     s = db.session()
     items = documents.checklist_items()
     for key in items:
@@ -54,7 +54,6 @@ def set_status(visitatie_id: int) -> BaseResponse:
         documents.set_status(
             s, visitatie, key, DocumentStatus(raw) if raw in DocumentStatus._value2member_map_ else None
         )
-    s.commit()
     flash("De documentenlijst is opgeslagen.", "success")
     return redirect(url_for("selfeval.documents", visitatie_id=visitatie.id))
 
@@ -62,7 +61,7 @@ def set_status(visitatie_id: int) -> BaseResponse:
 @bp.route("/documenten/toevoegen", methods=["POST"])
 @login_required
 def upload(visitatie_id: int) -> BaseResponse | tuple[str, int]:
-    visitatie = _visitatie(visitatie_id, "selfeval.edit")
+    visitatie = access.visitatie(visitatie_id, "selfeval.edit", with_variant=True)
     s = db.session()
     upload_file = request.files.get("file")
     if upload_file is None or not upload_file.filename:
@@ -87,8 +86,8 @@ def upload(visitatie_id: int) -> BaseResponse | tuple[str, int]:
             max_bytes=MAX_UPLOAD_BYTES,
         )
     except RejectedFile as error:
+        s.rollback()
         return _render(visitatie, {"file": str(error)}, 422)
-    s.commit()
     flash(f"‘{document.title}’ is toegevoegd.", "success")
     return redirect(url_for("selfeval.documents", visitatie_id=visitatie.id, _anchor="bestanden"))
 
@@ -96,7 +95,7 @@ def upload(visitatie_id: int) -> BaseResponse | tuple[str, int]:
 @bp.route("/documenten/<int:document_id>")
 @login_required
 def download(visitatie_id: int, document_id: int) -> Response:
-    visitatie = _visitatie(visitatie_id, "selfeval.read")
+    visitatie = access.visitatie(visitatie_id, "selfeval.read", with_variant=True)
     document = documents.get(db.session(), visitatie, document_id)
     if document is None:
         abort(404)
@@ -114,14 +113,13 @@ def download(visitatie_id: int, document_id: int) -> Response:
 @bp.route("/documenten/<int:document_id>/verwijderen", methods=["POST"])
 @login_required
 def delete_document(visitatie_id: int, document_id: int) -> BaseResponse:
-    visitatie = _visitatie(visitatie_id, "selfeval.edit")
+    visitatie = access.visitatie(visitatie_id, "selfeval.edit", with_variant=True)
     s = db.session()
     document = documents.get(s, visitatie, document_id)
     if document is None:
         abort(404)
     title = document.title
     documents.remove(s, current_user, visitatie, document)
-    s.commit()
     flash(f"‘{title}’ is verwijderd.", "success")
     return redirect(url_for("selfeval.documents", visitatie_id=visitatie.id, _anchor="bestanden"))
 

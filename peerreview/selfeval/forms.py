@@ -61,10 +61,6 @@ def base_revision(form: MultiDict[str, str], key: str) -> int | None:
     return int(raw) if raw is not None and raw.isdigit() else None
 
 
-def posted_keys(form: MultiDict[str, str]) -> set[str]:
-    return {k.rsplit(".", 1)[0] for k in form if k.endswith(".__base")}
-
-
 class NoteForm(FlaskForm):
     body = TextAreaField(
         "Notitie voor collega's",
@@ -83,3 +79,7 @@ class ReopenForm(FlaskForm):
         "Waarom gaat de zelfevaluatie weer open?",
         validators=[DataRequired("Geef een reden; de gemeente ziet die."), Length(max=2000)],
     )
+
+
+class PdfForm(FlaskForm):
+    """Asking for the submission's PDF again (only the CSRF token)."""

@@ -8,7 +8,6 @@ means someone else saved first, and the save is refused with ``Conflict`` (never
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -16,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, lazyload
 
 from peerreview.accounts.models import Membership, MembershipRole, User
+from peerreview.conflicts import Conflict
 from peerreview.db import utcnow
 from peerreview.rounds.models import Visitatie
 from peerreview.sanitize import word_count
@@ -26,14 +26,6 @@ from peerreview.selfeval.models import Answer, AnswerRevision, SectionAssignment
 
 class SelfEvalError(Exception):
     """A refused operation; the message is Dutch and meant for the user."""
-
-
-class Conflict(Exception):
-    """The answer changed since the revision the save was based on."""
-
-    def __init__(self, current: Answer | None) -> None:
-        super().__init__("conflict")
-        self.current = current
 
 
 def definition_for(visitatie: Visitatie) -> Definition:
@@ -274,7 +266,3 @@ def add_note(session: Session, actor: User, visitatie: Visitatie, section_key: s
     session.add(note)
     session.flush()
     return note
-
-
-def last_saved(current: dict[str, Answer]) -> datetime | None:
-    return max((a.updated_at for a in current.values()), default=None)

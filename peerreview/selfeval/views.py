@@ -5,45 +5,31 @@ import io
 import json
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import defaultload
 from werkzeug.wrappers import Response as BaseResponse
 
-from peerreview import access, db, diffs
+from peerreview import access, db, diffs, jobs
 from peerreview.accounts.models import User
+from peerreview.audit.services import record_read
+from peerreview.conflicts import Conflict
 from peerreview.formatting import datetime_nl
-from peerreview.rounds.models import Round, Visitatie
-from peerreview.selfeval import cases, documents, forms, services, submission, values
+from peerreview.rounds.models import Visitatie
+from peerreview.selfeval import case_views, cases, document_views, documents, forms, services, submission, values
+from peerreview.selfeval.blueprint import bp
 from peerreview.selfeval.definitions import Definition, Question
 from peerreview.selfeval.models import Answer
+from peerreview.selfeval.tasks import render_submission_pdf
 
-bp = Blueprint("selfeval", __name__, url_prefix="/visitaties/<int:visitatie_id>/zelfevaluatie")
-
-
-def _visitatie(visitatie_id: int, action: str) -> Visitatie:
-    visitatie = db.session().get(
-        Visitatie, visitatie_id, options=[defaultload(Visitatie.round).lazyload(Round.deadlines)]
-    )
-    access.require(action, visitatie)
-    assert visitatie is not None
-    if visitatie.variant is None:
-        abort(404)
-    return visitatie
-
-
-def _question(definition: Definition, key: str) -> Question:
-    question = definition.questions.get(key)
-    if question is None:
-        abort(404)
-    return question
+# The blueprint's other routes: importing this module (as create_app does) registers them all.
+ROUTE_MODULES = (case_views, document_views)
 
 
 @bp.route("")
 @login_required
 def overview(visitatie_id: int) -> str:
-    visitatie = _visitatie(visitatie_id, "selfeval.progress")
+    visitatie = access.visitatie(visitatie_id, "selfeval.progress", with_variant=True)
     s = db.session()
     definition = services.definition_for(visitatie)
     current = services.answers(s, visitatie)
@@ -63,7 +49,7 @@ def overview(visitatie_id: int) -> str:
 @bp.route("/toewijzen", methods=["POST"])
 @login_required
 def assign(visitatie_id: int) -> BaseResponse:
-    visitatie = _visitatie(visitatie_id, "selfeval.coordinate")
+    visitatie = access.visitatie(visitatie_id, "selfeval.coordinate", with_variant=True)
     s = db.session()
     definition = services.definition_for(visitatie)
     section_key = request.form.get("section", "")  # CSRF is checked for every POST by CSRFProtect
@@ -74,9 +60,9 @@ def assign(visitatie_id: int) -> BaseResponse:
     try:
         services.assign(s, current_user, visitatie, section_key, user)
     except services.SelfEvalError as error:
+        s.rollback()
         flash(str(error), "error")
     else:
-        s.commit()
         section = definition.section(section_key)
         flash(f"{section.title}: {'toegewezen aan ' + user.name if user else 'niet meer toegewezen'}.", "success")  # type: ignore[union-attr]
     return redirect(url_for("selfeval.overview", visitatie_id=visitatie.id, _anchor="onderdelen"))
@@ -114,7 +100,7 @@ def _section_context(visitatie: Visitatie, definition: Definition, section_key: 
 @bp.route("/onderdelen/<section_key>", methods=["GET", "POST"])
 @login_required
 def section(visitatie_id: int, section_key: str) -> BaseResponse | str | tuple[str, int]:
-    visitatie = _visitatie(visitatie_id, "selfeval.read")
+    visitatie = access.visitatie(visitatie_id, "selfeval.read", with_variant=True)
     definition = services.definition_for(visitatie)
     context = _section_context(visitatie, definition, section_key)
     if request.method == "GET":
@@ -136,12 +122,12 @@ def section(visitatie_id: int, section_key: str) -> BaseResponse | str | tuple[s
                 continue
             services.save_answer(s, current_user, visitatie, question, raw, base)
             saved += 1
-        except services.Conflict as conflict:
+        except Conflict as conflict:
             conflicts[question.key] = conflict.current
         except values.InvalidValue as error:
             errors[question.key] = str(error)
     if conflicts or errors:
-        s.commit()  # what could be saved is kept
+        # What could be saved is kept: the request commits when this view returns.
         context = _section_context(visitatie, definition, section_key)
         # Show what the user typed (nothing is lost); a conflict's base becomes the stored revision,
         # so saving again after merging is a deliberate choice.
@@ -153,7 +139,6 @@ def section(visitatie_id: int, section_key: str) -> BaseResponse | str | tuple[s
             )
         context.update(conflicts=conflicts, errors=errors)
         return render_template("selfeval/section.html", **context), 409 if conflicts else 422
-    s.commit()
     flash(
         f"Opgeslagen ({saved} antwoord{'en' if saved != 1 else ''} gewijzigd)." if saved else "Er was niets gewijzigd.",
         "success",
@@ -181,7 +166,7 @@ def _answer_json(answer: Answer | None, question: Question) -> dict[str, Any]:
 @login_required
 def autosave(visitatie_id: int, question_key: str) -> tuple[Response, int]:
     """Save one answer (autosave). 409 with the stored version when it changed meanwhile."""
-    visitatie = _visitatie(visitatie_id, "selfeval.edit")
+    visitatie = access.visitatie(visitatie_id, "selfeval.edit", with_variant=True)
     s = db.session()
     definition = services.start(s, visitatie)
     key, question = _storage_key(definition, visitatie, question_key)
@@ -192,13 +177,13 @@ def autosave(visitatie_id: int, question_key: str) -> tuple[Response, int]:
         answer = services.save_answer(
             s, current_user, visitatie, question, forms.raw_value(question, request.form, question_key), base, key=key
         )
-    except services.Conflict as conflict:
+    except Conflict as conflict:
         current = _answer_json(conflict.current, question)
         s.rollback()
         return jsonify(conflict=True, current=current), 409
     except values.InvalidValue as error:
+        s.rollback()
         return jsonify(error=str(error)), 422
-    s.commit()
     return jsonify(revision=answer.revision), 200  # the editor needs only the new base
 
 
@@ -219,7 +204,7 @@ def _storage_key(definition: Definition, visitatie: Visitatie, question_key: str
 @bp.route("/antwoorden/<question_key>/geschiedenis")
 @login_required
 def history(visitatie_id: int, question_key: str) -> str:
-    visitatie = _visitatie(visitatie_id, "selfeval.read")
+    visitatie = access.visitatie(visitatie_id, "selfeval.read", with_variant=True)
     s = db.session()
     definition = services.definition_for(visitatie)
     key, question = _storage_key(definition, visitatie, question_key)
@@ -256,7 +241,7 @@ def _back_url(visitatie: Visitatie, definition: Definition, key: str) -> str:
 @bp.route("/onderdelen/<section_key>/notities", methods=["POST"])
 @login_required
 def add_note(visitatie_id: int, section_key: str) -> BaseResponse | tuple[str, int]:
-    visitatie = _visitatie(visitatie_id, "selfeval.edit")
+    visitatie = access.visitatie(visitatie_id, "selfeval.edit", with_variant=True)
     definition = services.definition_for(visitatie)
     form = forms.NoteForm()
     if not form.validate_on_submit():
@@ -267,7 +252,6 @@ def add_note(visitatie_id: int, section_key: str) -> BaseResponse | tuple[str, i
         abort(404)
     s = db.session()
     services.add_note(s, current_user, visitatie, section_key, form.body.data)
-    s.commit()
     flash("Je notitie is toegevoegd.", "success")
     return redirect(url_for("selfeval.section", visitatie_id=visitatie.id, section_key=section_key, _anchor="notities"))
 
@@ -290,14 +274,12 @@ def _readable(visitatie: Visitatie) -> tuple[Definition, dict[str, Answer], list
 @bp.route("/lezen")
 @login_required
 def read(visitatie_id: int) -> str:
-    visitatie = _visitatie(visitatie_id, "selfeval.read")
+    visitatie = access.visitatie(visitatie_id, "selfeval.read", with_variant=True)
     definition, current, case_list, shown = _readable(visitatie)
     show_cases = access.can("casus.read", visitatie)
     if show_cases and any("fields" in c for c in case_list):
-        s = db.session()
-        for casus in cases.all_cases(s, visitatie):
-            cases.log_read(s, current_user, casus)
-        s.commit()
+        for casus in cases.all_cases(db.session(), visitatie):
+            record_read("casus_read", actor=current_user, gemeente_id=casus.gemeente_id, obj=casus)
     return render_template(
         "selfeval/read.html",
         visitatie=visitatie,
@@ -313,7 +295,7 @@ def read(visitatie_id: int) -> str:
 @bp.route("/export.json")
 @login_required
 def export_json(visitatie_id: int) -> Response:
-    visitatie = _visitatie(visitatie_id, "selfeval.read")
+    visitatie = access.visitatie(visitatie_id, "selfeval.read", with_variant=True)
     definition, current, case_list, shown = _readable(visitatie)
     data = {
         "gemeente": visitatie.gemeente.name,
@@ -346,7 +328,7 @@ def export_json(visitatie_id: int) -> Response:
 @bp.route("/export.csv")
 @login_required
 def export_csv(visitatie_id: int) -> Response:
-    visitatie = _visitatie(visitatie_id, "selfeval.read")
+    visitatie = access.visitatie(visitatie_id, "selfeval.read", with_variant=True)
     definition, current, _case_list, _shown = _readable(visitatie)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
@@ -370,22 +352,27 @@ def export_csv(visitatie_id: int) -> Response:
     )
 
 
-@bp.route("/pdf")
+@bp.route("/pdf", methods=["GET", "POST"])
 @login_required
-def pdf(visitatie_id: int) -> Response | tuple[str, int]:
-    """The latest submission as PDF; rendered in the background, so it may still be on its way."""
-    visitatie = _visitatie(visitatie_id, "selfeval.read")
+def pdf(visitatie_id: int) -> BaseResponse | tuple[str, int]:
+    """The latest submission as PDF. It is rendered in the background (queued at submission), so GET may
+    show a page that waits for it; POST queues the rendering again (a read never queues anything)."""
+    visitatie = access.visitatie(visitatie_id, "selfeval.read", with_variant=True)
     s = db.session()
     latest = submission.latest_submission(s, visitatie)
     if latest is None:
         abort(404)
-    if latest.pdf_checksum != latest.checksum or latest.pdf is None:
-        from peerreview import jobs
-        from peerreview.selfeval.tasks import render_submission_pdf
-
-        jobs.enqueue_after_commit(s, render_submission_pdf, gemeente_id=visitatie.gemeente_id, submission_id=latest.id)
-        s.commit()
-        return render_template("selfeval/pdf_pending.html", visitatie=visitatie), 202
+    ready = latest.pdf_checksum == latest.checksum and latest.pdf is not None
+    if request.method == "POST":
+        if not forms.PdfForm().validate_on_submit():
+            abort(400)
+        if not ready:
+            jobs.enqueue_after_commit(
+                s, render_submission_pdf, gemeente_id=visitatie.gemeente_id, submission_id=latest.id
+            )
+        return redirect(url_for("selfeval.pdf", visitatie_id=visitatie.id))
+    if not ready:
+        return render_template("selfeval/pdf_pending.html", visitatie=visitatie, form=forms.PdfForm()), 202
     if not access.can("casus.read", visitatie) and any("fields" in c for c in latest.snapshot.get("cases", [])):
         abort(404)  # the PDF holds case texts; those stay within the gemeente
     return Response(
@@ -400,7 +387,7 @@ def pdf(visitatie_id: int) -> Response | tuple[str, int]:
 @bp.route("/indienen", methods=["GET", "POST"])
 @login_required
 def submit(visitatie_id: int) -> BaseResponse | str | tuple[str, int]:
-    visitatie = _visitatie(visitatie_id, "selfeval.progress")
+    visitatie = access.visitatie(visitatie_id, "selfeval.progress", with_variant=True)
     s = db.session()
     definition = services.definition_for(visitatie)
     open_items = submission.blockers(s, visitatie, definition)
@@ -409,9 +396,9 @@ def submit(visitatie_id: int) -> BaseResponse | str | tuple[str, int]:
         try:
             done = submission.submit(s, current_user, visitatie)
         except services.SelfEvalError as error:
+            s.rollback()
             flash(str(error), "error")
             return render_template("selfeval/submit.html", visitatie=visitatie, blockers=open_items), 422
-        s.commit()
         flash(
             f"De zelfevaluatie is ingediend (versie {done.number}). De rondecoördinator is op de hoogte gebracht.",
             "success",
@@ -423,15 +410,11 @@ def submit(visitatie_id: int) -> BaseResponse | str | tuple[str, int]:
 @bp.route("/heropenen", methods=["GET", "POST"])
 @login_required
 def reopen(visitatie_id: int) -> BaseResponse | str | tuple[str, int]:
-    visitatie = _visitatie(visitatie_id, "selfeval.reopen")
+    visitatie = access.visitatie(visitatie_id, "selfeval.reopen", with_variant=True)
     form = forms.ReopenForm()
     if form.validate_on_submit():
         s = db.session()
         submission.reopen(s, current_user, visitatie, form.reason.data)
-        s.commit()
         flash("De zelfevaluatie is heropend. De coördinator van de gemeente krijgt een e-mail met je reden.", "success")
         return redirect(url_for("selfeval.overview", visitatie_id=visitatie.id))
     return render_template("selfeval/reopen.html", visitatie=visitatie, form=form), 422 if form.is_submitted() else 200
-
-
-from peerreview.selfeval import case_views, document_views  # noqa: E402,F401  (routes on this blueprint)

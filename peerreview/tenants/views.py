@@ -101,9 +101,9 @@ def change_role(slug: str, membership_id: int) -> Response:
         try:
             accounts.change_membership_role(s, current_user, membership, MembershipRole(form.role.data))
         except accounts.AccountError as error:
+            s.rollback()
             flash(str(error), "error")
         else:
-            s.commit()
             flash(f"De rol van {membership.user.name} is nu {membership.role.label}.", "success")
     return redirect(url_for("tenants.show", slug=slug, _anchor="leden"))
 
@@ -118,9 +118,9 @@ def remove_member(slug: str, membership_id: int) -> Response:
     try:
         accounts.remove_membership(s, current_user, membership)
     except accounts.AccountError as error:
+        s.rollback()
         flash(str(error), "error")
     else:
-        s.commit()
         flash(f"{name} is geen lid meer van {gemeente.name}.", "success")
     return redirect(url_for("tenants.show", slug=slug, _anchor="leden"))
 
@@ -136,6 +136,5 @@ def revoke_invitation(slug: str, invitation_id: int) -> Response:
     if invitation is None:
         abort(404)
     accounts.revoke_invitation(s, current_user, invitation)
-    s.commit()
     flash(f"De uitnodiging voor {invitation.email} is ingetrokken.", "success")
     return redirect(url_for("tenants.show", slug=slug, _anchor="leden"))
