@@ -35,13 +35,20 @@ class IdField(IntegerField):
         label: str | None = None,
         *,
         message: str = "Dit nummer klopt niet. Laad de pagina opnieuw.",
+        optional: bool = False,
         **kwargs: Any,
     ) -> None:
-        super().__init__(label, validators=[InputRequired(message), *kwargs.pop("validators", [])], **kwargs)
-        self.message = message
+        """``optional``: an empty value is allowed and means None (for "nobody" in a choice of users)."""
+        required = [] if optional else [InputRequired(message)]
+        super().__init__(label, validators=[*required, *kwargs.pop("validators", [])], **kwargs)
+        self.message, self.optional = message, optional
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         if valuelist:
-            self.data = parse_id(valuelist[0]) if isinstance(valuelist[0], str) else None
+            raw = valuelist[0]
+            if self.optional and raw == "":
+                self.data = None
+                return
+            self.data = parse_id(raw) if isinstance(raw, str) else None
             if self.data is None:
                 raise ValueError(self.message)

@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Length
 from peerreview import access, db
 from peerreview.audit.services import record_read
 from peerreview.rounds.models import Visitatie
-from peerreview.selfeval import cases, services
+from peerreview.selfeval import cases, forms, services
 from peerreview.selfeval.blueprint import bp
 from peerreview.selfeval.definitions import Definition
 from peerreview.selfeval.models import Casus
@@ -58,10 +58,10 @@ def _casus(visitatie: Visitatie, casus_id: int) -> Casus:
 def cases_index(visitatie_id: int) -> Response | str | tuple[str, int]:
     visitatie, definition = _plus(visitatie_id, "casus.read")
     s = db.session()
-    form = CaseForm(formdata=request.form if request.method == "POST" else None).configure(definition)
+    form = CaseForm().configure(definition)
     if request.method == "POST":
         access.require("selfeval.edit", visitatie)
-        if form.validate():
+        if form.validate_on_submit():
             casus = cases.create(
                 s,
                 current_user,
@@ -132,7 +132,10 @@ def privacy(visitatie_id: int) -> Response | str:
     open_findings = cases.findings(s, visitatie)
     if request.method == "POST":
         access.require("selfeval.coordinate", visitatie)
-        wanted = (request.form.get("key", ""), request.form.get("kind", ""), request.form.get("hash", ""))
+        form = forms.ClearFindingForm()
+        if not form.validate_on_submit():
+            abort(404)  # not a finding of this page
+        wanted = (form.key.data, form.kind.data, form.hash.data)
         if not any((f.key, f.finding.kind, f.text_hash) == wanted for f in open_findings):
             abort(404)
         cases.clear(s, current_user, visitatie, *wanted)

@@ -48,15 +48,21 @@ def overview(visitatie_id: int) -> str:
 
 @bp.route("/toewijzen", methods=["POST"])
 @login_required
-def assign(visitatie_id: int) -> BaseResponse:
+def assign(visitatie_id: int) -> BaseResponse | tuple[str, int]:
     visitatie = access.visitatie(visitatie_id, "selfeval.coordinate", with_variant=True)
     s = db.session()
     definition = services.definition_for(visitatie)
-    section_key = request.form.get("section", "")  # CSRF is checked for every POST by CSRFProtect
+    form = forms.AssignForm()
+    if not form.validate_on_submit():
+        flash(form.user.errors[0] if form.user.errors else "Kies een onderdeel en een persoon.", "error")
+        return overview(visitatie_id), 422  # type: ignore[return-value]
+    section_key = form.section.data
     if definition.section(section_key) is None:
         abort(404)
-    user_id = request.form.get("user", "")
-    user = s.get(User, int(user_id)) if user_id.isdigit() else None
+    user = s.get(User, form.user.data) if form.user.data is not None else None
+    if form.user.data is not None and user is None:
+        flash("Kies iemand uit de lijst.", "error")
+        return overview(visitatie_id), 422  # type: ignore[return-value]
     try:
         services.assign(s, current_user, visitatie, section_key, user)
     except services.SelfEvalError as error:
@@ -107,20 +113,27 @@ def section(visitatie_id: int, section_key: str) -> BaseResponse | str | tuple[s
         return render_template("selfeval/section.html", **context)
     access.require("selfeval.edit", visitatie)
     # The no-JavaScript path: save every changed question of the section at once.
+    form = forms.AnswersForm()
+    if not form.validate_on_submit():
+        abort(400)  # only the CSRF token is checked here, and CSRFProtect answers a bad one first
     s = db.session()
     services.start(s, visitatie)
     current: dict[str, Answer] = context["answers"]
     conflicts, errors, saved = {}, {}, 0
+    posted: dict[str, forms.Posted] = {}
     for question in context["section"].questions:
-        base = forms.base_revision(request.form, question.key)
-        if base is None:
+        answer = form.posted(question)
+        if answer is None:
             continue
-        raw = forms.raw_value(question, request.form)
+        posted[question.key] = answer
+        if answer.base is None:
+            errors[question.key] = forms.BASE_ERROR
+            continue
         existing = current.get(question.key)
         try:
-            if existing is not None and values.clean(question, raw) == existing.value:
+            if existing is not None and values.clean(question, answer.raw) == existing.value:
                 continue
-            services.save_answer(s, current_user, visitatie, question, raw, base)
+            services.save_answer(s, current_user, visitatie, question, answer.raw, answer.base)
             saved += 1
         except Conflict as conflict:
             conflicts[question.key] = conflict.current
@@ -132,18 +145,18 @@ def section(visitatie_id: int, section_key: str) -> BaseResponse | str | tuple[s
         # Show what the user typed (nothing is lost); a conflict's base becomes the stored revision,
         # so saving again after merging is a deliberate choice.
         for key in conflicts.keys() | errors.keys():
-            question = definition.questions[key]
-            context["shown"][key] = forms.raw_value(question, request.form)
-            context["bases"][key] = (
-                conflicts[key].revision if conflicts.get(key) else forms.base_revision(request.form, key)
-            )
+            context["shown"][key] = posted[key].raw
+            if conflicts.get(key):
+                context["bases"][key] = conflicts[key].revision
+            elif posted[key].base is not None:
+                context["bases"][key] = posted[key].base
         context.update(conflicts=conflicts, errors=errors)
         return render_template("selfeval/section.html", **context), 409 if conflicts else 422
     flash(
         f"Opgeslagen ({saved} antwoord{'en' if saved != 1 else ''} gewijzigd)." if saved else "Er was niets gewijzigd.",
         "success",
     )
-    target = request.form.get("next_section")
+    target = form.next_section.data
     if target and definition.section(target) is not None:
         return redirect(url_for("selfeval.section", visitatie_id=visitatie.id, section_key=target))
     return redirect(url_for("selfeval.section", visitatie_id=visitatie.id, section_key=section_key))
@@ -170,13 +183,18 @@ def autosave(visitatie_id: int, question_key: str) -> tuple[Response, int]:
     s = db.session()
     definition = services.start(s, visitatie)
     key, question = _storage_key(definition, visitatie, question_key)
-    base = forms.base_revision(request.form, question_key)
-    if base is None:
+    form = forms.AnswersForm()
+    if not form.validate_on_submit():
+        abort(400)  # only the CSRF token is checked here, and CSRFProtect answers a bad one first
+    posted = form.posted(question, question_key)
+    if posted is None:
+        s.rollback()
         return jsonify(error="De versie waarop je wijziging is gebaseerd ontbreekt. Laad de pagina opnieuw."), 400
+    if posted.base is None:
+        s.rollback()
+        return jsonify(error=forms.BASE_ERROR), 422
     try:
-        answer = services.save_answer(
-            s, current_user, visitatie, question, forms.raw_value(question, request.form, question_key), base, key=key
-        )
+        answer = services.save_answer(s, current_user, visitatie, question, posted.raw, posted.base, key=key)
     except Conflict as conflict:
         current = _answer_json(conflict.current, question)
         s.rollback()
