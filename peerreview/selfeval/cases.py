@@ -24,6 +24,7 @@ from peerreview.sanitize import plain_text
 from peerreview.selfeval.definitions import Definition, Question
 from peerreview.selfeval.models import Answer, Casus, PrivacyClearance, Submission
 from peerreview.selfeval.privacy import Finding, find_personal_data
+from peerreview.selfeval.snapshot import Blocker, canonical_json
 
 
 @dataclass(frozen=True)
@@ -110,8 +111,6 @@ def withdraw(session: Session, actor: User, visitatie: Visitatie, casus: Casus) 
             for entry in submission.snapshot.get("cases", [])
         ]
         submission.snapshot = {**submission.snapshot, "cases": scrubbed}
-        from peerreview.selfeval.submission import canonical_json
-
         submission.checksum = hashlib.sha256(canonical_json(submission.snapshot)).hexdigest()
         submission.pdf, submission.pdf_checksum = None, None
     record(session, "consent_withdrawn", actor=actor, gemeente_id=visitatie.gemeente_id, obj=casus)
@@ -208,8 +207,6 @@ def clear(session: Session, actor: User, visitatie: Visitatie, question_key: str
 
 
 def blockers(session: Session, visitatie: Visitatie, definition: Definition) -> list[Any]:
-    from peerreview.selfeval.submission import Blocker
-
     if not definition.casussen:
         return []
     overview = url_for("selfeval.cases", visitatie_id=visitatie.id)
