@@ -2,13 +2,15 @@
 
 An id from a form field is parsed here (never with a bare ``int()``), so a value that is negative,
 not a number, or beyond 2**31 - 1 is refused (a 404 or a Dutch 422) instead of reaching the database
-and answering 500.
+and answering 500. The app's ``int`` URL converter (``IdConverter``) does the same for ids in paths.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from werkzeug.routing import IntegerConverter
+from werkzeug.routing.map import Map
 from wtforms import IntegerField
 from wtforms.validators import InputRequired
 
@@ -24,6 +26,14 @@ def parse_id(raw: str | None) -> int | None:
         return None
     value = int(raw)
     return value if value <= MAX_ID else None
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in every URL rule: at most ``MAX_ID``, so a larger id does not match (404)."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 class IdField(IntegerField):
