@@ -24,7 +24,3 @@ class SectionForm(FlaskForm):
 
     def first_error(self) -> str | None:
         return next((errors[0] for errors in self.errors.values() if errors), None)
-
-
-class PdfForm(FlaskForm):
-    """Asking for a PDF (only the CSRF token: the version is in the address)."""

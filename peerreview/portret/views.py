@@ -7,10 +7,11 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
 from peerreview import access, db
+from peerreview.accounts.forms import ConfirmForm
 from peerreview.conflicts import Conflict
 from peerreview.ids import MAX_ID
 from peerreview.portret import services, skeleton, tasks
-from peerreview.portret.forms import PdfForm, SectionForm
+from peerreview.portret.forms import SectionForm
 from peerreview.portret.models import Portret, PortretVersion
 from peerreview.rounds.models import Visitatie
 from peerreview.sanitize import without_provenance
@@ -105,6 +106,8 @@ def status(visitatie_id: int) -> Response:
 @login_required
 def generate(visitatie_id: int) -> BaseResponse:
     visitatie = access.visitatie(visitatie_id, "portret.edit")
+    if not ConfirmForm().validate_on_submit():
+        abort(400)  # only the CSRF token; CSRFProtect answers a bad one first
     s = db.session()
     try:
         tasks.request_generation(s, current_user, visitatie)
@@ -228,6 +231,8 @@ def show_version(visitatie_id: int, number: int) -> str:
 @login_required
 def release(visitatie_id: int) -> BaseResponse:
     visitatie = access.visitatie(visitatie_id, "portret.release")
+    if not ConfirmForm().validate_on_submit():
+        abort(400)  # only the CSRF token; CSRFProtect answers a bad one first
     s = db.session()
     portret = _portret(visitatie)
     try:
@@ -257,13 +262,13 @@ def pdf(visitatie_id: int) -> BaseResponse | str | tuple[str, int]:
     if version is None:
         abort(404)
     if request.method == "POST":
-        if not PdfForm().validate_on_submit():
+        if not ConfirmForm().validate_on_submit():
             abort(400)
         tasks.request_pdf(db.session(), version)
         return redirect(url_for("portret.pdf", visitatie_id=visitatie.id, versie=wanted))
     if not services.pdf_ready(version):  # not rendered yet: a page that waits for it, or offers to make it
         return render_template(
-            "portret/pdf_pending.html", visitatie=visitatie, version=version, versie=wanted, form=PdfForm()
+            "portret/pdf_pending.html", visitatie=visitatie, version=version, versie=wanted, form=ConfirmForm()
         ), 202
     filename = f"portret-{visitatie.gemeente.slug}-versie-{version.number}.pdf"
     return Response(

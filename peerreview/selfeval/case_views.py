@@ -10,6 +10,7 @@ from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, Length
 
 from peerreview import access, db
+from peerreview.accounts.forms import ConfirmForm
 from peerreview.audit.services import record_read
 from peerreview.rounds.models import Visitatie
 from peerreview.selfeval import cases, forms, services
@@ -112,6 +113,8 @@ def casus(visitatie_id: int, casus_id: int) -> str:
 @login_required
 def withdraw_consent(visitatie_id: int, casus_id: int) -> Response:
     visitatie, _definition = _plus(visitatie_id, "casus.withdraw_consent")
+    if not ConfirmForm().validate_on_submit():
+        abort(400)  # only the CSRF token; CSRFProtect answers a bad one first
     s = db.session()
     item = _casus(visitatie, casus_id)
     if item.withdrawn_at is None:

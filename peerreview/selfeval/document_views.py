@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
 from peerreview import access, db
+from peerreview.accounts.forms import ConfirmForm
 from peerreview.rounds.models import Visitatie
 from peerreview.selfeval import documents, services
 from peerreview.selfeval.blueprint import bp
@@ -120,6 +121,8 @@ def download(visitatie_id: int, document_id: int) -> Response:
 @login_required
 def delete_document(visitatie_id: int, document_id: int) -> BaseResponse:
     visitatie = access.visitatie(visitatie_id, "selfeval.edit", with_variant=True)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)  # only the CSRF token; CSRFProtect answers a bad one first
     s = db.session()
     document = documents.get(s, visitatie, document_id)
     if document is None:

@@ -87,7 +87,7 @@ class Posted:
 class AnswersForm(FlaskForm):
     """A section's answers (the plain form, no JavaScript) or one answer (autosave)."""
 
-    next_section = StringField(validators=[Optional(), Length(max=100)])
+    next_section = StringField()  # used only when it names a section of the questionnaire
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -105,7 +105,7 @@ class AnswersForm(FlaskForm):
 class AssignForm(FlaskForm):
     """Who writes a section; an empty user means nobody."""
 
-    section = StringField(validators=[InputRequired("Kies een onderdeel."), Length(max=100)])
+    section = StringField(validators=[InputRequired("Kies een onderdeel.")])  # the view checks it is one
     user = IdField(optional=True, message="Kies iemand uit de lijst.")
 
 
@@ -143,7 +143,7 @@ class UploadForm(FlaskForm):
 
     file = FileField()
     title = StringField(validators=[Optional(), Length(max=200, message="Gebruik hoogstens 200 tekens voor de titel.")])
-    item = StringField(validators=[Optional(), Length(max=100)])
+    item = StringField()  # the view keeps it only when it names a checklist item
     sections = SelectMultipleField(validate_choice=False)
 
 
@@ -165,7 +165,3 @@ class ReopenForm(FlaskForm):
         "Waarom gaat de zelfevaluatie weer open?",
         validators=[DataRequired("Geef een reden; de gemeente ziet die."), Length(max=2000)],
     )
-
-
-class PdfForm(FlaskForm):
-    """Asking for the submission's PDF again (only the CSRF token)."""

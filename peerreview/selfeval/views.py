@@ -11,6 +11,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from peerreview import access, db, diffs, jobs
+from peerreview.accounts.forms import ConfirmForm
 from peerreview.accounts.models import User
 from peerreview.audit.services import record_read
 from peerreview.conflicts import Conflict
@@ -382,7 +383,7 @@ def pdf(visitatie_id: int) -> BaseResponse | tuple[str, int]:
         abort(404)
     ready = latest.pdf_checksum == latest.checksum and latest.pdf is not None
     if request.method == "POST":
-        if not forms.PdfForm().validate_on_submit():
+        if not ConfirmForm().validate_on_submit():
             abort(400)
         if not ready:
             jobs.enqueue_after_commit(
@@ -390,7 +391,7 @@ def pdf(visitatie_id: int) -> BaseResponse | tuple[str, int]:
             )
         return redirect(url_for("selfeval.pdf", visitatie_id=visitatie.id))
     if not ready:
-        return render_template("selfeval/pdf_pending.html", visitatie=visitatie, form=forms.PdfForm()), 202
+        return render_template("selfeval/pdf_pending.html", visitatie=visitatie, form=ConfirmForm()), 202
     if not access.can("casus.read", visitatie) and any("fields" in c for c in latest.snapshot.get("cases", [])):
         abort(404)  # the PDF holds case texts; those stay within the gemeente
     return Response(
@@ -411,6 +412,8 @@ def submit(visitatie_id: int) -> BaseResponse | str | tuple[str, int]:
     open_items = submission.blockers(s, visitatie, definition)
     if request.method == "POST":
         access.require("selfeval.coordinate", visitatie)
+        if not ConfirmForm().validate_on_submit():
+            abort(400)  # only the CSRF token; CSRFProtect answers a bad one first
         try:
             done = submission.submit(s, current_user, visitatie)
         except services.SelfEvalError as error:

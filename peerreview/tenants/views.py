@@ -112,6 +112,8 @@ def change_role(slug: str, membership_id: int) -> Response:
 @login_required
 def remove_member(slug: str, membership_id: int) -> Response:
     gemeente = _gemeente(slug, "gemeente.manage_members")
+    if not account_forms.ConfirmForm().validate_on_submit():
+        abort(400)  # only the CSRF token; CSRFProtect answers a bad one first
     membership = _membership(gemeente, membership_id)
     s = db.session()
     name = membership.user.name
@@ -129,6 +131,8 @@ def remove_member(slug: str, membership_id: int) -> Response:
 @login_required
 def revoke_invitation(slug: str, invitation_id: int) -> Response:
     gemeente = _gemeente(slug, "gemeente.manage_members")
+    if not account_forms.ConfirmForm().validate_on_submit():
+        abort(400)  # only the CSRF token; CSRFProtect answers a bad one first
     s = db.session()
     invitation = s.scalar(
         select(Invitation).where(Invitation.id == invitation_id, Invitation.gemeente_id == gemeente.id)

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from peerreview import access, db
+from peerreview.accounts.forms import ConfirmForm
 from peerreview.audit.services import record_read
 from peerreview.conflicts import Conflict
 from peerreview.portret.skeleton import latest_version, load
@@ -69,6 +70,8 @@ def _quote_counts(items: list[Quote]) -> dict[int, int]:
 @login_required
 def start(visitatie_id: int) -> Response:
     visitatie = access.visitatie(visitatie_id, "visit.start")
+    if not ConfirmForm().validate_on_submit():
+        abort(400)  # only the CSRF token; CSRFProtect answers a bad one first
     s = db.session()
     services.start(s, current_user, visitatie)
     flash(
@@ -130,6 +133,8 @@ def _respondent_form(visitatie: Visitatie, existing: Respondent | None) -> Respo
 @login_required
 def delete_respondent(visitatie_id: int, respondent_id: int) -> Response:
     visitatie = access.visitatie(visitatie_id, "visit.plan")
+    if not ConfirmForm().validate_on_submit():
+        abort(400)  # only the CSRF token; CSRFProtect answers a bad one first
     item = _respondent(visitatie, respondent_id)
     s = db.session()
     try:
@@ -317,6 +322,8 @@ def add_quote(visitatie_id: int, conversation_id: int) -> Any:
 @login_required
 def delete_quote(visitatie_id: int, conversation_id: int, quote_id: int) -> Response:
     visitatie = access.visitatie(visitatie_id, "visit.plan")
+    if not ConfirmForm().validate_on_submit():
+        abort(400)  # only the CSRF token; CSRFProtect answers a bad one first
     item = _conversation(visitatie, conversation_id)
     s = db.session()
     quote = next((q for q in services.quotes(s, visitatie) if q.id == quote_id and q.conversation_id == item.id), None)
