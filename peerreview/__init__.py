@@ -65,6 +65,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from peerreview import access, db, formatting, models  # noqa: F401  (models: every mapper configured)
     from peerreview.accounts import auth
     from peerreview.extensions import babel, csrf, login_manager
+    from peerreview.ids import IdConverter
     from peerreview.review import consent  # noqa: F401  (signal receivers: a withdrawal reaches the annotations)
 
     db.init_app(app)
@@ -78,6 +79,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.globals.update(can=access.can, network_name=app.config["NETWORK_NAME"])
     app.jinja_env.filters.update(datum=formatting.date_nl, datumtijd=formatting.datetime_nl)
 
+    app.url_map.converters["int"] = IdConverter  # an id beyond the integer range is 404, not 500
     _register_blueprints(app)
     db.make_transactional(app)
     _register_session_rules(app)

@@ -564,9 +564,10 @@ def _visits(session: Session) -> bool:
 def _portret(session: Session, visitatie: Visitatie, lead: User, data: dict) -> None:
     """A generated concept, the motto and the team's own rewrite of some sections, released if asked."""
     from peerreview.portret import services as portret_services
+    from peerreview.portret import tasks as portret_tasks
 
     portret = portret_services.get_or_create(session, visitatie)
-    portret_services.generate(session, portret, lead, commit_progress=False)
+    portret_services.generate(session, portret, lead)
     portret.generation_requested = portret.generation_done = 1
     current = portret_services.version(session, portret)
     assert current is not None
@@ -580,4 +581,4 @@ def _portret(session: Session, visitatie: Visitatie, lead: User, data: dict) -> 
             session, lead, portret, edit["section"], current.number, entry["title"], edit["html"]
         )
     if data.get("release"):
-        portret_services.release(session, lead, portret)
+        portret_tasks.request_pdf(session, portret_services.release(session, lead, portret))

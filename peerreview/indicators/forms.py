@@ -2,8 +2,11 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, SelectField, SelectMultipleField, TextAreaField, widgets
+from wtforms import SelectField, SelectMultipleField, TextAreaField, widgets
 from wtforms.validators import Length, Optional
+from wtforms.widgets import HiddenInput
+
+from peerreview.ids import IdField
 
 
 class DuidingForm(FlaskForm):
@@ -14,7 +17,12 @@ class DuidingForm(FlaskForm):
         "en wat zegt het cijfer niet? Laat het veld leeg om de duiding te verwijderen.",
         render_kw={"class": "richtext"},
     )
-    base_revision = HiddenField(default="0")
+    base_revision = IdField(
+        default=0,
+        widget=HiddenInput(),
+        message="De duiding kon niet worden opgeslagen: de versie waarop je wijziging is gebaseerd klopt niet. "
+        "Laad de pagina opnieuw.",
+    )
 
 
 class ImportForm(FlaskForm):

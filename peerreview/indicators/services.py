@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from peerreview.accounts.models import User
+from peerreview.conflicts import Conflict
 from peerreview.formatting import number_nl
 from peerreview.indicators.models import Area, AreaKind, Duiding, Indicator, IndicatorValue, ReferenceGroup, Unit
 from peerreview.sanitize import clean_html, plain_text
@@ -316,12 +317,6 @@ def figures_for(session: Session, gemeente: Gemeente, base_periods: dict[str, st
 
 
 # --- duiding ---------------------------------------------------------------------------------------
-
-
-class Conflict(Exception):
-    def __init__(self, current: Duiding) -> None:
-        super().__init__("conflict")
-        self.current = current
 
 
 def save_duiding(

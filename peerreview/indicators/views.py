@@ -11,6 +11,7 @@ from wtforms import SelectChoice
 
 from peerreview import access, db, jobs
 from peerreview.audit.services import record
+from peerreview.conflicts import Conflict
 from peerreview.indicators import importer, services
 from peerreview.indicators.forms import DuidingForm, ImportForm, ReferenceGroupForm
 from peerreview.indicators.models import Area, AreaKind, Duiding, Indicator, IndicatorImport, ReferenceGroup
@@ -75,24 +76,24 @@ def duiding(slug: str, code: str) -> Response | str | tuple[str, int]:
             services.save_duiding(
                 s, current_user, gemeente, indicator, form.text.data or "", int(form.base_revision.data or 0)
             )
-        except services.Conflict as conflict:
+        except Conflict as conflict:
             s.rollback()
             theirs, status = conflict.current, 409
-            form.base_revision.data = str(conflict.current.revision)
+            form.base_revision.data = conflict.current.revision
             form.text.errors = [
                 "Iemand anders heeft deze duiding intussen gewijzigd. Je eigen tekst staat hieronder; de "
                 "opgeslagen tekst zie je ernaast. Voeg ze samen en sla opnieuw op."
             ]
         except services.IndicatorError as error:
             s.rollback()
-            form.base_revision.data, status = "0", 409
+            form.base_revision.data, status = 0, 409
             form.text.errors = [str(error)]
         else:
-            s.commit()
             flash("De duiding is opgeslagen.", "success")
             return redirect(url_for("indicators.gemeente", slug=gemeente.slug, _anchor=f"indicator-{indicator.code}"))
     elif request.method == "POST":
         status = 422
+        form.text.errors = [*form.text.errors, *form.base_revision.errors]  # the version field is hidden
     figures = services.figures_for(s, gemeente)
     rows = [r for rows in figures.rows_by_group.values() for r in rows if r.indicator.code == indicator.code]
     return render_template(
@@ -142,7 +143,6 @@ def upload() -> Response | str | tuple[str, int]:
         s.flush()
         record(s, "indicators_imported", actor=current_user, obj=upload, filename=upload.filename, size=len(data))
         jobs.enqueue_after_commit(s, import_indicators, dedupe_key=import_job_key(upload.id), import_id=upload.id)
-        s.commit()
         return redirect(url_for("indicators.import_report", import_id=upload.id))
     return render_template("indicators/upload.html", form=form), 422 if request.method == "POST" else 200
 
@@ -207,7 +207,6 @@ def reference_group(slug: str) -> Response | str | tuple[str, int]:
             obj=group,
             references=sorted(a.code for a in group.references),
         )
-        s.commit()
         flash(f"De referentiegroep van {gemeente.name} is opgeslagen.", "success")
         return redirect(url_for("indicators.gemeente", slug=gemeente.slug))
     return render_template("indicators/reference_group.html", gemeente=gemeente, form=form), (

@@ -1,11 +1,14 @@
 """The portret's operations: generating a draft, saving sections as new versions without overwriting
-anyone's edit, comparing versions, releasing the concept to the gemeente, and asking for its PDF.
-Services flush and never commit (the generation job commits its progress itself).
+anyone's edit, comparing versions, releasing the concept to the gemeente, and telling whether its PDF is ready.
+Services flush and never commit (the generation job commits its progress itself). Queueing the
+generation and the PDF is ``tasks.request_generation`` and ``tasks.request_pdf``: tasks import
+services, never the other way round.
 
 Concurrency: a section save names the version it was based on. If that section changed in a later
-version, the save is refused (``Conflict``) and both texts are shown; edits of other sections in
-between do not block it. ``UPDATE portret SET current_version = n + 1 WHERE current_version = n``
-makes sure two saves can never both become version n + 1.
+version, the save is refused (``conflicts.Conflict``, the stored section in its ``context["section"]``)
+and both texts are shown; edits of other sections in between do not block it.
+``UPDATE portret SET current_version = n + 1 WHERE current_version = n`` makes sure two saves can
+never both become version n + 1.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
@@ -26,24 +30,19 @@ from peerreview import diffs, jobs
 from peerreview.accounts.models import User
 from peerreview.accounts.services import coordinators_of
 from peerreview.audit.services import record
+from peerreview.conflicts import Conflict
 from peerreview.db import utcnow
 from peerreview.mail import services as mail
+from peerreview.portret import generator
 from peerreview.portret import skeleton as skeletons
 from peerreview.portret.models import GenerationStatus, Portret, PortretVersion
+from peerreview.review import services as review
 from peerreview.rounds.models import Visitatie, VisitatieState
 from peerreview.sanitize import clean_html, plain_text
 
 
 class PortretError(Exception):
     """A refused operation; the message is Dutch and meant for the user."""
-
-
-class Conflict(Exception):
-    """The section changed since the version the edit was based on."""
-
-    def __init__(self, current: PortretVersion, section: dict[str, Any]) -> None:
-        super().__init__("conflict")
-        self.current, self.section = current, section
 
 
 def checksum(content: dict[str, Any]) -> str:
@@ -116,7 +115,8 @@ def _store(
 # --- generating the draft ------------------------------------------------------------------------------
 
 
-def request_generation(session: Session, actor: User, visitatie: Visitatie) -> Portret:
+def prepare_generation(session: Session, actor: User, visitatie: Visitatie) -> Portret:
+    """Mark a new draft as queued (``tasks.request_generation`` queues the job that compiles it)."""
     portret = get_or_create(session, visitatie)
     if generation_state(session, portret) in (GenerationStatus.QUEUED, GenerationStatus.RUNNING):
         raise PortretError("Het concept wordt al gemaakt. Wacht tot het klaar is.")
@@ -124,17 +124,6 @@ def request_generation(session: Session, actor: User, visitatie: Visitatie) -> P
     portret.generation_status, portret.generation_progress = GenerationStatus.QUEUED, 0
     portret.generation_step, portret.generation_error = "In de wachtrij", ""
     session.flush()
-    from peerreview.portret.tasks import generate_draft
-
-    jobs.enqueue_after_commit(
-        session,
-        generate_draft,
-        dedupe_key=generation_job_key(portret),
-        gemeente_id=portret.gemeente_id,
-        portret_id=portret.id,
-        request=portret.generation_requested,
-        actor_id=actor.id,
-    )
     return portret
 
 
@@ -155,14 +144,16 @@ def generation_state(session: Session, portret: Portret) -> str:
     return status.value
 
 
-def generate(session: Session, portret: Portret, actor: User | None, commit_progress: bool = True) -> PortretVersion:
-    """Compose a draft from the visitatie's material and store it as a new version."""
-    from peerreview.portret import generator
+def generate(
+    session: Session, portret: Portret, actor: User | None, on_progress: Callable[[], None] | None = None
+) -> PortretVersion:
+    """Compose a draft from the visitatie's material and store it as a new version. ``on_progress`` is
+    called after each progress step (the job commits there, so the page that polls the progress sees it)."""
 
     def progress(percent: int, step: str) -> None:
         portret.generation_progress, portret.generation_step = percent, step[:200]
-        if commit_progress:
-            session.commit()  # so the page that polls the progress sees it
+        if on_progress is not None:
+            on_progress()
 
     visitatie = portret.visitatie
     portret.generation_status = GenerationStatus.RUNNING
@@ -219,7 +210,7 @@ def save_section(
     if _comparable(now) != _comparable(then) or (
         motto is not None and current.content.get("motto") != base.content.get("motto")
     ):
-        raise Conflict(current, now)
+        raise Conflict(current, section=now)
     content = copy.deepcopy(current.content)
     section = section_of(content, key)
     assert section is not None
@@ -229,11 +220,9 @@ def save_section(
     section["provenance"] = {k: v for k, v in now.get("provenance", {}).items() if f'data-bron="{k}"' in body}
     if motto is not None:
         content["motto"] = " ".join(motto.split())[:120]
-        from peerreview.portret.generator import title_for
-
         skeleton_section = skeletons.load(portret.skeleton_version).section(key)
         if skeleton_section is not None and skeleton_section.kind == "title" and not title.strip():
-            section["title"] = title_for(skeleton_section, content["gemeente"], content["motto"])
+            section["title"] = generator.title_for(skeleton_section, content["gemeente"], content["motto"])
     if content == current.content:
         return current
     return _store(session, actor, portret, content, f"‘{section['title']}’ bewerkt")
@@ -297,7 +286,6 @@ def release(session: Session, actor: User, portret: Portret) -> PortretVersion:
             again=again,
             link=link,
         )
-    request_pdf(session, current)
     session.flush()
     return current
 
@@ -307,23 +295,6 @@ def release(session: Session, actor: User, portret: Portret) -> PortretVersion:
 
 def pdf_ready(item: PortretVersion) -> bool:
     return item.pdf_checksum == item.checksum
-
-
-def request_pdf(session: Session, item: PortretVersion) -> None:
-    """Render the PDF of this version in the background, unless it exists for this exact content."""
-    if pdf_ready(item):
-        return
-    item.pdf_requested_at = utcnow()
-    session.flush()
-    from peerreview.portret.tasks import render_portret_pdf
-
-    jobs.enqueue_after_commit(
-        session,
-        render_portret_pdf,
-        dedupe_key=pdf_job_key(item),
-        gemeente_id=item.gemeente_id,
-        version_id=item.id,
-    )
 
 
 def pdf_job_key(item: PortretVersion) -> str:
@@ -377,9 +348,7 @@ def provenance_link(visitatie: Visitatie, source: dict[str, Any]) -> str | None:
     if kind == "answer":
         return url_for("selfeval.read", visitatie_id=visitatie.id, _anchor=f"a-{source['key']}")
     if kind == "annotation":
-        from peerreview.review.services import annotation_url
-
-        return annotation_url(visitatie, source.get("question"), source["id"])
+        return review.annotation_url(visitatie, source.get("question"), source["id"])
     if kind == "summary":
         return url_for("review.theme_view", visitatie_id=visitatie.id, _anchor=f"thema-{source['theme']}")
     if kind == "quote":

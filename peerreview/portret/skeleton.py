@@ -16,6 +16,8 @@ import yaml
 
 from peerreview.config import ROOT
 from peerreview.selfeval.definitions import THEME, DefinitionError
+from peerreview.selfeval.definitions import latest_version as questionnaire_version
+from peerreview.selfeval.definitions import load as questionnaire
 
 FORMS = ROOT / "forms"
 KINDS = {"title", "authors", "lead", "cijfers", "narrative", "resume", "respondents", "sources"}
@@ -106,9 +108,6 @@ def load(version: int) -> Skeleton:
 
 def validate() -> None:
     """Every skeleton file loads, and every source names a theme, a kind of material or a question."""
-    from peerreview.selfeval.definitions import latest_version as questionnaire_version
-    from peerreview.selfeval.definitions import load as questionnaire
-
     keys: set[str] = set()
     for variant in ("zelfevaluatie-basis", "zelfevaluatie-plus"):
         definition = questionnaire(variant, questionnaire_version(variant))

@@ -1,4 +1,6 @@
-"""Background work for the portret: compiling the draft, and rendering a version's PDF."""
+"""Background work for the portret: compiling the draft, and rendering a version's PDF, and the two
+functions that queue them (``request_generation``, ``request_pdf``), called by the views after the
+service call. The dependency points one way: tasks import services."""
 
 from __future__ import annotations
 
@@ -8,14 +10,47 @@ from flask import render_template
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from peerreview import jobs
 from peerreview.accounts.models import User
+from peerreview.db import utcnow
 from peerreview.jobs import job, pdf_job
 from peerreview.pdf import render_pdf
 from peerreview.portret import services
 from peerreview.portret.generator import GenerationError
 from peerreview.portret.models import GenerationStatus, Portret, PortretVersion
+from peerreview.rounds.models import Visitatie
 
 log = logging.getLogger(__name__)
+
+
+def request_generation(session: Session, actor: User, visitatie: Visitatie) -> Portret:
+    """Queue a new draft; the job runs after the request commits. Raises services.PortretError."""
+    portret = services.prepare_generation(session, actor, visitatie)
+    jobs.enqueue_after_commit(
+        session,
+        generate_draft,
+        dedupe_key=services.generation_job_key(portret),
+        gemeente_id=portret.gemeente_id,
+        portret_id=portret.id,
+        request=portret.generation_requested,
+        actor_id=actor.id,
+    )
+    return portret
+
+
+def request_pdf(session: Session, item: PortretVersion) -> None:
+    """Render the PDF of this version in the background, unless it exists for this exact content."""
+    if services.pdf_ready(item):
+        return
+    item.pdf_requested_at = utcnow()
+    session.flush()
+    jobs.enqueue_after_commit(
+        session,
+        render_portret_pdf,
+        dedupe_key=services.pdf_job_key(item),
+        gemeente_id=item.gemeente_id,
+        version_id=item.id,
+    )
 
 
 @job
@@ -25,7 +60,7 @@ def generate_draft(session: Session, *, gemeente_id: int, portret_id: int, reque
         return  # gone, or this request was handled by an earlier try
     actor = session.get(User, actor_id) if actor_id else None
     try:
-        services.generate(session, portret, actor)
+        services.generate(session, portret, actor, on_progress=session.commit)
     except (services.PortretError, GenerationError) as refused:
         _failed(session, portret_id, str(refused))
     except Exception:  # shown on the page; the team can try again

@@ -7,16 +7,16 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
 from peerreview import access, db
-from peerreview.portret import services, skeleton
+from peerreview.accounts.forms import ConfirmForm
+from peerreview.conflicts import Conflict
+from peerreview.ids import MAX_ID
+from peerreview.portret import services, skeleton, tasks
+from peerreview.portret.forms import SectionForm
 from peerreview.portret.models import Portret, PortretVersion
 from peerreview.rounds.models import Visitatie
 from peerreview.sanitize import without_provenance
 
 bp = Blueprint("portret", __name__, url_prefix="/visitaties/<int:visitatie_id>/portret")
-
-
-def _visitatie(visitatie_id: int, action: str) -> Visitatie:
-    return access.fetch(Visitatie, visitatie_id, action)  # type: ignore[no-any-return]
 
 
 def _portret(visitatie: Visitatie) -> Portret:
@@ -92,7 +92,7 @@ def show(visitatie_id: int) -> str:
 @login_required
 def status(visitatie_id: int) -> Response:
     """The draft generation's progress, for the page that waits for it."""
-    visitatie = _visitatie(visitatie_id, "portret.draft")
+    visitatie = access.visitatie(visitatie_id, "portret.draft")
     portret = _portret(visitatie)
     return jsonify(
         status=services.generation_state(db.session(), portret),
@@ -106,21 +106,22 @@ def status(visitatie_id: int) -> Response:
 @bp.route("/genereren", methods=["POST"])
 @login_required
 def generate(visitatie_id: int) -> BaseResponse:
-    visitatie = _visitatie(visitatie_id, "portret.edit")
+    visitatie = access.visitatie(visitatie_id, "portret.edit")
+    if not ConfirmForm().validate_on_submit():
+        abort(400)  # only the CSRF token; CSRFProtect answers a bad one first
     s = db.session()
     try:
-        services.request_generation(s, current_user, visitatie)
+        tasks.request_generation(s, current_user, visitatie)
     except services.PortretError as error:
+        s.rollback()
         flash(str(error), "error")
-    else:
-        s.commit()
     return redirect(url_for("portret.show", visitatie_id=visitatie.id))
 
 
 @bp.route("/secties/<section>", methods=["GET", "POST"])
 @login_required
 def edit(visitatie_id: int, section: str) -> BaseResponse | str | tuple[str, int]:
-    visitatie = _visitatie(visitatie_id, "portret.edit")
+    visitatie = access.visitatie(visitatie_id, "portret.edit")
     s = db.session()
     portret = services.portret_of(s, visitatie)
     current = services.version(s, portret) if portret else None
@@ -130,54 +131,50 @@ def edit(visitatie_id: int, section: str) -> BaseResponse | str | tuple[str, int
     definition = skeleton.load(portret.skeleton_version).section(section)
     if entry is None or definition is None:
         abort(404)
-    form = {
-        "title": entry["title"],
-        "html": entry["html"],
-        "motto": current.content.get("motto", ""),
-        "base": current.number,
-    }
+    shown = {"title": entry["title"], "html": entry["html"], "motto": current.content.get("motto", "")}
+    shown["base"] = current.number
     theirs, status, error = None, 200, None
     if request.method == "POST":
-        form = {
-            "title": request.form.get("title", ""),
-            "html": request.form.get("html", ""),
-            "motto": request.form.get("motto", ""),
-            "base": request.form.get("base", type=int) or 0,
-        }
-        try:
-            services.save_section(
-                s,
-                current_user,
-                portret,
-                section,
-                form["base"],
-                form["title"],
-                form["html"],
-                motto=form["motto"] if definition.kind == "title" else None,
-            )
-        except services.Conflict as conflict:
-            s.rollback()
-            theirs, status = conflict.section, 409
-            form["base"] = conflict.current.number
-            error = (
-                "Iemand anders heeft deze sectie intussen opgeslagen (versie "
-                f"{conflict.current.number}). Je eigen tekst staat in het veld; de opgeslagen tekst zie je erboven. "
-                "Voeg ze samen en sla opnieuw op."
-            )
-        except services.PortretError as refused:
-            s.rollback()
-            status, error = 409, str(refused)
+        form = SectionForm()
+        # What the user typed is shown again whatever happens; the base only when it was a valid number.
+        shown = {"title": form.title.data or "", "html": form.html.data or "", "motto": form.motto.data or ""}
+        shown["base"] = form.base.data if form.base.data is not None else current.number
+        if not form.validate_on_submit():
+            status, error = 422, form.first_error() or "De sectie kon niet worden opgeslagen. Probeer het opnieuw."
         else:
-            s.commit()
-            flash(f"‘{entry['title']}’ is opgeslagen als versie {portret.current_version}.", "success")
-            return redirect(url_for("portret.show", visitatie_id=visitatie.id, _anchor=f"sectie-{section}"))
+            try:
+                services.save_section(
+                    s,
+                    current_user,
+                    portret,
+                    section,
+                    form.base.data or 0,  # validated: a whole number
+                    form.title.data or "",
+                    form.html.data or "",
+                    motto=(form.motto.data or "") if definition.kind == "title" else None,
+                )
+            except Conflict as conflict:
+                s.rollback()
+                theirs, status = conflict.context["section"], 409
+                shown["base"] = conflict.current.number
+                error = (
+                    "Iemand anders heeft deze sectie intussen opgeslagen (versie "
+                    f"{conflict.current.number}). Je eigen tekst staat in het veld; de opgeslagen tekst zie je "
+                    "erboven. Voeg ze samen en sla opnieuw op."
+                )
+            except services.PortretError as refused:
+                s.rollback()
+                status, error = 409, str(refused)
+            else:
+                flash(f"‘{entry['title']}’ is opgeslagen als versie {portret.current_version}.", "success")
+                return redirect(url_for("portret.show", visitatie_id=visitatie.id, _anchor=f"sectie-{section}"))
     return render_template(
         "portret/edit.html",
         visitatie=visitatie,
         portret=portret,
         entry=entry,
         definition=definition,
-        form=form,
+        form=shown,
         theirs=theirs,
         error=error,
     ), status
@@ -186,7 +183,7 @@ def edit(visitatie_id: int, section: str) -> BaseResponse | str | tuple[str, int
 @bp.route("/versies")
 @login_required
 def history(visitatie_id: int) -> str:
-    visitatie = _visitatie(visitatie_id, "portret.draft")
+    visitatie = access.visitatie(visitatie_id, "portret.draft")
     s = db.session()
     portret = _portret(visitatie)
     items = services.versions(s, portret)
@@ -212,7 +209,7 @@ def history(visitatie_id: int) -> str:
 @bp.route("/versies/<int:number>")
 @login_required
 def show_version(visitatie_id: int, number: int) -> str:
-    visitatie = _visitatie(visitatie_id, "portret.draft")
+    visitatie = access.visitatie(visitatie_id, "portret.draft")
     s = db.session()
     portret = services.portret_of(s, visitatie)
     item = services.version(s, portret, number) if portret else None
@@ -235,15 +232,18 @@ def show_version(visitatie_id: int, number: int) -> str:
 @bp.route("/delen", methods=["POST"])
 @login_required
 def release(visitatie_id: int) -> BaseResponse:
-    visitatie = _visitatie(visitatie_id, "portret.release")
+    visitatie = access.visitatie(visitatie_id, "portret.release")
+    if not ConfirmForm().validate_on_submit():
+        abort(400)  # only the CSRF token; CSRFProtect answers a bad one first
     s = db.session()
     portret = _portret(visitatie)
     try:
         item = services.release(s, current_user, portret)
     except services.PortretError as error:
+        s.rollback()
         flash(str(error), "error")
     else:
-        s.commit()
+        tasks.request_pdf(s, item)
         flash(
             f"Versie {item.number} van het conceptportret is gedeeld met {visitatie.gemeente.name}. De coördinator "
             "krijgt een e-mail.",
@@ -255,19 +255,29 @@ def release(visitatie_id: int) -> BaseResponse:
 @bp.route("/pdf", methods=["GET", "POST"])
 @login_required
 def pdf(visitatie_id: int) -> BaseResponse | str | tuple[str, int]:
-    """The version's PDF. A POST queues its rendering (once per content); a GET never queues, it shows
-    the PDF or a page that says how far the rendering is."""
+    """GET: the version's PDF, or a page that waits for it (a read never queues anything). POST: queue
+    the rendering (once per content), then back to GET."""
     visitatie, portret, version, team = _readable(visitatie_id)
-    if team and portret is not None and (wanted := request.args.get("versie", type=int)):
-        version = services.version(db.session(), portret, wanted)
+    wanted = request.args.get("versie", type=int) if team and portret is not None else None
+    if wanted is not None and portret is not None:
+        version = services.version(db.session(), portret, wanted) if 0 < wanted <= MAX_ID else None
     if version is None:
         abort(404)
     if request.method == "POST":
-        services.request_pdf(db.session(), version)
-        return redirect(url_for("portret.pdf", visitatie_id=visitatie.id, versie=version.number if team else None))
-    if not services.pdf_ready(version):
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        tasks.request_pdf(db.session(), version)
+        return redirect(url_for("portret.pdf", visitatie_id=visitatie.id, versie=wanted))
+    if not services.pdf_ready(version):  # not rendered yet: a page that waits for it, or offers to make it
         state = services.pdf_state(db.session(), version)
-        return render_template("portret/pdf_pending.html", visitatie=visitatie, version=version, state=state), 202
+        return render_template(
+            "portret/pdf_pending.html",
+            visitatie=visitatie,
+            version=version,
+            versie=wanted,
+            form=ConfirmForm(),
+            state=state,
+        ), 202
     filename = f"portret-{visitatie.gemeente.slug}-versie-{version.number}.pdf"
     return Response(
         version.pdf,

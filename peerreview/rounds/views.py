@@ -10,17 +10,13 @@ from wtforms import SelectChoice
 
 from peerreview import access, db
 from peerreview.rounds import forms, services
-from peerreview.rounds.models import Phase, Round, Variant, Visitatie
+from peerreview.rounds.models import Phase, Round, Variant
 
 bp = Blueprint("rounds", __name__)
 
 
 def _round(round_id: int, action: str = "round.manage") -> Round:
     return access.fetch(Round, round_id, action)  # type: ignore[no-any-return]
-
-
-def _visitatie(visitatie_id: int, action: str) -> Visitatie:
-    return access.fetch(Visitatie, visitatie_id, action)  # type: ignore[no-any-return]
 
 
 @bp.route("/rondes")
@@ -69,9 +65,9 @@ def _save(form: forms.RoundForm, round_: Round | None) -> Response | tuple[str, 
                 anonymous_review=form.anonymous_review.data,
             )
         except services.RoundError as error:
+            s.rollback()
             form.name.errors = [str(error)]
         else:
-            s.commit()
             flash(f"De ronde ‘{round_.name}’ is opgeslagen.", "success")
             return redirect(url_for("rounds.show", round_id=round_.id))
     return render_template("rounds/form.html", form=form, round=round_), 422
@@ -110,7 +106,6 @@ def add_participants(round_id: int) -> Response | tuple[str, int]:
             counts=services.state_counts(round_.visitaties),
         ), 422
     added = services.add_participants(s, current_user, round_, [candidates[i] for i in form.gemeenten.data])
-    s.commit()
     names = ", ".join(v.gemeente.name for v in added)
     flash(f"Toegevoegd aan de ronde: {names}. De coördinatoren van deze gemeenten krijgen een e-mail.", "success")
     return redirect(url_for("rounds.show", round_id=round_.id))
@@ -119,7 +114,7 @@ def add_participants(round_id: int) -> Response | tuple[str, int]:
 @bp.route("/visitaties/<int:visitatie_id>")
 @login_required
 def visitatie(visitatie_id: int) -> str:
-    visitatie = _visitatie(visitatie_id, "visitatie.view")
+    visitatie = access.visitatie(visitatie_id, "visitatie.view")
     form = forms.VariantForm(formdata=None, variant=visitatie.variant.value if visitatie.variant else None)
     return render_template("rounds/visitatie.html", visitatie=visitatie, form=form, today=date.today(), phases=Phase)
 
@@ -127,7 +122,7 @@ def visitatie(visitatie_id: int) -> str:
 @bp.route("/visitaties/<int:visitatie_id>/versie", methods=["POST"])
 @login_required
 def choose_variant(visitatie_id: int) -> Response | tuple[str, int]:
-    visitatie = _visitatie(visitatie_id, "visitatie.choose_variant")
+    visitatie = access.visitatie(visitatie_id, "visitatie.choose_variant")
     form = forms.VariantForm()
     if not form.validate_on_submit():
         return render_template(
@@ -139,6 +134,5 @@ def choose_variant(visitatie_id: int) -> Response | tuple[str, int]:
     except services.RoundError as error:
         flash(str(error), "error")
         abort(409)
-    s.commit()
     flash(f"Jullie vullen de {visitatie.variant.label.lower()} in.", "success")  # type: ignore[union-attr]
     return redirect(url_for("rounds.visitatie", visitatie_id=visitatie.id))

@@ -11,10 +11,10 @@ from wtforms.validators import DataRequired, Length
 
 from peerreview import access, db
 from peerreview.rounds.models import Visitatie
-from peerreview.selfeval import cases, services
+from peerreview.selfeval import cases, forms, services, submission
+from peerreview.selfeval.blueprint import bp
 from peerreview.selfeval.definitions import Definition
 from peerreview.selfeval.models import Casus
-from peerreview.selfeval.views import _visitatie, bp
 
 
 class CaseForm(FlaskForm):
@@ -56,7 +56,7 @@ class WithdrawForm(FlaskForm):
 
 
 def _plus(visitatie_id: int, action: str) -> tuple[Visitatie, Definition]:
-    visitatie = _visitatie(visitatie_id, action)
+    visitatie = access.visitatie(visitatie_id, action, with_variant=True)
     definition = services.definition_for(visitatie)
     if not definition.casussen:
         abort(404)
@@ -74,10 +74,10 @@ def _casus(visitatie: Visitatie, casus_id: int) -> Casus:
 def cases_index(visitatie_id: int) -> Response | str | tuple[str, int]:
     visitatie, definition = _plus(visitatie_id, "casus.read")
     s = db.session()
-    form = CaseForm(formdata=request.form if request.method == "POST" else None).configure(definition)
+    form = CaseForm().configure(definition)
     if request.method == "POST":
         access.require("selfeval.edit", visitatie)
-        if form.validate():
+        if form.validate_on_submit():
             casus = cases.create(
                 s,
                 current_user,
@@ -88,7 +88,6 @@ def cases_index(visitatie_id: int) -> Response | str | tuple[str, int]:
                 scope=form.scope.data,
                 recorded_how=form.recorded_how.data,
             )
-            s.commit()
             flash(f"{casus.pseudonym} is aangemaakt. Leg nu de vier stappen vast.", "success")
             return redirect(url_for("selfeval.casus", visitatie_id=visitatie.id, casus_id=casus.id))
     return render_template(
@@ -144,7 +143,8 @@ def withdraw_consent(visitatie_id: int, casus_id: int) -> Response | tuple[str, 
         return _casus_page(visitatie, definition, item, withdraw_form=form), 422
     if item.withdrawn_at is None:
         cases.withdraw(s, current_user, visitatie, item, withdrawn_by=form.withdrawn_by.data)
-        s.commit()
+        if latest := submission.latest_submission(s, visitatie):
+            submission.request_pdf(s, latest)  # made again, without the case
         flash(
             f"De toestemming voor {item.pseudonym} is ingetrokken. Alle teksten van deze casus zijn verwijderd, "
             "ook uit eerder ingediende versies.",
@@ -161,11 +161,13 @@ def privacy(visitatie_id: int) -> Response | str:
     open_findings = cases.findings(s, visitatie)
     if request.method == "POST":
         access.require("selfeval.coordinate", visitatie)
-        wanted = (request.form.get("key", ""), request.form.get("kind", ""), request.form.get("hash", ""))
+        form = forms.ClearFindingForm()
+        if not form.validate_on_submit():
+            abort(404)  # not a finding of this page
+        wanted = (form.key.data, form.kind.data, form.hash.data)
         if not any((f.key, f.finding.kind, f.text_hash) == wanted for f in open_findings):
             abort(404)
         cases.clear(s, current_user, visitatie, *wanted)
-        s.commit()
         flash("Gemarkeerd als geen persoonsgegeven.", "success")
         return redirect(url_for("selfeval.privacy", visitatie_id=visitatie.id))
     texts = {c.field_key(k): t for c in cases.all_cases(s, visitatie) for k, t in cases.texts(s, c).items()}

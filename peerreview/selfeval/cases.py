@@ -26,6 +26,7 @@ from peerreview.sanitize import plain_text
 from peerreview.selfeval.definitions import Definition, Question
 from peerreview.selfeval.models import Answer, AnswerRevision, Casus, PrivacyClearance, Submission
 from peerreview.selfeval.privacy import Finding, find_personal_data
+from peerreview.selfeval.snapshot import Blocker, canonical_json
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ def withdraw(session: Session, actor: User, visitatie: Visitatie, casus: Casus, 
     """Consent is withdrawn (by ``withdrawn_by``, a ``given_by`` value; recorded by ``actor``): remove every
     copy of what the case says and keep only its pseudonym and the fact. Removed: the answers and all their
     revisions, the privacy clearances (hashes of its passages), the case in every submission snapshot
-    (whose rendered PDF is deleted and queued to be made again without it), and, through :data:`consent_withdrawn`,
+    (whose rendered PDF is deleted; the view queues it again, without the case), and, through :data:`consent_withdrawn`,
     the annotations that quote it with their replies. Returns what was removed, per kind."""
     prefix = f"casus{casus.id}_"
     answer_ids = select(Answer.id).where(Answer.visitatie_id == visitatie.id, Answer.question_key.startswith(prefix))
@@ -162,8 +163,6 @@ def withdraw(session: Session, actor: User, visitatie: Visitatie, casus: Casus, 
     }
     casus.consent_scope = ""
     casus.withdrawn_at, casus.withdrawn_by_id, casus.consent_withdrawn_by = utcnow(), actor.id, withdrawn_by
-    from peerreview.selfeval.submission import canonical_json, request_pdf
-
     for submission in session.scalars(select(Submission).where(Submission.visitatie_id == visitatie.id)):
         entries = submission.snapshot.get("cases", [])
         if not any(entry.get("id") == casus.id and "fields" in entry for entry in entries):
@@ -172,7 +171,6 @@ def withdraw(session: Session, actor: User, visitatie: Visitatie, casus: Casus, 
         submission.snapshot = {**submission.snapshot, "cases": scrubbed}
         submission.checksum = hashlib.sha256(canonical_json(submission.snapshot)).hexdigest()
         submission.pdf, submission.pdf_checksum = None, None
-        request_pdf(session, submission)  # made again, without the case
         removed["submissions"] += 1
     for _receiver, result in consent_withdrawn.send(casus, session=session, keys_prefix=prefix):
         for kind, count in (result or {}).items():
@@ -285,8 +283,6 @@ def clear(session: Session, actor: User, visitatie: Visitatie, question_key: str
 
 
 def blockers(session: Session, visitatie: Visitatie, definition: Definition) -> list[Any]:
-    from peerreview.selfeval.submission import Blocker
-
     if not definition.casussen:
         return []
     overview = url_for("selfeval.cases", visitatie_id=visitatie.id)

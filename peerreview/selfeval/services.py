@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -17,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, lazyload
 
 from peerreview.accounts.models import Membership, MembershipRole, User
+from peerreview.conflicts import Conflict
 from peerreview.db import utcnow
 from peerreview.rounds.models import Visitatie
 from peerreview.sanitize import word_count
@@ -27,14 +27,6 @@ from peerreview.selfeval.models import Answer, AnswerRevision, SectionAssignment
 
 class SelfEvalError(Exception):
     """A refused operation; the message is Dutch and meant for the user."""
-
-
-class Conflict(Exception):
-    """The answer changed since the revision the save was based on."""
-
-    def __init__(self, current: Answer | None) -> None:
-        super().__init__("conflict")
-        self.current = current
 
 
 def definition_for(visitatie: Visitatie) -> Definition:
@@ -279,7 +271,3 @@ def add_note(session: Session, actor: User, visitatie: Visitatie, section_key: s
     session.add(note)
     session.flush()
     return note
-
-
-def last_saved(current: dict[str, Answer]) -> datetime | None:
-    return max((a.updated_at for a in current.values()), default=None)

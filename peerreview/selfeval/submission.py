@@ -3,34 +3,29 @@
 from __future__ import annotations
 
 import hashlib
-import json
-from dataclasses import dataclass
 from typing import Any
 
 from flask import url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from peerreview import jobs
 from peerreview.accounts.models import NetworkRole, NetworkRoleGrant, User
+from peerreview.accounts.services import coordinators_of
 from peerreview.audit.services import record
 from peerreview.db import utcnow
 from peerreview.mail import services as mail
 from peerreview.rounds.models import Visitatie, VisitatieState
-from peerreview.selfeval import services
+from peerreview.selfeval import cases, documents, services
 from peerreview.selfeval.definitions import Definition
-from peerreview.selfeval.models import Answer, Submission
-
-
-@dataclass(frozen=True)
-class Blocker:
-    message: str
-    url: str
+from peerreview.selfeval.models import Submission
+from peerreview.selfeval.snapshot import Blocker, canonical_json
+from peerreview.selfeval.snapshot import answers_from as answers_from  # read by the views and the review
+from peerreview.selfeval.tasks import render_submission_pdf
 
 
 def blockers(session: Session, visitatie: Visitatie, definition: Definition) -> list[Blocker]:
     """Everything that must be done before the coordinator can submit, each with a link to fix it."""
-    from peerreview.selfeval import documents
-
     current = services.answers(session, visitatie)
     covered = documents.covered_sections(session, visitatie)
     result = [
@@ -40,19 +35,11 @@ def blockers(session: Session, visitatie: Visitatie, definition: Definition) -> 
         )
         for page, question in services.missing(definition, current, covered)
     ]
-    from peerreview.selfeval import cases
-
     result.extend(cases.blockers(session, visitatie, definition))
     return result
 
 
-def canonical_json(data: Any) -> bytes:
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
-
-
 def build_snapshot(session: Session, visitatie: Visitatie, definition: Definition) -> dict[str, Any]:
-    from peerreview.selfeval import cases, documents
-
     current = services.answers(session, visitatie)
     return {
         "visitatie_id": visitatie.id,
@@ -117,9 +104,6 @@ def submit(session: Session, actor: User, visitatie: Visitatie) -> Submission:
             submission=submission,
             link=link,
         )
-    from peerreview import jobs
-    from peerreview.selfeval.tasks import render_submission_pdf
-
     jobs.enqueue_after_commit(
         session,
         render_submission_pdf,
@@ -137,9 +121,6 @@ def pdf_job_key(submission: Submission) -> str:
 
 def request_pdf(session: Session, submission: Submission) -> str | None:
     """Queue the PDF of ``submission`` unless it exists or is on its way; returns the job's state."""
-    from peerreview import jobs
-    from peerreview.selfeval.tasks import render_submission_pdf
-
     if submission.pdf is not None and submission.pdf_checksum == submission.checksum:
         return "done"
     jobs.enqueue_after_commit(
@@ -160,8 +141,6 @@ def reopen(session: Session, actor: User, visitatie: Visitatie, reason: str) -> 
     record(
         session, "selfeval_reopened", actor=actor, gemeente_id=visitatie.gemeente_id, obj=latest, reason=reason.strip()
     )
-    from peerreview.accounts.services import coordinators_of
-
     link = url_for("selfeval.overview", visitatie_id=visitatie.id, _external=True)
     for coordinator in coordinators_of(session, visitatie.gemeente_id):
         mail.send(
@@ -192,11 +171,3 @@ def _round_coordinators(session: Session) -> list[User]:
             .where(NetworkRoleGrant.role == NetworkRole.ROUND_COORDINATOR, User.active.is_(True))
         )
     )
-
-
-def answers_from(snapshot: dict[str, Any]) -> dict[str, Answer]:
-    """Snapshot answers as (unsaved) Answer objects, so one template renders both."""
-    return {
-        k: Answer(question_key=k, value=v["value"], plain=v["plain"], revision=v["revision"])
-        for k, v in snapshot.get("answers", {}).items()
-    }

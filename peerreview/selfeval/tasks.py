@@ -11,7 +11,7 @@ from peerreview.pdf import render_pdf
 from peerreview.rounds.models import Visitatie
 from peerreview.selfeval import cases, services
 from peerreview.selfeval.models import Submission
-from peerreview.selfeval.submission import answers_from
+from peerreview.selfeval.snapshot import answers_from
 
 
 @pdf_job

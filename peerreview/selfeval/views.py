@@ -4,45 +4,30 @@ import io
 import json
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import defaultload
 from werkzeug.wrappers import Response as BaseResponse
 
-from peerreview import access, csvfile, db, diffs
+from peerreview import access, csvfile, db, diffs, jobs
+from peerreview.accounts.forms import ConfirmForm
 from peerreview.accounts.models import User
+from peerreview.conflicts import Conflict
 from peerreview.formatting import datetime_nl
-from peerreview.rounds.models import Round, Visitatie
-from peerreview.selfeval import cases, documents, forms, services, submission, values
+from peerreview.rounds.models import Visitatie
+from peerreview.selfeval import case_views, cases, document_views, documents, forms, services, submission, values
+from peerreview.selfeval.blueprint import bp
 from peerreview.selfeval.definitions import Definition, Question
 from peerreview.selfeval.models import Answer
 
-bp = Blueprint("selfeval", __name__, url_prefix="/visitaties/<int:visitatie_id>/zelfevaluatie")
-
-
-def _visitatie(visitatie_id: int, action: str) -> Visitatie:
-    visitatie = db.session().get(
-        Visitatie, visitatie_id, options=[defaultload(Visitatie.round).lazyload(Round.deadlines)]
-    )
-    access.require(action, visitatie)
-    assert visitatie is not None
-    if visitatie.variant is None:
-        abort(404)
-    return visitatie
-
-
-def _question(definition: Definition, key: str) -> Question:
-    question = definition.questions.get(key)
-    if question is None:
-        abort(404)
-    return question
+# The blueprint's other routes: importing this module (as create_app does) registers them all.
+ROUTE_MODULES = (case_views, document_views)
 
 
 @bp.route("")
 @login_required
 def overview(visitatie_id: int) -> str:
-    visitatie = _visitatie(visitatie_id, "selfeval.progress")
+    visitatie = access.visitatie(visitatie_id, "selfeval.progress", with_variant=True)
     s = db.session()
     definition = services.definition_for(visitatie)
     current = services.answers(s, visitatie)
@@ -61,21 +46,27 @@ def overview(visitatie_id: int) -> str:
 
 @bp.route("/toewijzen", methods=["POST"])
 @login_required
-def assign(visitatie_id: int) -> BaseResponse:
-    visitatie = _visitatie(visitatie_id, "selfeval.coordinate")
+def assign(visitatie_id: int) -> BaseResponse | tuple[str, int]:
+    visitatie = access.visitatie(visitatie_id, "selfeval.coordinate", with_variant=True)
     s = db.session()
     definition = services.definition_for(visitatie)
-    section_key = request.form.get("section", "")  # CSRF is checked for every POST by CSRFProtect
+    form = forms.AssignForm()
+    if not form.validate_on_submit():
+        flash(form.user.errors[0] if form.user.errors else "Kies een onderdeel en een persoon.", "error")
+        return overview(visitatie_id), 422
+    section_key = form.section.data
     if definition.section(section_key) is None:
         abort(404)
-    user_id = request.form.get("user", "")
-    user = s.get(User, int(user_id)) if user_id.isdigit() else None
+    user = s.get(User, form.user.data) if form.user.data is not None else None
+    if form.user.data is not None and user is None:
+        flash("Kies iemand uit de lijst.", "error")
+        return overview(visitatie_id), 422
     try:
         services.assign(s, current_user, visitatie, section_key, user)
     except services.SelfEvalError as error:
+        s.rollback()
         flash(str(error), "error")
     else:
-        s.commit()
         section = definition.section(section_key)
         flash(f"{section.title}: {'toegewezen aan ' + user.name if user else 'niet meer toegewezen'}.", "success")  # type: ignore[union-attr]
     return redirect(url_for("selfeval.overview", visitatie_id=visitatie.id, _anchor="onderdelen"))
@@ -113,51 +104,57 @@ def _section_context(visitatie: Visitatie, definition: Definition, section_key: 
 @bp.route("/onderdelen/<section_key>", methods=["GET", "POST"])
 @login_required
 def section(visitatie_id: int, section_key: str) -> BaseResponse | str | tuple[str, int]:
-    visitatie = _visitatie(visitatie_id, "selfeval.read")
+    visitatie = access.visitatie(visitatie_id, "selfeval.read", with_variant=True)
     definition = services.definition_for(visitatie)
     context = _section_context(visitatie, definition, section_key)
     if request.method == "GET":
         return render_template("selfeval/section.html", **context)
     access.require("selfeval.edit", visitatie)
     # The no-JavaScript path: save every changed question of the section at once.
+    form = forms.AnswersForm()
+    if not form.validate_on_submit():
+        abort(400)  # only the CSRF token is checked here, and CSRFProtect answers a bad one first
     s = db.session()
     services.start(s, visitatie)
     current: dict[str, Answer] = context["answers"]
     conflicts, errors, saved = {}, {}, 0
+    posted: dict[str, forms.Posted] = {}
     for question in context["section"].questions:
-        base = forms.base_revision(request.form, question.key)
-        if base is None:
+        answer = form.posted(question)
+        if answer is None:
             continue
-        raw = forms.raw_value(question, request.form)
+        posted[question.key] = answer
+        if answer.base is None:
+            errors[question.key] = forms.BASE_ERROR
+            continue
         existing = current.get(question.key)
         try:
-            if existing is not None and values.clean(question, raw) == existing.value:
+            if existing is not None and values.clean(question, answer.raw) == existing.value:
                 continue
-            services.save_answer(s, current_user, visitatie, question, raw, base)
+            services.save_answer(s, current_user, visitatie, question, answer.raw, answer.base)
             saved += 1
-        except services.Conflict as conflict:
+        except Conflict as conflict:
             conflicts[question.key] = conflict.current
         except values.InvalidValue as error:
             errors[question.key] = str(error)
     if conflicts or errors:
-        s.commit()  # what could be saved is kept
+        # What could be saved is kept: the request commits when this view returns.
         context = _section_context(visitatie, definition, section_key)
         # Show what the user typed (nothing is lost); a conflict's base becomes the stored revision,
         # so saving again after merging is a deliberate choice.
         for key in conflicts.keys() | errors.keys():
-            question = definition.questions[key]
-            context["shown"][key] = forms.raw_value(question, request.form)
-            context["bases"][key] = (
-                stored.revision if (stored := conflicts.get(key)) else forms.base_revision(request.form, key)
-            )
+            context["shown"][key] = posted[key].raw
+            if conflicts.get(key):
+                context["bases"][key] = conflicts[key].revision
+            elif posted[key].base is not None:
+                context["bases"][key] = posted[key].base
         context.update(conflicts=conflicts, errors=errors)
         return render_template("selfeval/section.html", **context), 409 if conflicts else 422
-    s.commit()
     flash(
         f"Opgeslagen ({saved} antwoord{'en' if saved != 1 else ''} gewijzigd)." if saved else "Er was niets gewijzigd.",
         "success",
     )
-    target = request.form.get("next_section")
+    target = form.next_section.data
     if target and definition.section(target) is not None:
         return redirect(url_for("selfeval.section", visitatie_id=visitatie.id, section_key=target))
     return redirect(url_for("selfeval.section", visitatie_id=visitatie.id, section_key=section_key))
@@ -180,25 +177,30 @@ def _answer_json(answer: Answer | None, question: Question) -> dict[str, Any]:
 @login_required
 def autosave(visitatie_id: int, question_key: str) -> tuple[Response, int]:
     """Save one answer (autosave). 409 with the stored version when it changed meanwhile."""
-    visitatie = _visitatie(visitatie_id, "selfeval.edit")
+    visitatie = access.visitatie(visitatie_id, "selfeval.edit", with_variant=True)
     s = db.session()
     definition = services.start(s, visitatie)
     key, question = _storage_key(definition, visitatie, question_key)
-    base = forms.base_revision(request.form, question_key)
-    if base is None:
+    form = forms.AnswersForm()
+    if not form.validate_on_submit():
+        abort(400)  # only the CSRF token is checked here, and CSRFProtect answers a bad one first
+    posted = form.posted(question, question_key)
+    if posted is None:
+        s.rollback()
         return jsonify(error="De versie waarop je wijziging is gebaseerd ontbreekt. Laad de pagina opnieuw."), 400
+    if posted.base is None:
+        s.rollback()
+        return jsonify(error=forms.BASE_ERROR), 422
     try:
-        answer = services.save_answer(
-            s, current_user, visitatie, question, forms.raw_value(question, request.form, question_key), base, key=key
-        )
-    except services.Conflict as conflict:
+        answer = services.save_answer(s, current_user, visitatie, question, posted.raw, posted.base, key=key)
+    except Conflict as conflict:
         current = _answer_json(conflict.current, question)
         s.rollback()
         cases.log_case_read(current_user, visitatie, [key], via="opslaan (conflict)")  # the stored text is returned
         return jsonify(conflict=True, current=current), 409
     except values.InvalidValue as error:
+        s.rollback()
         return jsonify(error=str(error)), 422
-    s.commit()
     return jsonify(revision=answer.revision), 200  # the editor needs only the new base
 
 
@@ -219,7 +221,7 @@ def _storage_key(definition: Definition, visitatie: Visitatie, question_key: str
 @bp.route("/antwoorden/<question_key>/geschiedenis")
 @login_required
 def history(visitatie_id: int, question_key: str) -> str:
-    visitatie = _visitatie(visitatie_id, "selfeval.read")
+    visitatie = access.visitatie(visitatie_id, "selfeval.read", with_variant=True)
     s = db.session()
     definition = services.definition_for(visitatie)
     key, question = _storage_key(definition, visitatie, question_key)
@@ -257,7 +259,7 @@ def _back_url(visitatie: Visitatie, definition: Definition, key: str) -> str:
 @bp.route("/onderdelen/<section_key>/notities", methods=["POST"])
 @login_required
 def add_note(visitatie_id: int, section_key: str) -> BaseResponse | tuple[str, int]:
-    visitatie = _visitatie(visitatie_id, "selfeval.edit")
+    visitatie = access.visitatie(visitatie_id, "selfeval.edit", with_variant=True)
     definition = services.definition_for(visitatie)
     form = forms.NoteForm()
     if not form.validate_on_submit():
@@ -268,7 +270,6 @@ def add_note(visitatie_id: int, section_key: str) -> BaseResponse | tuple[str, i
         abort(404)
     s = db.session()
     services.add_note(s, current_user, visitatie, section_key, form.body.data)
-    s.commit()
     flash("Je notitie is toegevoegd.", "success")
     return redirect(url_for("selfeval.section", visitatie_id=visitatie.id, section_key=section_key, _anchor="notities"))
 
@@ -291,7 +292,7 @@ def _readable(visitatie: Visitatie) -> tuple[Definition, dict[str, Answer], list
 @bp.route("/lezen")
 @login_required
 def read(visitatie_id: int) -> str:
-    visitatie = _visitatie(visitatie_id, "selfeval.read")
+    visitatie = access.visitatie(visitatie_id, "selfeval.read", with_variant=True)
     definition, current, case_list, shown = _readable(visitatie)
     show_cases = access.can("casus.read", visitatie)
     cases.log_case_read(current_user, visitatie, case_list if show_cases else [], via="lezen")
@@ -310,7 +311,7 @@ def read(visitatie_id: int) -> str:
 @bp.route("/export.json")
 @login_required
 def export_json(visitatie_id: int) -> Response:
-    visitatie = _visitatie(visitatie_id, "selfeval.read")
+    visitatie = access.visitatie(visitatie_id, "selfeval.read", with_variant=True)
     definition, current, case_list, shown = _readable(visitatie)
     data = {
         "gemeente": visitatie.gemeente.name,
@@ -344,7 +345,7 @@ def export_json(visitatie_id: int) -> Response:
 @bp.route("/export.csv")
 @login_required
 def export_csv(visitatie_id: int) -> Response:
-    visitatie = _visitatie(visitatie_id, "selfeval.read")
+    visitatie = access.visitatie(visitatie_id, "selfeval.read", with_variant=True)
     definition, current, _case_list, _shown = _readable(visitatie)
     buffer = io.StringIO()
     writer = csvfile.writer(buffer)
@@ -373,17 +374,17 @@ def export_csv(visitatie_id: int) -> Response:
 def pdf(visitatie_id: int) -> BaseResponse | tuple[str, int]:
     """The latest submission as PDF; rendered in the background (queued at submission, or again by a
     POST here when it failed or was interrupted), so it may still be on its way. A GET never queues."""
-    visitatie = _visitatie(visitatie_id, "selfeval.read")
+    visitatie = access.visitatie(visitatie_id, "selfeval.read", with_variant=True)
     s = db.session()
     latest = submission.latest_submission(s, visitatie)
     if latest is None:
         abort(404)
     if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
         submission.request_pdf(s, latest)
         return redirect(url_for("selfeval.pdf", visitatie_id=visitatie.id))
     if latest.pdf_checksum != latest.checksum or latest.pdf is None:
-        from peerreview import jobs
-
         state = jobs.status(s, submission.pdf_job_key(latest))
         return render_template("selfeval/pdf_pending.html", visitatie=visitatie, state=state), 202
     if not access.can("casus.read", visitatie) and any("fields" in c for c in latest.snapshot.get("cases", [])):
@@ -401,18 +402,20 @@ def pdf(visitatie_id: int) -> BaseResponse | tuple[str, int]:
 @bp.route("/indienen", methods=["GET", "POST"])
 @login_required
 def submit(visitatie_id: int) -> BaseResponse | str | tuple[str, int]:
-    visitatie = _visitatie(visitatie_id, "selfeval.progress")
+    visitatie = access.visitatie(visitatie_id, "selfeval.progress", with_variant=True)
     s = db.session()
     definition = services.definition_for(visitatie)
     open_items = submission.blockers(s, visitatie, definition)
     if request.method == "POST":
         access.require("selfeval.coordinate", visitatie)
+        if not ConfirmForm().validate_on_submit():
+            abort(400)  # only the CSRF token; CSRFProtect answers a bad one first
         try:
             done = submission.submit(s, current_user, visitatie)
         except services.SelfEvalError as error:
+            s.rollback()
             flash(str(error), "error")
             return render_template("selfeval/submit.html", visitatie=visitatie, blockers=open_items), 422
-        s.commit()
         flash(
             f"De zelfevaluatie is ingediend (versie {done.number}). De rondecoördinator is op de hoogte gebracht.",
             "success",
@@ -424,15 +427,11 @@ def submit(visitatie_id: int) -> BaseResponse | str | tuple[str, int]:
 @bp.route("/heropenen", methods=["GET", "POST"])
 @login_required
 def reopen(visitatie_id: int) -> BaseResponse | str | tuple[str, int]:
-    visitatie = _visitatie(visitatie_id, "selfeval.reopen")
+    visitatie = access.visitatie(visitatie_id, "selfeval.reopen", with_variant=True)
     form = forms.ReopenForm()
     if form.validate_on_submit():
         s = db.session()
         submission.reopen(s, current_user, visitatie, form.reason.data)
-        s.commit()
         flash("De zelfevaluatie is heropend. De coördinator van de gemeente krijgt een e-mail met je reden.", "success")
         return redirect(url_for("selfeval.overview", visitatie_id=visitatie.id))
     return render_template("selfeval/reopen.html", visitatie=visitatie, form=form), 422 if form.is_submitted() else 200
-
-
-from peerreview.selfeval import case_views, document_views  # noqa: E402,F401  (routes on this blueprint)

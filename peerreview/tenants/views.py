@@ -101,9 +101,9 @@ def change_role(slug: str, membership_id: int) -> Response:
         try:
             accounts.change_membership_role(s, current_user, membership, MembershipRole(form.role.data))
         except accounts.AccountError as error:
+            s.rollback()
             flash(str(error), "error")
         else:
-            s.commit()
             flash(f"De rol van {membership.user.name} is nu {membership.role.label}.", "success")
     return redirect(url_for("tenants.show", slug=slug, _anchor="leden"))
 
@@ -112,15 +112,17 @@ def change_role(slug: str, membership_id: int) -> Response:
 @login_required
 def remove_member(slug: str, membership_id: int) -> Response:
     gemeente = _gemeente(slug, "gemeente.manage_members")
+    if not account_forms.ConfirmForm().validate_on_submit():
+        abort(400)  # only the CSRF token; CSRFProtect answers a bad one first
     membership = _membership(gemeente, membership_id)
     s = db.session()
     name = membership.user.name
     try:
         accounts.remove_membership(s, current_user, membership)
     except accounts.AccountError as error:
+        s.rollback()
         flash(str(error), "error")
     else:
-        s.commit()
         flash(f"{name} is geen lid meer van {gemeente.name}.", "success")
     return redirect(url_for("tenants.show", slug=slug, _anchor="leden"))
 
@@ -129,6 +131,8 @@ def remove_member(slug: str, membership_id: int) -> Response:
 @login_required
 def revoke_invitation(slug: str, invitation_id: int) -> Response:
     gemeente = _gemeente(slug, "gemeente.manage_members")
+    if not account_forms.ConfirmForm().validate_on_submit():
+        abort(400)  # only the CSRF token; CSRFProtect answers a bad one first
     s = db.session()
     invitation = s.scalar(
         select(Invitation).where(Invitation.id == invitation_id, Invitation.gemeente_id == gemeente.id)
@@ -136,6 +140,5 @@ def revoke_invitation(slug: str, invitation_id: int) -> Response:
     if invitation is None:
         abort(404)
     accounts.revoke_invitation(s, current_user, invitation)
-    s.commit()
     flash(f"De uitnodiging voor {invitation.email} is ingetrokken.", "success")
     return redirect(url_for("tenants.show", slug=slug, _anchor="leden"))

@@ -4,7 +4,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    HiddenField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -16,7 +15,9 @@ from wtforms import (
     widgets,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
+from peerreview.ids import IdField
 from peerreview.visit.models import ConversationFormat, ConversationMode, ConversationStatus, RespondentGroup
 
 
@@ -98,7 +99,12 @@ class NotesForm(FlaskForm):
         description="Alleen voor het reviewteam en de rondecoördinatoren. Noteer geen namen van inwoners.",
         render_kw={"class": "richtext"},
     )
-    base_revision = HiddenField(default="0")
+    base_revision = IdField(
+        default=0,
+        widget=HiddenInput(),
+        message="Het verslag kon niet worden opgeslagen: de versie waarop je wijziging is gebaseerd klopt niet. "
+        "Laad de pagina opnieuw.",
+    )
 
 
 class QuoteForm(FlaskForm):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from peerreview.accounts.models import User
 from peerreview.audit.services import record
+from peerreview.conflicts import Conflict
 from peerreview.db import utcnow
 from peerreview.passages import PassageError, locate
 from peerreview.rounds.models import Visitatie, VisitatieState
@@ -30,14 +31,6 @@ from peerreview.visit.models import (
 
 class VisitError(Exception):
     """A refused operation; the message is Dutch and meant for the user."""
-
-
-class Conflict(Exception):
-    """The notes were saved by someone else since the edit began."""
-
-    def __init__(self, current: Conversation) -> None:
-        super().__init__("conflict")
-        self.current = current
 
 
 def start(session: Session, actor: User, visitatie: Visitatie) -> None:

@@ -8,7 +8,9 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from peerreview import access, db
-from peerreview.audit.services import record
+from peerreview.accounts.forms import ConfirmForm
+from peerreview.audit.services import record_read
+from peerreview.conflicts import Conflict
 from peerreview.portret.skeleton import latest_version, load
 from peerreview.review import services as review
 from peerreview.review import themes
@@ -18,10 +20,6 @@ from peerreview.visit.forms import ConversationForm, NotesForm, QuoteForm, Respo
 from peerreview.visit.models import Conversation, Quote, Respondent
 
 bp = Blueprint("visit", __name__, url_prefix="/visitaties/<int:visitatie_id>/visitatie")
-
-
-def _visitatie(visitatie_id: int, action: str) -> Visitatie:
-    return access.fetch(Visitatie, visitatie_id, action)  # type: ignore[no-any-return]
 
 
 def _conversation(visitatie: Visitatie, conversation_id: int) -> Conversation:
@@ -46,7 +44,7 @@ def _team(visitatie: Visitatie) -> dict[int, Any]:
 @bp.route("")
 @login_required
 def overview(visitatie_id: int) -> str:
-    visitatie = _visitatie(visitatie_id, "visit.view")
+    visitatie = access.visitatie(visitatie_id, "visit.view")
     s = db.session()
     return render_template(
         "visit/overview.html",
@@ -71,10 +69,11 @@ def _quote_counts(items: list[Quote]) -> dict[int, int]:
 @bp.route("/starten", methods=["POST"])
 @login_required
 def start(visitatie_id: int) -> Response:
-    visitatie = _visitatie(visitatie_id, "visit.start")
+    visitatie = access.visitatie(visitatie_id, "visit.start")
+    if not ConfirmForm().validate_on_submit():
+        abort(400)  # only the CSRF token; CSRFProtect answers a bad one first
     s = db.session()
     services.start(s, current_user, visitatie)
-    s.commit()
     flash(
         "De review is afgerond en de visitatie is begonnen. Het reviewteam kan nu het conceptportret maken.", "success"
     )
@@ -87,14 +86,14 @@ def start(visitatie_id: int) -> Response:
 @bp.route("/respondenten", methods=["GET", "POST"])
 @login_required
 def respondents(visitatie_id: int) -> Response | str | tuple[str, int]:
-    visitatie = _visitatie(visitatie_id, "visit.plan")
+    visitatie = access.visitatie(visitatie_id, "visit.plan")
     return _respondent_form(visitatie, None)
 
 
 @bp.route("/respondenten/<int:respondent_id>", methods=["GET", "POST"])
 @login_required
 def edit_respondent(visitatie_id: int, respondent_id: int) -> Response | str | tuple[str, int]:
-    visitatie = _visitatie(visitatie_id, "visit.plan")
+    visitatie = access.visitatie(visitatie_id, "visit.plan")
     return _respondent_form(visitatie, _respondent(visitatie, respondent_id))
 
 
@@ -117,7 +116,6 @@ def _respondent_form(visitatie: Visitatie, existing: Respondent | None) -> Respo
             form.may_quote.errors = [str(error)]
             status = 422
         else:
-            s.commit()
             flash(f"{saved.label} is {'bijgewerkt' if existing else 'toegevoegd'}.", "success")
             return redirect(url_for("visit.respondents", visitatie_id=visitatie.id))
     elif request.method == "POST":
@@ -134,7 +132,9 @@ def _respondent_form(visitatie: Visitatie, existing: Respondent | None) -> Respo
 @bp.route("/respondenten/<int:respondent_id>/verwijderen", methods=["POST"])
 @login_required
 def delete_respondent(visitatie_id: int, respondent_id: int) -> Response:
-    visitatie = _visitatie(visitatie_id, "visit.plan")
+    visitatie = access.visitatie(visitatie_id, "visit.plan")
+    if not ConfirmForm().validate_on_submit():
+        abort(400)  # only the CSRF token; CSRFProtect answers a bad one first
     item = _respondent(visitatie, respondent_id)
     s = db.session()
     try:
@@ -143,7 +143,6 @@ def delete_respondent(visitatie_id: int, respondent_id: int) -> Response:
         s.rollback()
         flash(str(error), "error")
     else:
-        s.commit()
         flash(f"{item.label} is verwijderd.", "success")
     return redirect(url_for("visit.respondents", visitatie_id=visitatie.id))
 
@@ -171,14 +170,14 @@ def _conversation_form(visitatie: Visitatie, existing: Conversation | None) -> C
 @bp.route("/gesprekken/nieuw", methods=["GET", "POST"])
 @login_required
 def new_conversation(visitatie_id: int) -> Response | str | tuple[str, int]:
-    visitatie = _visitatie(visitatie_id, "visit.plan")
+    visitatie = access.visitatie(visitatie_id, "visit.plan")
     return _plan(visitatie, None)
 
 
 @bp.route("/gesprekken/<int:conversation_id>/planning", methods=["GET", "POST"])
 @login_required
 def edit_conversation(visitatie_id: int, conversation_id: int) -> Response | str | tuple[str, int]:
-    visitatie = _visitatie(visitatie_id, "visit.plan")
+    visitatie = access.visitatie(visitatie_id, "visit.plan")
     return _plan(visitatie, _conversation(visitatie, conversation_id))
 
 
@@ -204,7 +203,6 @@ def _plan(visitatie: Visitatie, existing: Conversation | None) -> Response | str
             form.respondents.errors = [str(error)]
             status = 422
         else:
-            s.commit()
             flash(f"Het gesprek ‘{item.subject}’ is opgeslagen.", "success")
             return redirect(url_for("visit.conversation", visitatie_id=visitatie.id, conversation_id=item.id))
     elif request.method == "POST":
@@ -215,11 +213,9 @@ def _plan(visitatie: Visitatie, existing: Conversation | None) -> Response | str
 @bp.route("/gesprekken/<int:conversation_id>")
 @login_required
 def conversation(visitatie_id: int, conversation_id: int) -> tuple[str, int]:
-    visitatie = _visitatie(visitatie_id, "visit.notes")
+    visitatie = access.visitatie(visitatie_id, "visit.notes")
     item = _conversation(visitatie, conversation_id)
-    s = db.session()
-    record(s, "visit_notes_read", actor=current_user, gemeente_id=visitatie.gemeente_id, obj=item)
-    s.commit()
+    record_read("visit_notes_read", actor=current_user, gemeente_id=visitatie.gemeente_id, obj=item)
     return _render_conversation(visitatie, item)
 
 
@@ -272,22 +268,23 @@ def _quote_form(item: Conversation, formdata: Any = ...) -> QuoteForm:
 @bp.route("/gesprekken/<int:conversation_id>/verslag", methods=["POST"])
 @login_required
 def save_notes(visitatie_id: int, conversation_id: int) -> Any:
-    visitatie = _visitatie(visitatie_id, "visit.plan")
+    visitatie = access.visitatie(visitatie_id, "visit.plan")
     item = _conversation(visitatie, conversation_id)
     s = db.session()
     form = NotesForm()
     if not form.validate_on_submit():
+        form.notes.errors = [*form.notes.errors, *form.base_revision.errors]  # the version field is hidden
         return _render_conversation(visitatie, item, notes_form=form, status=422)
     try:
         services.save_notes(s, current_user, item, form.notes.data or "", int(form.base_revision.data or 0))
-    except services.Conflict as conflict:  # nothing was written; the stored notes are shown next to the user's
-        form.base_revision.data = str(conflict.current.revision)
+    except Conflict as conflict:  # nothing was written; the stored notes are shown next to the user's
+        s.rollback()
+        form.base_revision.data = conflict.current.revision
         form.notes.errors = [
             "Iemand anders heeft dit verslag intussen opgeslagen. Je eigen tekst staat in het veld; de opgeslagen "
             "versie zie je erboven. Voeg ze samen en sla opnieuw op."
         ]
         return _render_conversation(visitatie, item, notes_form=form, theirs=conflict.current, status=409)
-    s.commit()
     flash("Het verslag is opgeslagen.", "success")
     return redirect(url_for("visit.conversation", visitatie_id=visitatie.id, conversation_id=item.id))
 
@@ -295,7 +292,7 @@ def save_notes(visitatie_id: int, conversation_id: int) -> Any:
 @bp.route("/gesprekken/<int:conversation_id>/citaten", methods=["POST"])
 @login_required
 def add_quote(visitatie_id: int, conversation_id: int) -> Any:
-    visitatie = _visitatie(visitatie_id, "visit.plan")
+    visitatie = access.visitatie(visitatie_id, "visit.plan")
     item = _conversation(visitatie, conversation_id)
     s = db.session()
     form = _quote_form(item)
@@ -314,7 +311,6 @@ def add_quote(visitatie_id: int, conversation_id: int) -> Any:
             s.rollback()
             form.passage.errors = [str(error)]
         else:
-            s.commit()
             flash("Het citaat is vastgelegd.", "success")
             return redirect(
                 url_for("visit.conversation", visitatie_id=visitatie.id, conversation_id=item.id, _anchor="citaten")
@@ -325,14 +321,15 @@ def add_quote(visitatie_id: int, conversation_id: int) -> Any:
 @bp.route("/gesprekken/<int:conversation_id>/citaten/<int:quote_id>/verwijderen", methods=["POST"])
 @login_required
 def delete_quote(visitatie_id: int, conversation_id: int, quote_id: int) -> Response:
-    visitatie = _visitatie(visitatie_id, "visit.plan")
+    visitatie = access.visitatie(visitatie_id, "visit.plan")
+    if not ConfirmForm().validate_on_submit():
+        abort(400)  # only the CSRF token; CSRFProtect answers a bad one first
     item = _conversation(visitatie, conversation_id)
     s = db.session()
     quote = next((q for q in services.quotes(s, visitatie) if q.id == quote_id and q.conversation_id == item.id), None)
     if quote is None:
         abort(404)
     services.delete_quote(s, quote)
-    s.commit()
     flash("Het citaat is verwijderd.", "success")
     return redirect(
         url_for("visit.conversation", visitatie_id=visitatie.id, conversation_id=item.id, _anchor="citaten")

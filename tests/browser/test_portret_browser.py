@@ -23,7 +23,7 @@ def login(page, email):
 def with_draft(app, session, world):
     with app.test_request_context():
         portret = services.get_or_create(session, session.merge(world["visitatie"]))
-        services.generate(session, portret, world["lead"], commit_progress=False)
+        services.generate(session, portret, world["lead"])
         session.commit()
     return portret
 

@@ -129,3 +129,13 @@ def test_the_reference_group_is_chosen_by_the_network(client_for, world, session
     page = analyst.get("/gemeenten/deventer/cijfers").get_data(as_text=True)
     assert "Alleen landelijk." in page and "Zwolle" not in page.split("<h2>De cijfers</h2>")[1].split("</table>")[0]
     assert session.scalar(select(Indicator).where(Indicator.code == "JH121")) is not None
+
+
+@pytest.mark.parametrize("base", ["99999999999999999999", "-1", "nul"])
+def test_a_duiding_with_a_bad_revision_number_gets_a_dutch_422_and_keeps_the_text(client_for, world, session, base):
+    url = "/gemeenten/deventer/cijfers/JH121/duiding"
+    response = client_for(world["coordinator"]).post_form(url, {"text": "<p>Onze lezing.</p>", "base_revision": base})
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "de versie waarop je wijziging is gebaseerd klopt niet" in body and "Onze lezing." in body
+    assert session.scalar(select(Duiding)) is None

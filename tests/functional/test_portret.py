@@ -303,7 +303,7 @@ def test_the_pdf_is_rendered_once_per_content(app, client_for, world, session, r
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
 def test_the_pdf_holds_the_headings_and_figures_and_is_tagged(app, client_for, world, session, run_jobs):
     lead = generate(client_for, world, run_jobs)
-    lead.post_form(f"{world['base']}/portret/pdf", token_from=f"{world['base']}/portret")
+    assert lead.post_form(f"{world['base']}/portret/pdf").status_code == 302  # asking for it queues the rendering
     run_jobs()
     pdf = lead.get(f"{world['base']}/portret/pdf")
     assert pdf.status_code == 200
@@ -329,3 +329,26 @@ def test_the_pdf_holds_the_headings_and_figures_and_is_tagged(app, client_for, w
     structure = subprocess.run(["pdfinfo", "-struct", "-"], input=pdf.data, capture_output=True, check=True)
     tags = set(re.findall(r"^\s*(\w+)", structure.stdout.decode(), flags=re.MULTILINE))
     assert {"Document", "H1", "H2", "P", "Table", "Figure"} <= tags
+
+
+@pytest.mark.parametrize("base", ["99999999999999999999", str(2**31), "-1", "vier", ""])
+def test_a_section_saved_on_a_bad_version_number_gets_a_dutch_422_and_keeps_the_text(
+    client_for, world, session, run_jobs, base
+):
+    lead = generate(client_for, world, run_jobs)
+    before = current(session, world).number
+    url = f"{world['base']}/portret/secties/visie"
+    response = lead.post_form(url, {"base": base, "title": "Visie", "html": "<p>Mijn herschreven visie.</p>"})
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "De versie waarop je wijziging is gebaseerd klopt niet" in body and "Mijn herschreven visie." in body
+    assert current(session, world).number == before
+
+
+def test_reading_the_team_pdf_queues_nothing_until_it_is_asked_for(client_for, world, session, run_jobs):
+    lead = generate(client_for, world, run_jobs)
+    page = lead.get(f"{world['base']}/portret/pdf")
+    assert page.status_code == 202 and "PDF maken" in page.get_data(as_text=True)
+    run_jobs()
+    version = current(session, world)
+    assert version.pdf is None and version.pdf_requested_at is None

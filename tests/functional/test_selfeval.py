@@ -345,3 +345,59 @@ def test_variant_not_chosen_means_no_zelfevaluatie_yet(client_for, make, world, 
     assert client_for(world["coordinator"]).get(world["base"]).status_code == 404
     session.get(Visitatie, visitatie.id).variant = Variant.BASIS
     session.commit()
+
+
+HOSTILE_BASES = ["99999999999999999999", str(2**31), "-1", "abc", "1e3", "٣"]
+
+
+@pytest.mark.parametrize("base", HOSTILE_BASES)
+def test_a_bad_base_revision_gets_a_dutch_422_and_keeps_the_text(client_for, world, session, base):
+    writer = client_for(world["writer"])
+    section = f"{world['base']}/onderdelen/s1"
+    response = writer.post_form(section, {"s1_1.__base": base, "s1_1.html": "<p>Mijn eigen tekst</p>"})
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "de versie waarop je wijziging is gebaseerd klopt niet" in body and "Mijn eigen tekst" in body
+    saved = autosave(writer, world, "s1_1", {"html": "<p>Tekst</p>"}, base)
+    assert saved.status_code == 422 and "klopt niet" in saved.get_json()["error"]
+    assert session.scalar(select(func.count(Answer.id))) == 0
+
+
+def test_the_section_form_keeps_what_could_be_saved_next_to_a_refused_answer(client_for, world, session):
+    writer = client_for(world["writer"])
+    section = f"{world['base']}/onderdelen/s1"
+    response = writer.post_form(
+        section, {"s1_1.__base": "0", "s1_1.html": "<p>Goed</p>", "s1_2.__base": "x", "s1_2.html": "<p>Fout</p>"}
+    )
+    assert response.status_code == 422
+    assert [a.question_key for a in session.scalars(select(Answer))] == ["s1_1"]
+
+
+@pytest.mark.parametrize("user", ["99999999999999999999", "-3", "iemand", "424242"])
+def test_assigning_to_an_unknown_user_is_refused_in_dutch(client_for, world, session, user):
+    coordinator = client_for(world["coordinator"])
+    overview = world["base"]
+    data = {"section": "s2_3", "user": world["writer"].id}
+    assert coordinator.post_form(f"{overview}/toewijzen", data, token_from=overview).status_code == 302
+    response = coordinator.post_form(f"{overview}/toewijzen", {**data, "user": user}, token_from=overview)
+    assert response.status_code == 422 and "Kies iemand uit de lijst." in response.get_data(as_text=True)
+    assert re.search(r"2\.3 Lokale teams.*?Daan Dijkhof", coordinator.get(overview).get_data(as_text=True), re.S)
+
+
+def test_reading_the_pdf_queues_nothing_and_asking_for_it_renders_it(app, client_for, world, session, run_jobs):
+    complete_selfeval(app, session, world["visitatie"], world["writer"])
+    coordinator = client_for(world["coordinator"])
+    assert coordinator.post_form(f"{world['base']}/indienen").status_code == 302
+    run_jobs()
+    submission = session.scalar(select(Submission))
+    submission.pdf, submission.pdf_checksum = None, None  # e.g. after consent was withdrawn
+    session.commit()
+    pending = coordinator.get(f"{world['base']}/pdf")
+    assert pending.status_code == 202 and "PDF opnieuw aanvragen" in pending.get_data(as_text=True)
+    run_jobs()
+    session.expire_all()
+    assert session.scalar(select(Submission)).pdf is None
+    assert coordinator.post_form(f"{world['base']}/pdf").status_code == 302
+    run_jobs()
+    pdf = coordinator.get(f"{world['base']}/pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")

@@ -190,3 +190,18 @@ def test_the_respondent_list_counts_only_held_conversations(client_for, world, s
     session.commit()
     page = client_for(world["lead"]).get(f"{world['base']}/visitatie").get_data(as_text=True)
     assert "Er is nog geen gesprek gehouden." in page
+
+
+@pytest.mark.parametrize("base", ["99999999999999999999", "-1", "twee"])
+def test_notes_with_a_bad_revision_number_get_a_dutch_422_and_keep_the_text(client_for, world, session, base):
+    url = f"{world['base']}/visitatie/gesprekken/{world['conversation'].id}/verslag"
+    page = f"{world['base']}/visitatie/gesprekken/{world['conversation'].id}"
+    before = session.get(Conversation, world["conversation"].id).notes
+    response = client_for(world["lead"]).post_form(
+        url, {"notes": "<p>Nieuw verslag.</p>", "base_revision": base}, token_from=page
+    )
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "de versie waarop je wijziging is gebaseerd klopt niet" in body and "Nieuw verslag." in body
+    session.expire_all()
+    assert session.get(Conversation, world["conversation"].id).notes == before
