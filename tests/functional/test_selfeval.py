@@ -393,7 +393,7 @@ def test_reading_the_pdf_queues_nothing_and_asking_for_it_renders_it(app, client
     submission.pdf, submission.pdf_checksum = None, None  # e.g. after consent was withdrawn
     session.commit()
     pending = coordinator.get(f"{world['base']}/pdf")
-    assert pending.status_code == 202 and "PDF opnieuw aanvragen" in pending.get_data(as_text=True)
+    assert pending.status_code == 202 and "PDF maken" in pending.get_data(as_text=True)
     run_jobs()
     session.expire_all()
     assert session.scalar(select(Submission)).pdf is None
