@@ -15,6 +15,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from peerreview.sanitize import InputRefused
 from peerreview.selfeval.definitions import Question
 
 EMPTY_ROWS = 2  # blank rows offered below the filled ones
@@ -41,7 +42,7 @@ def raw_value(question: Question, form: MultiDict[str, str], key: str | None = N
         }
     if kind == "rows":
         indexes = sorted(
-            {int(k.split(".")[2]) for k in form if k.startswith(prefix + "rows.") and k.split(".")[2].isdigit()}
+            {int(k.split(".")[2]) for k in form if k.startswith(prefix + "rows.") and _index(k.split(".")[2])}
         )
         return {
             "rows": [
@@ -56,9 +57,24 @@ def raw_value(question: Question, form: MultiDict[str, str], key: str | None = N
     return {}
 
 
+MAX_REVISION = 2**31 - 1
+
+
+def _index(text: str) -> bool:
+    return text.isascii() and text.isdecimal() and len(text) <= 4
+
+
 def base_revision(form: MultiDict[str, str], key: str) -> int | None:
+    """The revision an edit started from; None if not posted. Raises InputRefused if it is not one."""
     raw = form.get(f"{key}.__base")
-    return int(raw) if raw is not None and raw.isdigit() else None
+    if raw is None:
+        return None
+    if not (raw.isascii() and raw.isdecimal() and int(raw) <= MAX_REVISION):
+        raise InputRefused(
+            "De versie waarop je wijziging is gebaseerd is ongeldig, dus er is niets opgeslagen. Laad de pagina "
+            "opnieuw en probeer het nog eens; je tekst staat hieronder."
+        )
+    return int(raw)
 
 
 def posted_keys(form: MultiDict[str, str]) -> set[str]:
