@@ -82,14 +82,18 @@ def _limit(name: str, default: int) -> int:
     return int(current_app.config.get(name, default)) if has_app_context() else default
 
 
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
 def check_size(html: str) -> None:
     """Refuse a text that is too long or too deeply nested to clean (before any cleaning)."""
     max_chars, max_depth = _limit("RICHTEXT_MAX_CHARS", MAX_CHARS), _limit("RICHTEXT_MAX_DEPTH", MAX_DEPTH)
     if len(html) > max_chars:
         raise RefusedText(
-            f"De tekst is te lang om op te slaan: {len(html):,} tekens (opmaak meegeteld), het maximum is "
-            f"{max_chars:,} tekens per veld. Je tekst staat nog in het veld; splits hem over meerdere velden of "
-            "verwijder opmaak.".replace(",", "."),
+            f"De tekst is te lang om op te slaan: {_thousands(len(html))} tekens (opmaak meegeteld), het maximum "
+            f"is {_thousands(max_chars)} tekens per veld. Je tekst staat nog in het veld; splits hem over "
+            "meerdere velden of verwijder opmaak.",
             status=413,
         )
     if _depth(html, max_depth) > max_depth:
@@ -310,3 +314,25 @@ def lost_text(before: str, after: str, width: int = 60) -> str | None:
         position -= 1
     snippet = " ".join(seen[position:].split())
     return snippet if len(snippet) <= width else snippet[:width].rstrip() + "…"
+
+
+class RichText:
+    """WTForms validator: the field's HTML can be cleaned without losing words (``clean_html`` would
+    not refuse it), so the form comes back with the message next to the field and the text in it."""
+
+    def __init__(self, portret: bool = False) -> None:
+        self.portret = portret
+
+    def __call__(self, form: object, field: object) -> None:
+        from wtforms.validators import ValidationError
+
+        try:
+            clean_html(getattr(field, "data", None) or "", portret=self.portret)
+        except RefusedText as refused:
+            raise ValidationError(str(refused)) from None
+
+
+# For the hidden revision fields of forms (``Regexp(r"^\d{1,9}$", message=REVISION_MESSAGE)``).
+REVISION_MESSAGE = (
+    "De versie waarop je wijziging is gebaseerd is ongeldig. Laad de pagina opnieuw; je tekst staat hier nog."
+)

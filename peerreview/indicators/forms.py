@@ -3,18 +3,20 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, SelectMultipleField, TextAreaField, widgets
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length, Optional, Regexp
+
+from peerreview.sanitize import REVISION_MESSAGE, RichText
 
 
 class DuidingForm(FlaskForm):
     text = TextAreaField(
         "Jullie duiding",
-        validators=[Optional(), Length(max=20_000, message="Gebruik hoogstens 20.000 tekens.")],
+        validators=[Optional(), Length(max=20_000, message="Gebruik hoogstens 20.000 tekens."), RichText()],
         description="Wat vertelt dit cijfer over jullie aanpak? Wat verklaart een verschil met de referentiegroep, "
         "en wat zegt het cijfer niet? Laat het veld leeg om de duiding te verwijderen.",
         render_kw={"class": "richtext"},
     )
-    base_revision = HiddenField(default="0")
+    base_revision = HiddenField(default="0", validators=[Regexp(r"^\d{1,9}$", message=REVISION_MESSAGE)])
 
 
 class ImportForm(FlaskForm):

@@ -15,8 +15,9 @@ from wtforms import (
     TimeField,
     widgets,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
+from peerreview.sanitize import REVISION_MESSAGE, RichText
 from peerreview.visit.models import ConversationFormat, ConversationMode, ConversationStatus, RespondentGroup
 
 
@@ -94,11 +95,12 @@ class NotesForm(FlaskForm):
         validators=[
             Optional(),
             Length(max=100_000, message="Het verslag is te lang; splits het over twee gesprekken."),
+            RichText(),
         ],
         description="Alleen voor het reviewteam en de rondecoördinatoren. Noteer geen namen van inwoners.",
         render_kw={"class": "richtext"},
     )
-    base_revision = HiddenField(default="0")
+    base_revision = HiddenField(default="0", validators=[Regexp(r"^\d{1,9}$", message=REVISION_MESSAGE)])
 
 
 class QuoteForm(FlaskForm):
