@@ -12,7 +12,7 @@ import jinja2
 from flask import Flask, abort, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 from werkzeug.wrappers import Response
@@ -269,7 +269,10 @@ def _register_error_pages(app: Flask) -> None:
         if request.endpoint == "selfeval.upload":
             from peerreview.selfeval.document_views import too_large
 
-            return too_large()
+            try:
+                return too_large()
+            except NotFound:  # not theirs to upload to
+                return render_template("errors/404.html"), 404
         message = (
             "Wat je verstuurde is te groot om te verwerken. Is het een bestand, voeg dan een kleiner bestand toe "
             f"(tot {app.config['UPLOAD_MAX_MB']} MB). Is het tekst, splits die dan over meerdere velden."

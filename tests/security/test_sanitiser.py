@@ -92,10 +92,12 @@ def test_implied_end_tags_do_not_count_as_depth():
 )
 def test_malformed_markup_is_judged_in_linear_time(make_input):
     started = time.perf_counter()
+    status = 200
     try:
         clean_html(make_input(MAX_CHARS // 6))
     except RefusedText as refused:  # refused or stored (no letters lost), but quickly
-        assert refused.status == 422
+        status = refused.status
+    assert status in (200, 422)
     assert time.perf_counter() - started < 2  # html.parser took 83 s on "<a" * 100_000
 
 
