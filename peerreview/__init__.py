@@ -255,7 +255,9 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(OverflowError)
     def _value_out_of_range(error: Exception) -> tuple[Any, int]:
         # The database refused a value (a number beyond its range, say): bad input, not a fault.
-        logging.getLogger(__name__).warning("value refused by the database: %s", error)
+        logging.getLogger(__name__).warning(
+            "value refused by the database (%s %s): %s", request.method, request.path, error
+        )
         return _refused(
             InputRefused(
                 "Een waarde in je invoer kan niet worden opgeslagen (bijvoorbeeld een getal dat te groot is). "

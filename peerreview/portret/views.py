@@ -141,7 +141,7 @@ def edit(visitatie_id: int, section: str) -> BaseResponse | str | tuple[str, int
             "title": request.form.get("title", ""),
             "html": request.form.get("html", ""),
             "motto": request.form.get("motto", ""),
-            "base": request.form.get("base", type=int) or 0,
+            "base": int(b) if (b := request.form.get("base", "")).isascii() and b.isdecimal() and len(b) < 10 else 0,
         }
         try:
             services.save_section(
