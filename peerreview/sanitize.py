@@ -183,6 +183,7 @@ _IN_TAG = re.compile(r"[>=]")
 _NAME = re.compile(r"[^\t\n\f\r />]*")
 _SPACE = re.compile(r"[\t\n\f\r ]*")
 _WORD = re.compile(r"\w")
+_NOT_WORD = re.compile(r"\W+")
 
 
 def _tag_end(text: str, pos: int) -> int:
@@ -296,16 +297,13 @@ def lost_text(before: str, after: str, width: int = 60) -> str | None:
     """``None`` if every visible letter and digit of ``before`` is still in ``after``; otherwise the
     visible text of ``before`` from the first word that is lost (at most ``width`` characters)."""
     seen = visible_text(before)
-    kept = Counter(_WORD.findall(visible_text(after)))
-    wanted = Counter(_WORD.findall(seen))
-    if not wanted - kept:
+    kept = _NOT_WORD.sub("", visible_text(after))
+    if not Counter(_NOT_WORD.sub("", seen)) - Counter(kept):
         return None
     # Where: the first letter that cannot be matched in order (the output keeps the input's order).
-    kept_letters = _WORD.findall(visible_text(after))
-    k = 0
-    position = 0
+    k, position = 0, 0
     for m in _WORD.finditer(seen):
-        if k < len(kept_letters) and kept_letters[k] == m.group():
+        if k < len(kept) and kept[k] == m.group():
             k += 1
             continue
         position = m.start()
