@@ -151,3 +151,49 @@ def test_an_answer_over_the_size_cap_is_refused_with_the_limit(client_for, world
     assert response.status_code == 422
     assert "het maximum is 200.000 tekens per veld" in response.json["error"]
     assert session.scalar(select(func.count()).select_from(Answer)) == 0
+
+
+# --- other texts are refused over their limit, not cut short ---
+
+
+def test_an_annotation_or_reply_over_its_limit_is_refused_not_cut(app, session, make):
+    from peerreview.review import services as review
+    from tests.factories import visited
+
+    world = visited(app, session, make)
+    with app.test_request_context():
+        annotation = session.merge(world["strength"])
+        lead = session.merge(world["lead"])
+        with pytest.raises(review.ReviewError, match="het maximum is 4000"):
+            review.reply(session, lead, annotation, "woord " * 700)
+        with pytest.raises(review.ReviewError, match="het maximum is 8000"):
+            review.update_annotation(session, lead, annotation, themes_=["T7"], kind="sterkte", body="w" * 8001)
+        session.rollback()
+    session.expire_all()
+    assert session.get(type(annotation), annotation.id).body == "Een visie die breed gedragen wordt."
+
+
+def test_an_upload_title_over_its_limit_is_refused_not_cut(app, session, world):
+    from peerreview.selfeval import documents
+    from peerreview.selfeval.filetypes import RejectedFile
+
+    with app.test_request_context(), pytest.raises(RejectedFile, match="De titel is 201 tekens lang"):
+        documents.upload(
+            session,
+            world["writer"],
+            session.merge(world["visitatie"]),
+            data=b"%PDF-1.4\n%%EOF\n",
+            filename="plan.pdf",
+            title="t" * 201,
+            item_key=None,
+            section_keys=[],
+            max_bytes=1024,
+        )
+
+
+def test_a_csv_the_csv_module_refuses_is_a_refused_import_not_a_crash(app, session):
+    from peerreview.indicators import importer
+
+    data = b'RegioS;Perioden;X\n"' + b"x" * 200_000 + b'";2024;1\n'
+    with app.test_request_context(), pytest.raises(importer.FileRefused, match="geen geldige CSV"):
+        importer.run(session, data)
