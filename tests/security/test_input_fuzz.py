@@ -307,3 +307,44 @@ def test_a_nul_in_a_form_value_is_refused_with_a_dutch_message_and_the_text_show
     assert "onzichtbaar stuurteken" in body
     assert "Mijn verslag gaat verder" in body
     assert quote("\x00") not in body
+
+
+def test_the_error_page_renders_after_the_request_transaction_failed(app, world, client_for):
+    import sqlalchemy as sa
+
+    from peerreview import db
+
+    def broken() -> str:
+        s = db.session()
+        s.execute(sa.text("SELECT no_such_column FROM no_such_table"))  # fails the transaction
+        return "unreachable"
+
+    app.add_url_rule("/kapot", "kapot", broken)
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # answer as in production
+    response = client_for(world["coordinator"]).get("/kapot")
+    assert response.status_code == 500
+    assert "Er ging iets mis aan onze kant" in response.get_data(as_text=True)
+
+
+def test_an_upload_too_large_to_parse_comes_back_as_the_upload_page_with_the_error(app, session, make, client_for):
+    from tests.factories import start_selfeval
+
+    gemeente = make.gemeente("Gouda")
+    coordinator = make.user(gemeente=gemeente, role=MembershipRole.COORDINATOR)
+    visitatie = start_selfeval(session, make.visitatie(gemeente))
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
+    client = client_for(coordinator)
+    base = f"/visitaties/{visitatie.id}/zelfevaluatie/documenten"
+    boundary, body = encode_multipart(
+        {
+            "csrf_token": csrf_from(client.get(base).get_data(as_text=True)),
+            "title": "Jaarverslag",
+            "file": FileStorage(BytesIO(MINIMAL_PDF + b"0" * 200 * 1024), "groot.pdf"),
+        }
+    )
+    response = client.post(f"{base}/toevoegen", data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 413, page
+    assert "Het bestand is te groot: wat je verstuurde was 200,7 kB, het maximum is 25 MB." in page
+    assert "de titel en de gekozen onderdelen niet aangekomen" in page
+    assert 'id="file"' in page and 'data-max-bytes="26214400"' in page  # the upload form, with the limit
