@@ -70,7 +70,7 @@ def assign(visitatie_id: int) -> BaseResponse:
     if definition.section(section_key) is None:
         abort(404)
     user_id = request.form.get("user", "")
-    user = s.get(User, int(user_id)) if user_id.isdigit() else None
+    user = s.get(User, int(user_id)) if user_id.isascii() and user_id.isdecimal() and len(user_id) < 10 else None
     try:
         services.assign(s, current_user, visitatie, section_key, user)
     except services.SelfEvalError as error:

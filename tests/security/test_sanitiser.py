@@ -79,7 +79,7 @@ def test_nesting_deeper_than_the_cap_is_refused_quickly():
     started = time.perf_counter()
     with pytest.raises(RefusedText, match="te diep genest"):
         clean_html("<ul><li>" * 20_000)
-    assert time.perf_counter() - started < 2  # was 116 s before the cap
+    assert time.perf_counter() - started < 5  # was 116 s before the cap (a generous bound: no flakes)
     assert clean_html("<ul><li>" * (MAX_DEPTH // 2) + "diep")  # within the cap: stored
 
 
@@ -98,7 +98,7 @@ def test_malformed_markup_is_judged_in_linear_time(make_input):
     except RefusedText as refused:  # refused or stored (no letters lost), but quickly
         status = refused.status
     assert status in (200, 422)
-    assert time.perf_counter() - started < 2  # html.parser took 83 s on "<a" * 100_000
+    assert time.perf_counter() - started < 5  # html.parser took 83 s on "<a" * 100_000
 
 
 # --- through the app: answers (autosave and the no-JavaScript form), visit notes ---
