@@ -164,8 +164,10 @@ class IdConverter(IntegerConverter):
     """``<int:…>`` in every URL: an id from 1 to 2**31-1 (PostgreSQL's integer). Anything else is not a
     page (404) instead of an overflow in the database (500)."""
 
-    def __init__(self, map: Any, fixed_digits: int = 0, min: int | None = 1, max: int | None = 2**31 - 1) -> None:
-        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max)
+    def __init__(
+        self, map: Any, fixed_digits: int = 0, min: int | None = 1, max: int | None = 2**31 - 1, **options: Any
+    ) -> None:
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, **options)
 
 
 # C0 control characters other than tab, newline and carriage return: never typed, and PostgreSQL
