@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+import re
 import time
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
-from flask import Flask, flash, redirect, render_template, request, session, url_for
+from flask import Flask, abort, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 from werkzeug.wrappers import Response
 
 from peerreview.config import ROOT, load_config
@@ -68,6 +72,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from peerreview.ids import IdConverter
     from peerreview.review import consent  # noqa: F401  (signal receivers: a withdrawal reaches the annotations)
 
+    app.url_map.converters["int"] = IdConverter  # before any rule is added
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -83,6 +88,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     db.make_transactional(app)
     _register_session_rules(app)
+    _register_input_rules(app)
     _register_error_pages(app)
     csp = app.config["CONTENT_SECURITY_POLICY"]
 
@@ -191,6 +197,79 @@ def _register_session_rules(app: Flask) -> None:
         return None
 
 
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in every URL: an id from 1 to 2**31-1 (PostgreSQL's integer). Anything else is not a
+    page (404) instead of an overflow in the database (500)."""
+
+    def __init__(
+        self, map: Any, fixed_digits: int = 0, min: int | None = 1, max: int | None = 2**31 - 1, **options: Any
+    ) -> None:
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, **options)
+
+
+# C0 control characters other than tab, newline and carriage return: never typed, and PostgreSQL
+# refuses NUL in text (which used to fail the request, and then its error page).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _register_input_rules(app: Flask) -> None:
+    from peerreview.sanitize import InputRefused
+
+    @app.before_request
+    def _refuse_control_characters() -> None:
+        if CONTROL_CHARACTERS.search(request.path):
+            abort(404)
+        fields = [request.args]
+        if request.method in UNSAFE_METHODS:
+            fields.append(request.form)  # may raise 413 (handled below)
+        for multidict in fields:
+            for key, value in multidict.items(multi=True):
+                if CONTROL_CHARACTERS.search(key) or CONTROL_CHARACTERS.search(value):
+                    raise InputRefused(
+                        "Je invoer bevat een onzichtbaar stuurteken (bijvoorbeeld een nul-teken) dat we niet "
+                        "kunnen opslaan. Dat gebeurt soms bij kopiëren uit een ander programma. Typ de tekst "
+                        "opnieuw of plak hem zonder opmaak; je tekst staat hieronder."
+                    )
+        if request.method in UNSAFE_METHODS:
+            for upload in request.files.values():
+                if upload.filename and CONTROL_CHARACTERS.search(upload.filename):
+                    raise InputRefused(
+                        "De bestandsnaam bevat een onzichtbaar stuurteken. Geef het bestand een andere naam."
+                    )
+
+
+def _rollback_request_session() -> None:
+    """An error page must not use a session whose transaction failed (it would fail again)."""
+    s = g.get("db_session")
+    if s is not None:
+        try:
+            s.rollback()
+        except Exception:  # the connection itself may be gone
+            logging.getLogger(__name__).exception("rollback after an error failed")
+            g.pop("db_session", None)
+
+
+def _wants_json() -> bool:
+    return request.headers.get("X-Requested-With") == "fetch" or request.accept_mimetypes.best == "application/json"
+
+
+def _posted_texts() -> list[tuple[str, str]]:
+    """What the user posted, to show back on an error page so nothing typed is lost."""
+    try:
+        form = request.form if request.method in UNSAFE_METHODS else None
+    except RequestEntityTooLarge:
+        return []
+    if not form:
+        return []
+    kept = []
+    for key, value in form.items(multi=True):
+        text = CONTROL_CHARACTERS.sub("", value).strip()
+        if key != "csrf_token" and not key.endswith("__base") and len(text) > 1 and not text.isdigit():
+            kept.append((key, text))
+    return kept
+
+
 def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(404)
     def _not_found(_e: Exception) -> tuple[str, int]:
@@ -200,10 +279,52 @@ def _register_error_pages(app: Flask) -> None:
     def _csrf_error(_e: CSRFError) -> tuple[str, int]:
         return render_template("errors/csrf.html"), 400
 
+    from peerreview.sanitize import InputRefused
+
+    @app.errorhandler(InputRefused)
+    def _refused(error: InputRefused) -> tuple[Any, int]:
+        _rollback_request_session()
+        if _wants_json():
+            return jsonify(error=str(error)), error.status
+        return render_template("errors/422.html", message=str(error), kept=_posted_texts()), error.status
+
+    from sqlalchemy.exc import DataError
+
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    def _value_out_of_range(error: Exception) -> tuple[Any, int]:
+        # The database refused a value (a number beyond its range, say): bad input, not a fault.
+        logging.getLogger(__name__).warning(
+            "value refused by the database (%s %s): %s", request.method, request.path, error
+        )
+        return _refused(
+            InputRefused(
+                "Een waarde in je invoer kan niet worden opgeslagen (bijvoorbeeld een getal dat te groot is). "
+                "Er is niets opgeslagen; controleer je invoer en probeer het opnieuw."
+            )
+        )
+
     @app.errorhandler(413)
-    def _too_large(_e: Exception) -> tuple[str, int]:
-        return render_template("errors/413.html"), 413
+    def _too_large(_e: Exception) -> tuple[Any, int]:
+        _rollback_request_session()
+        if request.endpoint == "selfeval.upload":
+            from peerreview.selfeval.document_views import too_large
+
+            try:
+                return too_large()
+            except NotFound:  # not theirs to upload to
+                return render_template("errors/404.html"), 404
+        message = (
+            "Wat je verstuurde is te groot om te verwerken. Is het een bestand, voeg dan een kleiner bestand toe "
+            f"(tot {app.config['UPLOAD_MAX_MB']} MB). Is het tekst, splits die dan over meerdere velden."
+        )
+        if _wants_json():
+            return jsonify(error=message), 413
+        return render_template("errors/413.html", message=message), 413
 
     @app.errorhandler(500)
-    def _server_error(_e: Exception) -> tuple[str, int]:
+    def _server_error(_e: Exception) -> tuple[Any, int]:
+        _rollback_request_session()
+        if _wants_json():
+            return jsonify(error="Er ging iets mis aan onze kant. Probeer het over een paar minuten opnieuw."), 500
         return render_template("errors/500.html"), 500

@@ -109,7 +109,16 @@ class DefaultConfig:
     )
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
-    MAX_CONTENT_LENGTH = 30 * 1024 * 1024
+    # Uploads: the one limit, in MB of 1024 × 1024 bytes (as file managers on Windows show them). The
+    # request body may be 1 MB larger (MAX_CONTENT_LENGTH, derived below) for the other form fields, so
+    # a file just over the limit still arrives with the form and is refused with the form kept.
+    UPLOAD_MAX_MB = 25
+    # Rich-text fields: refused (not cut short) above this many characters (markup included) or nesting depth.
+    RICHTEXT_MAX_CHARS = 200_000
+    RICHTEXT_MAX_DEPTH = 100
+    # A non-file form field may be this large (werkzeug's default of 500 kB is less than a full rich-text
+    # field: 200 000 characters can take up to 9 bytes each, URL-encoded).
+    MAX_FORM_MEMORY_SIZE = 2 * 1024 * 1024
 
 
 def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
@@ -155,6 +164,7 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
             config["SESSION_COOKIE_SECURE"] = False
             config["REMEMBER_COOKIE_SECURE"] = False
 
+    config["MAX_CONTENT_LENGTH"] = (int(config["UPLOAD_MAX_MB"]) + 1) * 1024 * 1024
     config["PERMANENT_SESSION_LIFETIME"] = int(config["IDLE_TIMEOUT_MINUTES"]) * 60
 
 

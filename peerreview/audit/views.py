@@ -17,7 +17,7 @@ def index() -> str:
     access.require("audit.view")
     action = request.args.get("actie", "")
     who = request.args.get("wie", "").strip().lower()
-    page = max(1, request.args.get("pagina", 1, type=int))
+    page = min(max(1, request.args.get("pagina", 1, type=int)), 2**31 // 50)  # a page number, not an overflow
     query = select(AuditEvent)
     if action in ACTIONS:
         query = query.where(AuditEvent.action == action)

@@ -7,12 +7,13 @@ from wtforms.validators import Length, Optional
 from wtforms.widgets import HiddenInput
 
 from peerreview.ids import IdField
+from peerreview.sanitize import RichText
 
 
 class DuidingForm(FlaskForm):
     text = TextAreaField(
         "Jullie duiding",
-        validators=[Optional(), Length(max=20_000, message="Gebruik hoogstens 20.000 tekens.")],
+        validators=[Optional(), Length(max=20_000, message="Gebruik hoogstens 20.000 tekens."), RichText()],
         description="Wat vertelt dit cijfer over jullie aanpak? Wat verklaart een verschil met de referentiegroep, "
         "en wat zegt het cijfer niet? Laat het veld leeg om de duiding te verwijderen.",
         render_kw={"class": "richtext"},

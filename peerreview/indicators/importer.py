@@ -117,8 +117,18 @@ def _reader(text: str) -> csv.DictReader[str]:
 
 
 def run(session: Session, data: bytes, import_id: int | None = None) -> Report:
-    """Read ``data`` and store its values; returns the report. Raises ``FileRefused``."""
-    reader = _reader(_decode(data))
+    """Read ``data`` and store its values; returns the report. Raises ``FileRefused``.
+
+    The whole file (at most ``MAX_BYTES``) is parsed before anything is written, so a file the csv module
+    refuses (a field over its 128 kB limit, a broken quote) is refused without a partial import."""
+    try:
+        reader = _reader(_decode(data))
+        rows = list(reader)
+    except csv.Error as error:
+        raise FileRefused(
+            f"Het bestand is geen geldige CSV ({error}). Sla het opnieuw op als ‘CSV UTF-8’ of download het "
+            "opnieuw bij het CBS."
+        ) from None
     names = reader.fieldnames or []
     long = "Measure" in names and "Value" in names
     target = _Target(session, import_id)
@@ -132,7 +142,7 @@ def run(session: Session, data: bytes, import_id: int | None = None) -> Report:
             + ", ".join(measures[:8])
             + "). Gebruik de codes uit de lijst met indicatoren, of de indeling Measure;RegioS;Perioden;Value."
         )
-    for line, row in enumerate(reader, start=2):
+    for line, row in enumerate(rows, start=2):
         pairs = (
             [(row.get("Measure") or "", row.get("Value") or "")] if long else [(m, row.get(m) or "") for m in measures]
         )

@@ -156,7 +156,7 @@ class Writer:
         self.parts.append(f"<{tag}>{inner}</{tag}>")
 
     def result(self) -> tuple[str, dict[str, list[dict[str, Any]]]]:
-        return clean_html("".join(self.parts), portret=True), self.provenance
+        return clean_html("".join(self.parts), portret=True, limits=False), self.provenance
 
 
 # --- provenance items -----------------------------------------------------------------------------------

@@ -265,6 +265,17 @@ class AnnotationInput:
     document_id: int | None = None
 
 
+MAX_ANNOTATION, MAX_REPLY = 8000, 4000
+
+
+def _fits(body: str, limit: int) -> None:
+    """Refuse a text over the limit instead of cutting it short (the user keeps it in the field)."""
+    if len(body) > limit:
+        raise ReviewError(
+            f"Je tekst is {len(body)} tekens lang; het maximum is {limit}. Maak hem korter en sla opnieuw op."
+        )
+
+
 def create_annotation(session: Session, actor: User, visitatie: Visitatie, data: AnnotationInput) -> Annotation:
     submission = current_submission(session, visitatie)
     if submission is None:
@@ -277,6 +288,7 @@ def create_annotation(session: Session, actor: User, visitatie: Visitatie, data:
     body = data.body.strip()
     if not body:
         raise ReviewError("Schrijf je opmerking.")
+    _fits(body, MAX_ANNOTATION)
     documents = {d["id"] for d in submission.snapshot.get("documents", {}).get("files", [])}
     if data.document_id is not None and data.document_id not in documents:
         raise ReviewError("Dit document hoort niet bij de ingediende zelfevaluatie.")
@@ -286,7 +298,7 @@ def create_annotation(session: Session, actor: User, visitatie: Visitatie, data:
         submission_id=submission.id,
         themes=codes,
         kind=AnnotationKind(data.kind),
-        body=body[:8000],
+        body=body,
         author_id=actor.id,
         document_id=data.document_id,
     )
@@ -320,7 +332,8 @@ def update_annotation(
     codes = [c for c in themes_ if c in themes()]
     if not codes or not body.strip() or kind not in {k.value for k in AnnotationKind}:
         raise ReviewError("Kies minstens één thema, een soort, en schrijf je opmerking.")
-    annotation.themes, annotation.kind, annotation.body = codes, AnnotationKind(kind), body.strip()[:8000]
+    _fits(body.strip(), MAX_ANNOTATION)
+    annotation.themes, annotation.kind, annotation.body = codes, AnnotationKind(kind), body.strip()
     annotation.updated_at = utcnow()
     session.flush()
 
@@ -335,8 +348,9 @@ def delete_annotation(session: Session, actor: User, annotation: Annotation) -> 
 def reply(session: Session, actor: User, annotation: Annotation, body: str) -> AnnotationReply:
     if not body.strip():
         raise ReviewError("Schrijf eerst je reactie.")
+    _fits(body.strip(), MAX_REPLY)
     item = AnnotationReply(
-        gemeente_id=annotation.gemeente_id, annotation_id=annotation.id, author_id=actor.id, body=body.strip()[:4000]
+        gemeente_id=annotation.gemeente_id, annotation_id=annotation.id, author_id=actor.id, body=body.strip()
     )
     session.add(item)
     session.flush()

@@ -105,8 +105,10 @@ def team(visitatie_id: int) -> BaseResponse | str | tuple[str, int]:
     problems = services.problems(s, visitatie) if chosen else []
     status = 200
     if request.method == "POST":
-        lead = request.form.get("lead", type=int)
-        members = [m for m in (request.form.get("member1", type=int), request.form.get("member2", type=int)) if m]
+        # Only the people offered can be chosen; any other value (a forged or stale id) counts as not chosen.
+        offered = {str(uid): uid for uid in people}
+        lead = offered.get(request.form.get("lead", ""))
+        members = [m for m in (offered.get(request.form.get(f"member{n}", "")) for n in (1, 2)) if m]
         try:
             warnings = services.set_team(s, current_user, visitatie, lead, members)
         except services.ReviewError as error:

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from typing import IO
+from urllib.parse import quote
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
 from peerreview import access, db
 from peerreview.accounts.forms import ConfirmForm
 from peerreview.rounds.models import Visitatie
-from peerreview.selfeval import documents, services
+from peerreview.selfeval import documents, filetypes, services
 from peerreview.selfeval.blueprint import bp
 from peerreview.selfeval.filetypes import RejectedFile
 from peerreview.selfeval.forms import ChecklistForm, UploadForm
 
-MAX_UPLOAD_BYTES = 25 * 1024 * 1024
+
+def max_upload_bytes() -> int:
+    """The one upload limit (config ``UPLOAD_MAX_MB``, MB = 1024 × 1024 bytes)."""
+    return int(current_app.config["UPLOAD_MAX_MB"]) * filetypes.MB
 
 
 def _render(
@@ -34,8 +40,22 @@ def _render(
         # what the user chose comes back with the error, so nothing has to be filled in again
         form={"title": form.title.data or "", "item": form.item.data or ""} if form is not None else {},
         chosen=(form.sections.data or []) if form is not None else [],
-        max_mb=MAX_UPLOAD_BYTES // (1024 * 1024),
+        max_bytes=max_upload_bytes(),
+        max_text=filetypes.size_text(max_upload_bytes(), up=False),
     ), status
+
+
+def too_large() -> tuple[str, int]:
+    """The upload page for a request too large to read (werkzeug refuses to parse it): the error next to
+    the file field. The other fields did not arrive with it, so the message says so."""
+    visitatie = access.visitatie(int((request.view_args or {})["visitatie_id"]), "selfeval.edit", with_variant=True)
+    size, limit = filetypes.size_text(request.content_length or 0), filetypes.size_text(max_upload_bytes(), up=False)
+    message = (
+        f"Het bestand is te groot: wat je verstuurde was {size}, het maximum is {limit}. "
+        "Verklein het bestand of splits het op. Omdat het bestand te groot was, zijn de titel en de gekozen "
+        "onderdelen niet aangekomen; vul die opnieuw in (of ga terug met de knop ‘Terug’ van je browser)."
+    )
+    return _render(visitatie, {"file": message}, 413)
 
 
 @login_required
@@ -79,7 +99,11 @@ def upload(visitatie_id: int) -> BaseResponse | tuple[str, int]:
     item_key = form.item.data or None
     if item_key is not None and item_key not in documents.checklist_items():
         item_key = None
-    data = upload_file.read(MAX_UPLOAD_BYTES + 1)
+    limit = max_upload_bytes()
+    size = _size_of(upload_file.stream)
+    if size > limit:  # the real size, not that of what was read
+        return _render(visitatie, {"file": str(filetypes.too_large(upload_file.filename, size, limit))}, 422, form)
+    data = upload_file.read(limit + 1)
     try:
         document = documents.upload(
             s,
@@ -90,7 +114,7 @@ def upload(visitatie_id: int) -> BaseResponse | tuple[str, int]:
             title=form.title.data or "",
             item_key=item_key,
             section_keys=section_keys,
-            max_bytes=MAX_UPLOAD_BYTES,
+            max_bytes=limit,
         )
     except RejectedFile as error:
         s.rollback()
@@ -133,7 +157,15 @@ def delete_document(visitatie_id: int, document_id: int) -> BaseResponse:
     return redirect(url_for("selfeval.documents", visitatie_id=visitatie.id, _anchor="bestanden"))
 
 
-def _quote(name: str) -> str:
-    from urllib.parse import quote
+def _size_of(stream: IO[bytes]) -> int:
+    try:
+        position = stream.tell()
+        size = stream.seek(0, 2)
+        stream.seek(position)
+        return int(size)
+    except (AttributeError, OSError, ValueError):
+        return 0  # not seekable: ``detect`` judges what was read
 
+
+def _quote(name: str) -> str:
     return quote(name, safe="")

@@ -19,8 +19,10 @@ from peerreview.accounts.models import User
 from peerreview.audit.services import record
 from peerreview.config import ROOT
 from peerreview.rounds.models import Visitatie
-from peerreview.selfeval.filetypes import FileType, detect, safe_filename
+from peerreview.selfeval.filetypes import FileType, RejectedFile, detect, safe_filename
 from peerreview.selfeval.models import ChecklistItem, Document, DocumentStatus
+
+MAX_TITLE = 200
 
 
 @cache
@@ -77,6 +79,9 @@ def upload(
     max_bytes: int,
 ) -> Document:
     """Raises filetypes.RejectedFile with a Dutch message when the content is not acceptable."""
+    title = title.strip()
+    if len(title) > MAX_TITLE:  # refused, not cut short
+        raise RejectedFile(f"De titel is {len(title)} tekens lang; gebruik hoogstens {MAX_TITLE} tekens.")
     filetype: FileType = detect(data, filename, max_bytes=max_bytes)
     name = safe_filename(filename, filetype)
     document = Document(
@@ -84,7 +89,7 @@ def upload(
         visitatie_id=visitatie.id,
         item_key=item_key or None,
         section_keys=section_keys,
-        title=(title.strip() or name.rsplit(".", 1)[0])[:200],
+        title=title or name.rsplit(".", 1)[0][:MAX_TITLE],
         filename=name,
         filetype=filetype.key,
         mimetype=filetype.mimetype,

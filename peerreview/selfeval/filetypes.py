@@ -6,7 +6,7 @@ raises :class:`RejectedFile`, whose message is Dutch, names the file and says wh
 
 Rules, in the order they are checked:
 
-* Empty files and files larger than ``max_bytes`` (default 25 MB) are refused.
+* Empty files and files larger than ``max_bytes`` (the app's ``UPLOAD_MAX_MB``; MB = 1024 × 1024 bytes) are refused.
 * Old Office files (OLE2 header ``D0 CF 11 E0 A1 B1 1A E1``): directory entries are recognised by
   their UTF-16LE name at a 128-byte boundary with a matching name length and entry type, anywhere
   in the file (so text inside a document never counts). ``WordDocument`` is doc, ``Workbook`` or
@@ -120,10 +120,7 @@ def detect(data: bytes, filename: str, max_bytes: int = MAX_BYTES_DEFAULT) -> Fi
     if not data:
         raise RejectedFile(f"Het bestand ‘{name}’ is leeg. Kies een bestand met inhoud.")
     if len(data) > max_bytes:
-        raise RejectedFile(
-            f"Het bestand ‘{name}’ is {_size(len(data), up=True)}; het maximum is {_size(max_bytes, up=False)}. "
-            "Verklein het bestand of splits het op."
-        )
+        raise too_large(name, len(data), max_bytes)
     if data.startswith(_OLE2_MAGIC):
         return _detect_ole2(data, name, _extension(filename))
     if data.startswith(b"PK\x03\x04"):
@@ -386,11 +383,25 @@ def _sniff(data: bytes) -> str | None:
     return None
 
 
-def _size(n: int, *, up: bool) -> str:
+def size_text(n: int, *, up: bool = True) -> str:
+    """A size in MB (1024 × 1024 bytes) or kB with at most one decimal, Dutch style ("25,1 MB"); rounded
+    up for a file's size (so a file over the limit never reads as the limit) and down for a limit."""
     for unit, factor in (("MB", MB), ("kB", 1024)):
         if n >= factor:
-            return f"{math.ceil(n / factor) if up else n // factor} {unit}"
+            tenths = math.ceil(n * 10 / factor) if up else n * 10 // factor
+            whole, tenth = divmod(tenths, 10)
+            return f"{whole},{tenth} {unit}" if tenth else f"{whole} {unit}"
     return f"{n} bytes"
+
+
+def too_large(name: str, size: int, max_bytes: int) -> RejectedFile:
+    return RejectedFile(
+        f"Het bestand ‘{name}’ is {size_text(size)}; het maximum is {size_text(max_bytes, up=False)}. "
+        "Verklein het bestand of splits het op."
+    )
+
+
+_size = size_text
 
 
 # --- names -----------------------------------------------------------------------------------

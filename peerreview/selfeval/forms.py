@@ -56,7 +56,7 @@ def raw_value(question: Question, form: MultiDict[str, str], key: str | None = N
         }
     if kind == "rows":
         indexes = sorted(
-            {int(k.split(".")[2]) for k in form if k.startswith(prefix + "rows.") and k.split(".")[2].isdigit()}
+            {int(k.split(".")[2]) for k in form if k.startswith(prefix + "rows.") and _index(k.split(".")[2])}
         )
         return {
             "rows": [
@@ -69,6 +69,13 @@ def raw_value(question: Question, form: MultiDict[str, str], key: str | None = N
     if kind == "strengths":
         return {"goed": form.get(prefix + "goed", ""), "ontwikkel": form.get(prefix + "ontwikkel", "")}
     return {}
+
+
+MAX_REVISION = 2**31 - 1
+
+
+def _index(text: str) -> bool:
+    return text.isascii() and text.isdecimal() and len(text) <= 4
 
 
 def base_revision(form: MultiDict[str, str], key: str) -> int | None:

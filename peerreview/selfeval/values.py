@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from peerreview.formatting import number_nl
-from peerreview.sanitize import clean_html, plain_text
+from peerreview.sanitize import RefusedText, clean_html, plain_text
 from peerreview.selfeval.definitions import Question
 
 MAX_ROWS = 60
@@ -45,22 +45,39 @@ def parse_number(raw: Any, question_label: str, minimum: float | None = None) ->
     return number
 
 
+def _html(question: Question, raw: Any) -> str:
+    try:
+        return clean_html(str(raw or ""))
+    except RefusedText as refused:
+        raise InvalidValue(f"{question.label}: {refused}") from None
+
+
+def _short(question: Question, raw: Any, where: str) -> str:
+    text = str(raw or "").strip()
+    if len(text) > MAX_COMMENT:
+        raise InvalidValue(
+            f"{question.label}: de tekst bij ‘{where}’ is {len(text)} tekens lang; het maximum is {MAX_COMMENT}. "
+            "Je tekst staat nog in het veld; maak hem korter."
+        )
+    return text
+
+
 def clean(question: Question, raw: Any) -> dict[str, Any]:
-    """A cleaned value for ``question`` from untrusted input; raises InvalidValue."""
+    """A cleaned value for ``question`` from untrusted input; raises InvalidValue (nothing is cut short)."""
     raw = raw if isinstance(raw, dict) else {}
     kind = question.kind
     if kind == "richtext":
-        return {"html": clean_html(str(raw.get("html") or ""))}
+        return {"html": _html(question, raw.get("html"))}
     if kind == "choice":
         value: Any = str(raw.get("value") or "")
         if value and value not in question.option_values():
             raise InvalidValue(f"{question.label}: kies een van de mogelijkheden.")
-        return {"value": value or None, "explanation": clean_html(str(raw.get("explanation") or ""))}
+        return {"value": value or None, "explanation": _html(question, raw.get("explanation"))}
     if kind == "checklist":
         allowed = question.option_values("items")
         values = [str(v) for v in raw.get("values") or [] if str(v) in allowed]
         ordered = [str(i["value"]) for i in question.spec["items"] if str(i["value"]) in values]
-        return {"values": ordered, "explanation": clean_html(str(raw.get("explanation") or ""))}
+        return {"values": ordered, "explanation": _html(question, raw.get("explanation"))}
     if kind == "rating_list":
         scale = question.option_values("scale")
         items = raw.get("items") if isinstance(raw.get("items"), dict) else {}
@@ -70,7 +87,7 @@ def clean(question: Question, raw: Any) -> dict[str, Any]:
             status = str(entry.get("status") or "")
             if status and status not in scale:
                 raise InvalidValue(f"{question.label}: kies bij ‘{item['label']}’ een van de mogelijkheden.")
-            comment = str(entry.get("comment") or "").strip()[:MAX_COMMENT]
+            comment = _short(question, entry.get("comment"), str(item["label"]))
             if status or comment:
                 result[str(item["value"])] = {"status": status or None, "comment": comment}
         return {"items": result}
@@ -91,7 +108,7 @@ def clean(question: Question, raw: Any) -> dict[str, Any]:
                     allowed = {str(o["value"]) for o in column["options"]}
                     cleaned[column["key"]] = str(value) if value and str(value) in allowed else None
                 else:
-                    cleaned[column["key"]] = str(value or "").strip()[:MAX_COMMENT]
+                    cleaned[column["key"]] = _short(question, value, str(column["label"]))
             if any(v not in (None, "") for v in cleaned.values()):
                 cleaned_rows.append(cleaned)
         return {"rows": cleaned_rows}
@@ -99,8 +116,8 @@ def clean(question: Question, raw: Any) -> dict[str, Any]:
         return {"value": parse_number(raw.get("value"), question.label, question.spec.get("min"))}
     if kind == "strengths":
         return {
-            "goed": clean_html(str(raw.get("goed") or "")),
-            "ontwikkel": clean_html(str(raw.get("ontwikkel") or "")),
+            "goed": _html(question, raw.get("goed")),
+            "ontwikkel": _html(question, raw.get("ontwikkel")),
         }
     raise InvalidValue(f"unknown kind {kind}")
 

@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from peerreview.ids import IdField
+from peerreview.sanitize import RichText
 from peerreview.visit.models import ConversationFormat, ConversationMode, ConversationStatus, RespondentGroup
 
 
@@ -95,6 +96,7 @@ class NotesForm(FlaskForm):
         validators=[
             Optional(),
             Length(max=100_000, message="Het verslag is te lang; splits het over twee gesprekken."),
+            RichText(),
         ],
         description="Alleen voor het reviewteam en de rondecoördinatoren. Noteer geen namen van inwoners.",
         render_kw={"class": "richtext"},

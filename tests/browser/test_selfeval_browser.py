@@ -200,7 +200,6 @@ XSS_PAYLOADS = [
     '<a href="javascript:window.__xss=1;alert(1)">klik</a>',
     '<iframe srcdoc="<script>parent.__xss=1</script>"></iframe>',
     "<body onload=window.__xss=1>tekst</body>",
-    '<math><mi xlink:href="javascript:window.__xss=1">wiskunde</mi></math>',
     '<p style="background:url(javascript:window.__xss=1);width:expression(window.__xss=1)">stijl</p>',
     "<details open ontoggle=window.__xss=1><summary>open</summary></details>",
     '<object data="javascript:window.__xss=1"></object>',
@@ -214,6 +213,8 @@ XSS_PAYLOADS = [
     "<style>@import 'javascript:window.__xss=1';</style>",
     '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">data</a>',
 ]
+# Cleaning would drop the words inside these (nh3 removes MathML with its content): refused, not stored.
+REFUSED_PAYLOADS = ['<math><mi xlink:href="javascript:window.__xss=1">wiskunde</mi></math>']
 FORBIDDEN = ["<script", "onerror", "onload", "javascript:", "<iframe", "ontoggle", "onclick", "onfocus", "data:"]
 XSS_QUESTIONS = ["s1_1", "s1_2", "s1_4", "s1_7", "s1_10"]
 
@@ -234,6 +235,14 @@ def test_xss_payloads_do_not_execute(page, app, session, make, client_for):
             headers={"X-Requested-With": "fetch", "Accept": "application/json"},
         )
         assert response.status_code == 200, response.get_data(as_text=True)
+    for payload in REFUSED_PAYLOADS:
+        response = client.post(
+            f"/visitaties/{visitatie.id}/zelfevaluatie/antwoorden/s1_9",
+            data={"csrf_token": token, "s1_9.__base": "0", "s1_9.html": f"<p>Payload:</p>{payload}"},
+            headers={"X-Requested-With": "fetch", "Accept": "application/json"},
+        )
+        assert response.status_code == 422
+        assert "kan niet veilig worden opgeslagen" in response.json["error"]
     # And once more straight through the service, all payloads in one answer.
     with app.test_request_context():
         question = services.definition_for(visitatie).questions["s1_9"]

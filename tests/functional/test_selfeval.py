@@ -319,23 +319,30 @@ def test_uploads_are_checked_by_content(client_for, world, session, content, nam
     assert session.scalar(select(func.count()).select_from(Document)) == 0
 
 
-def test_oversize_upload_is_refused(client_for, world, monkeypatch):
+def test_oversize_upload_is_refused_with_its_real_size_and_the_form_kept(app, client_for, world, monkeypatch):
     from io import BytesIO
 
-    from peerreview.selfeval import document_views
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.test import encode_multipart
 
-    monkeypatch.setattr(document_views, "MAX_UPLOAD_BYTES", 1024)
+    monkeypatch.setitem(app.config, "UPLOAD_MAX_MB", 1)
     writer = client_for(world["writer"])
+    boundary, body = encode_multipart(  # in memory (the test client would spool a large body to a temp file)
+        {
+            "csrf_token": writer.csrf(f"{world['base']}/documenten"),
+            "title": "Jaarverslag",
+            "file": FileStorage(BytesIO(b"%PDF-1.4\n" + b"0" * (3 * 1024 * 1024 // 2) + b"\n%%EOF\n"), "groot.pdf"),
+        }
+    )
     response = writer.post(
         f"{world['base']}/documenten/toevoegen",
-        data={
-            "csrf_token": writer.csrf(f"{world['base']}/documenten"),
-            "file": (BytesIO(b"%PDF-1.4\n" + b"0" * 5000 + b"\n%%EOF\n"), "groot.pdf"),
-        },
-        content_type="multipart/form-data",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
     )
+    body = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "het maximum is" in response.get_data(as_text=True)
+    assert "Het bestand ‘groot.pdf’ is 1,6 MB; het maximum is 1 MB." in body
+    assert 'value="Jaarverslag"' in body
 
 
 def test_variant_not_chosen_means_no_zelfevaluatie_yet(client_for, make, world, session):
