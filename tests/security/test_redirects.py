@@ -78,6 +78,9 @@ def login_with_next(client, raw_query_value):
 def test_login_with_a_hostile_next_goes_home(client, make, raw):
     make.user("lid@example.nl")
     response = login_with_next(client, raw)
+    if "%00" in raw:  # a control character in any input is refused before the view runs: no redirect at all
+        assert response.status_code == 422 and "Location" not in response.headers
+        return
     assert response.status_code == 302
     location = response.headers["Location"]
     assert location == "/"
