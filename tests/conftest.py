@@ -14,17 +14,21 @@ sessions of jobs and of ``audit.services.record_read`` (``db.new_session()``) an
 returns to it, and the outer rollback at the end undoes everything the test did. Jobs run in the
 test process (inline, or ``run_jobs``'s rq ``SimpleWorker``), so they use the same sessionmaker.
 
-Savepoints nest where real transactions do not: rolling back a savepoint also undoes what another
-session committed inside it. The common case is a GET: its request session reads (savepoint open),
-``record_read`` commits an audit row, and teardown rolls the request session back. So a session that
-wrote nothing releases its savepoint instead of rolling it back (``SavepointSession``): for its own
-changes (none) that is the same, and what was committed inside it stays, as it would for real. A
-session that wrote and then rolled back after another session committed inside it still takes that
-commit with it; a test of such a path needs real commits.
+Savepoints nest where real transactions do not: rolling back or releasing a savepoint also rolls
+back or releases every newer one, and the app's sessions do not always end in stack order. The
+common cases: a GET's request session reads (savepoint open), ``record_read`` commits an audit row
+inside it, and teardown rolls the request session back; an inline job's session commits while a
+session its code opened is still open. ``SavepointSession`` ends each session with the effect its own
+transaction would have had: a session that wrote nothing releases instead of rolling back (keeping
+what was committed inside it), and a commit while a newer savepoint of another session is open
+emits no SQL (its rows stay, as committed rows do). What it cannot do: a session that wrote and
+rolls back while another session's savepoint is open inside it raises an error; such a test needs
+real commits. (It relies on SQLAlchemy 2.1's savepoint stack on the connection; see the class.)
 
 ``@pytest.mark.real_commits`` keeps the old behaviour for tests that need commits to be real across
 connections: threads with their own connections (parallel writers, the browser tests' live server),
-separate engines, subprocesses, killed workers or terminated connections. Those tests commit for real
+separate engines, subprocesses, killed workers or terminated connections (everything under
+``tests/faults/`` and ``tests/browser/`` gets the marker automatically). Those tests commit for real
 and every table is emptied after them. A test that opens its own connection or engine without the
 marker would see none of the test's data (and on SQLite wait for the test connection's write lock).
 
@@ -216,6 +220,12 @@ def test_engine(database_url: str) -> Iterator[sa.Engine]:
 
 def real_commits(request: pytest.FixtureRequest) -> bool:
     return request.node.get_closest_marker("real_commits") is not None
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/faults/" in str(item.fspath):  # killed workers, terminated connections: never one transaction
+            item.add_marker(pytest.mark.real_commits)
 
 
 @pytest.fixture
