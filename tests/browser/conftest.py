@@ -25,6 +25,7 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.real_commits)  # the live server's threads use their own connections
             if not CHROMIUM.exists():
                 item.add_marker(pytest.mark.skip(reason="Chromium is not installed (apt-get install -y chromium)"))
 

@@ -78,6 +78,7 @@ def test_the_duiding_is_saved_and_a_stale_save_is_refused(client_for, world, ses
 
 
 def test_only_the_gemeente_writes_its_duiding_and_outsiders_see_nothing(client_for, world):
+    assert client_for(world["coordinator"]).get("/gemeenten/deventer/cijfers/JH121/duiding").status_code == 200
     assert client_for(world["viewer"]).get("/gemeenten/deventer/cijfers/JH121/duiding").status_code == 404
     assert client_for(world["analyst"]).get("/gemeenten/deventer/cijfers/JH121/duiding").status_code == 404
     assert client_for(world["analyst"]).get("/gemeenten/deventer/cijfers").status_code == 200

@@ -99,6 +99,12 @@ def test_next_parameter_only_allows_local_paths(client, make):
         "/inloggen?next=//evil.example/", data={"csrf_token": token, "email": "lid@example.nl", "password": PASSWORD}
     )
     assert response.headers["Location"] == "/"
+    client.post_form("/uitloggen", token_from="/")
+    token = client.csrf("/inloggen")
+    response = client.post(
+        "/inloggen?next=/account", data={"csrf_token": token, "email": "lid@example.nl", "password": PASSWORD}
+    )
+    assert response.headers["Location"] == "/account"  # a local path is followed
 
 
 @pytest.mark.parametrize("config_overrides", [{"IDLE_TIMEOUT_MINUTES": 30}], indirect=True)

@@ -35,6 +35,7 @@ def test_reminders_go_out_at_14_and_3_days_once_each(app, make, session):
     assert run(app, session, date(2027, 1, 1)) == 0  # a second run the same day sends nothing
     assert run(app, session, date(2027, 1, 5)) == 0
     assert run(app, session, date(2027, 1, 12)) == 2  # 3 days before
+    assert run(app, session, date(2027, 1, 12)) == 0  # and again only once
     assert run(app, session, date(2027, 1, 16)) == 0  # past the deadline
     sent = subjects(session)
     assert sorted(r for r, _ in sent) == ["coord@deventer.nl"] * 2 + ["invuller@deventer.nl"] * 2

@@ -333,7 +333,7 @@ def test_annotations_on_a_document_as_a_whole(client_for, review, session):
     assert annotate(lead, review, question_key="", document_id=9999).status_code == 422
 
 
-def test_annotations_on_case_texts_never_reach_round_staff(app, client_for, make, session):
+def test_annotations_on_case_texts_stay_out_of_round_staffs_review_pages_and_exports(app, client_for, make, session):
     from peerreview.rounds.models import Variant
     from peerreview.selfeval.models import Casus
 

@@ -66,6 +66,7 @@ def test_a_second_first_save_is_a_conflict_too(client_for, world):
     assert autosave(client_for(world["coordinator"]), world, "s1_2", {"html": "<p>b</p>"}, 0).status_code == 409
 
 
+@pytest.mark.real_commits  # 20 threads, each request on its own connection
 def test_twenty_parallel_writers_never_overwrite_silently(app, make, world, session):
     writers = [make.user(gemeente=world["gemeente"], role=MembershipRole.CONTRIBUTOR) for _ in range(20)]
     clients = []

@@ -63,7 +63,7 @@ def test_charts_are_well_formed_and_named(chart):
     assert "style" not in str(charts.svg(chart))  # no inline styles: the CSP allows none
 
 
-def test_every_bar_shows_its_value_and_a_flag():
+def test_every_bar_shows_its_value_and_a_flagged_bar_its_flag():
     svg = str(charts.svg(BARS))
     root = ET.fromstring(svg)
     texts = [t.text for t in root.iter(f"{SVG}text")]

@@ -116,6 +116,7 @@ class _Child(TenantOwned, _Scratch):
     parent_id: Mapped[int]
 
 
+@pytest.mark.real_commits  # DDL and inserts on the app's own engine, outside the test's transaction
 def test_the_database_refuses_a_cross_tenant_reference(app, make):
     """The mechanism every tenant-owned child uses: a composite key with the gemeente id."""
     a, b = make.gemeente("Aardam"), make.gemeente("Beekdorp")

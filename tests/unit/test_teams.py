@@ -1,7 +1,5 @@
 """Review teams: the conflict-of-interest rules (check_team) and the suggested assignment (suggest)."""
 
-import time
-
 import pytest
 
 from peerreview.review.teams import Candidate, Problem, Target, Team, blocked, check_round, check_team, suggest
@@ -248,14 +246,8 @@ def quality(targets, candidates, teams, same_region="block", max_per_reviewer=2)
 
 @pytest.mark.parametrize("same_region", ["block", "warn"])
 def test_suggest_on_a_realistic_round(same_region):
-    started = time.perf_counter()
     teams = suggest(TARGETS, CANDIDATES, same_region=same_region)
-    elapsed = time.perf_counter() - started
     q = quality(TARGETS, CANDIDATES, teams, same_region)
-    print(
-        f"\nrealistic ({same_region}): {len(q['warnings'])} warnings, load spread {q['spread']}, "
-        f"{elapsed * 1000:.1f} ms"
-    )
     assert list(teams) == [t.visitatie_id for t in TARGETS]
     assert q["full"] == len(TARGETS)
     assert q["blocks"] == []
@@ -265,7 +257,7 @@ def test_suggest_on_a_realistic_round(same_region):
 
 
 @pytest.mark.parametrize("seed", range(10))
-def test_suggest_is_clean_for_every_seed(seed):
+def test_suggest_is_clean_for_ten_seeds(seed):
     q = quality(TARGETS, CANDIDATES, suggest(TARGETS, CANDIDATES, seed=seed))
     assert (q["full"], q["blocks"], q["warnings"]) == (len(TARGETS), [], [])
     assert q["spread"] <= 1
@@ -404,31 +396,23 @@ def big_round() -> tuple[list[Target], list[Candidate]]:
 
 
 @pytest.mark.parametrize("same_region", ["block", "warn"])
-def test_suggest_performance_40_targets_120_candidates(same_region):
+def test_suggest_fills_every_team_of_40_targets_from_120_candidates(same_region):
+    """Behaviour only; how long it takes is measured by bench/teams.py."""
     targets, candidates = big_round()
-    started = time.perf_counter()
     teams = suggest(targets, candidates, same_region=same_region)
-    elapsed = time.perf_counter() - started
     q = quality(targets, candidates, teams, same_region)
-    print(
-        f"\n40 × 120 ({same_region}): {elapsed * 1000:.0f} ms, {len(q['warnings'])} warnings, load spread {q['spread']}"
-    )
-    assert elapsed < 2
     assert q["full"] == 40 and q["blocks"] == [] and q["warnings"] == []
     assert q["spread"] <= 1
 
 
-def test_suggest_performance_when_warnings_are_unavoidable():
-    # 35 of 40 gemeenten in one jeugdregio: most teams must warn, so every improvement run is spent.
+def test_suggest_fills_every_team_when_warnings_are_unavoidable():
+    """35 of 40 gemeenten in one jeugdregio: most teams must warn, so every improvement run is spent
+    (the slowest case of bench/teams.py)."""
     targets = [Target(1000 + g, g, f"Gemeente {g}", "Groot" if g <= 35 else "Klein") for g in range(1, 41)]
     candidates = [
         Candidate(i, f"Reviewer {i}", 1 + i % 40, "Groot" if 1 + i % 40 <= 35 else "Klein") for i in range(1, 121)
     ]
     for same_region in ("block", "warn"):
-        started = time.perf_counter()
         teams = suggest(targets, candidates, same_region=same_region)
-        elapsed = time.perf_counter() - started
         q = quality(targets, candidates, teams, same_region)
-        print(f"\n40 × 120 lopsided ({same_region}): {elapsed * 1000:.0f} ms, {len(q['warnings'])} warnings")
-        assert elapsed < 2
         assert q["full"] == 40 and q["blocks"] == []
