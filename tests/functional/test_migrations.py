@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import sqlalchemy as sa
 from alembic import command
 
@@ -21,6 +22,7 @@ def _interviewer_rows(engine: sa.Engine) -> list[tuple[int, int, int]]:
         return [tuple(row) for row in rows]
 
 
+@pytest.mark.real_commits  # migrates the schema itself
 def test_interviewer_ids_move_to_the_interviewer_table_and_back(app, session, make):
     world = visited(app, session, make)
     conversation, lead, member = world["conversation"], world["lead"], world["member"]

@@ -36,6 +36,7 @@ def signed_in(client):
 
 
 @pytest.mark.skipif(not DATABASE_URL, reason="the race needs PostgreSQL (SQLite serialises whole transactions)")
+@pytest.mark.real_commits  # parallel requests on their own connections
 def test_the_same_code_sent_in_parallel_is_accepted_exactly_once(app, client, make, session):
     user = with_totp(make, session)
     code = pyotp.TOTP(user.totp_secret).now()
