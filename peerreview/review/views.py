@@ -13,18 +13,16 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from peerreview import access, db
 from peerreview.accounts.models import User
+from peerreview.audit.services import record_read
 from peerreview.review import services, themes
 from peerreview.review.jsonld import annotation_collection
 from peerreview.review.models import Annotation, ReviewAssignment, VisitQuestion
 from peerreview.rounds.models import Round, Visitatie
+from peerreview.selfeval import cases
 from peerreview.selfeval import services as selfeval
 from peerreview.selfeval.submission import answers_from
 
 bp = Blueprint("review", __name__)
-
-
-def _visitatie(visitatie_id: int, action: str) -> Visitatie:
-    return access.fetch(Visitatie, visitatie_id, action)  # type: ignore[no-any-return]
 
 
 def _annotation(visitatie: Visitatie, annotation_id: int) -> Annotation:
@@ -74,7 +72,6 @@ def round_teams(round_id: int) -> BaseResponse | str:
                 accepted += 1
             except services.ReviewError as error:
                 flash(f"{visitatie.gemeente.name}: {error}", "error")
-        s.commit()
         flash(f"Het voorstel is overgenomen voor {accepted} visitatie{'s' if accepted != 1 else ''}.", "success")
         return redirect(url_for("review.round_teams", round_id=round_.id))
     current = services.round_teams(s, round_)
@@ -96,7 +93,7 @@ def round_teams(round_id: int) -> BaseResponse | str:
 @bp.route("/visitaties/<int:visitatie_id>/reviewteam", methods=["GET", "POST"])
 @login_required
 def team(visitatie_id: int) -> BaseResponse | str | tuple[str, int]:
-    visitatie = _visitatie(visitatie_id, "review.team.manage")
+    visitatie = access.visitatie(visitatie_id, "review.team.manage")
     s = db.session()
     people = services.candidates(s)
     chosen = services.team_of(s, visitatie)
@@ -114,7 +111,6 @@ def team(visitatie_id: int) -> BaseResponse | str | tuple[str, int]:
             flash(str(error), "error")
             status = 422
         else:
-            s.commit()
             flash(
                 "Het reviewteam is opgeslagen; de reviewers krijgen een e-mail."
                 + (" Let op: " + " ".join(w.message for w in warnings) if warnings else ""),
@@ -133,7 +129,7 @@ def team(visitatie_id: int) -> BaseResponse | str | tuple[str, int]:
 @bp.route("/visitaties/<int:visitatie_id>/review/verklaring", methods=["GET", "POST"])
 @login_required
 def declare(visitatie_id: int) -> BaseResponse | str:
-    visitatie = _visitatie(visitatie_id, "review.declare")
+    visitatie = access.visitatie(visitatie_id, "review.declare")
     assignment = access.assignment(current_user, visitatie)
     if request.method == "POST":
         if request.form.get("confirm") != "ja":
@@ -141,7 +137,6 @@ def declare(visitatie_id: int) -> BaseResponse | str:
         else:
             s = db.session()
             services.declare(s, current_user, visitatie)
-            s.commit()
             flash("Dank je. Je verklaring is vastgelegd.", "success")
             return redirect(url_for("review.workspace", visitatie_id=visitatie.id))
     return render_template("review/declare.html", visitatie=visitatie, assignment=assignment)
@@ -278,21 +273,18 @@ def workspace(visitatie_id: int) -> BaseResponse | str:
         and not access.can("annotations.read", visitatie)
     ):
         return redirect(url_for("review.declare", visitatie_id=visitatie_id))
-    visitatie = _visitatie(visitatie_id, "annotations.read")
+    visitatie = access.visitatie(visitatie_id, "annotations.read")
     context = _with_card_context(_workspace_context(visitatie, chapter_view=True))
     if context["cases"] and context["show_cases"]:
-        from peerreview.selfeval import cases
-
-        for casus in cases.all_cases(s, visitatie):
-            cases.log_read(s, current_user, casus)
-        s.commit()
+        for casus in cases.all_cases(s, visitatie):  # a read of case texts is logged in its own transaction
+            record_read("casus_read", actor=current_user, gemeente_id=casus.gemeente_id, obj=casus)
     return render_template("review/workspace.html", **context)
 
 
 @bp.route("/visitaties/<int:visitatie_id>/review/aantekeningen", methods=["POST"])
 @login_required
 def create(visitatie_id: int) -> BaseResponse | tuple[str, int]:
-    visitatie = _visitatie(visitatie_id, "review.annotate")
+    visitatie = access.visitatie(visitatie_id, "review.annotate")
     s = db.session()
     form = request.form
     data = services.AnnotationInput(
@@ -311,7 +303,6 @@ def create(visitatie_id: int) -> BaseResponse | tuple[str, int]:
         context = _with_card_context(_workspace_context(visitatie, chapter_view=True))
         context.update(form_error=str(error), posted=form)
         return render_template("review/workspace.html", **context), 422
-    s.commit()
     flash("Je aantekening is opgeslagen.", "success")
     return redirect(services.annotation_url(visitatie, annotation.question_key, annotation.id))
 
@@ -319,7 +310,7 @@ def create(visitatie_id: int) -> BaseResponse | tuple[str, int]:
 @bp.route("/visitaties/<int:visitatie_id>/review/aantekeningen/<int:annotation_id>", methods=["GET", "POST"])
 @login_required
 def update(visitatie_id: int, annotation_id: int) -> BaseResponse | str:
-    visitatie = _visitatie(visitatie_id, "review.annotate")
+    visitatie = access.visitatie(visitatie_id, "review.annotate")
     s = db.session()
     annotation = _annotation(visitatie, annotation_id)
     if request.method == "GET":
@@ -349,7 +340,6 @@ def update(visitatie_id: int, annotation_id: int) -> BaseResponse | str:
     except services.ReviewError as error:
         flash(str(error), "error")
         return redirect(services.annotation_url(visitatie, annotation.question_key, annotation_id))
-    s.commit()
     flash(message, "success")
     return redirect(services.annotation_url(visitatie, annotation.question_key, annotation_id))
 
@@ -357,25 +347,22 @@ def update(visitatie_id: int, annotation_id: int) -> BaseResponse | str:
 @bp.route("/visitaties/<int:visitatie_id>/review/aantekeningen/<int:annotation_id>/reacties", methods=["POST"])
 @login_required
 def add_reply(visitatie_id: int, annotation_id: int) -> BaseResponse:
-    visitatie = _visitatie(visitatie_id, "review.annotate")
+    visitatie = access.visitatie(visitatie_id, "review.annotate")
     s = db.session()
     annotation = _annotation(visitatie, annotation_id)
     try:
         services.reply(s, current_user, annotation, request.form.get("body", ""))
     except services.ReviewError as error:
         flash(str(error), "error")
-    else:
-        s.commit()
     return redirect(services.annotation_url(visitatie, annotation.question_key, annotation_id))
 
 
 @bp.route("/visitaties/<int:visitatie_id>/review/delen", methods=["POST"])
 @login_required
 def release(visitatie_id: int) -> BaseResponse:
-    visitatie = _visitatie(visitatie_id, "review.release")
+    visitatie = access.visitatie(visitatie_id, "review.release")
     s = db.session()
     services.release(s, current_user, visitatie)
-    s.commit()
     flash(f"De aantekeningen zijn gedeeld met {visitatie.gemeente.name}.", "success")
     return redirect(url_for("review.workspace", visitatie_id=visitatie.id))
 
@@ -386,7 +373,7 @@ def release(visitatie_id: int) -> BaseResponse:
 @bp.route("/visitaties/<int:visitatie_id>/review/themas", methods=["GET", "POST"])
 @login_required
 def theme_view(visitatie_id: int) -> BaseResponse | str | tuple[str, int]:
-    visitatie = _visitatie(visitatie_id, "annotations.read")
+    visitatie = access.visitatie(visitatie_id, "annotations.read")
     s = db.session()
     status, error, posted = 200, None, None
     if request.method == "POST":
@@ -405,7 +392,6 @@ def theme_view(visitatie_id: int) -> BaseResponse | str | tuple[str, int]:
         except services.ReviewError as problem:
             error, posted, status = (code, str(problem)), request.form, 409
         else:
-            s.commit()
             flash("De samenvatting is opgeslagen.", "success")
             return redirect(url_for("review.theme_view", visitatie_id=visitatie.id, _anchor=f"thema-{code}"))
     context = _workspace_context(visitatie)
@@ -423,7 +409,7 @@ def theme_view(visitatie_id: int) -> BaseResponse | str | tuple[str, int]:
 @bp.route("/visitaties/<int:visitatie_id>/review/leidraad", methods=["GET", "POST"])
 @login_required
 def guide(visitatie_id: int) -> BaseResponse | str:
-    visitatie = _visitatie(visitatie_id, "review.read")
+    visitatie = access.visitatie(visitatie_id, "review.read")
     s = db.session()
     if request.method == "POST":
         access.require("review.annotate", visitatie)
@@ -452,7 +438,6 @@ def guide(visitatie_id: int) -> BaseResponse | str:
                 s.delete(question)
             elif request.form.get("text", "").strip():
                 question.text = request.form["text"].strip()
-        s.commit()
         return redirect(url_for("review.guide", visitatie_id=visitatie.id))
     return render_template(
         "review/guide.html",
@@ -469,7 +454,7 @@ def guide(visitatie_id: int) -> BaseResponse | str:
 @bp.route("/visitaties/<int:visitatie_id>/annotaties.jsonld")
 @login_required
 def export_jsonld(visitatie_id: int) -> Response:
-    visitatie = _visitatie(visitatie_id, "annotations.read")
+    visitatie = access.visitatie(visitatie_id, "annotations.read")
     context = _workspace_context(visitatie)
     data = annotation_collection(
         visitatie,
@@ -488,7 +473,7 @@ def export_jsonld(visitatie_id: int) -> Response:
 @bp.route("/visitaties/<int:visitatie_id>/annotaties.csv")
 @login_required
 def export_csv(visitatie_id: int) -> Response:
-    visitatie = _visitatie(visitatie_id, "annotations.read")
+    visitatie = access.visitatie(visitatie_id, "annotations.read")
     context = _workspace_context(visitatie)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from peerreview.accounts.models import MembershipRole, NetworkRole
+from peerreview.audit.models import AuditEvent
 from peerreview.mail.models import OutgoingMail
 from peerreview.review.models import AnchorStatus, Annotation, ReviewAssignment
 from peerreview.rounds.models import Visitatie, VisitatieState
@@ -333,7 +334,7 @@ def test_annotations_on_a_document_as_a_whole(client_for, review, session):
     assert annotate(lead, review, question_key="", document_id=9999).status_code == 422
 
 
-def test_annotations_on_case_texts_never_reach_round_staff(app, client_for, make, session):
+def test_annotations_on_case_texts_never_reach_round_staff_and_their_reads_are_logged(app, client_for, make, session):
     from peerreview.rounds.models import Variant
     from peerreview.selfeval.models import Casus
 
@@ -392,6 +393,11 @@ def test_annotations_on_case_texts_never_reach_round_staff(app, client_for, make
         token_from=f"{base}/review",
     )
     assert response.status_code == 302
+    cases_page = lead_client.get(f"{base}/review?onderdeel=casussen")  # a GET: logged, nothing else written
+    assert cases_page.status_code == 200 and "Vertrouwelijke tekst 2" in cases_page.get_data(as_text=True)
+    reads = session.scalars(select(AuditEvent).where(AuditEvent.action == "casus_read")).all()
+    assert sorted(e.object_id for e in reads) == sorted(session.scalars(select(Casus.id)))
+    assert {e.actor_id for e in reads} == {lead.id}
     assert "Vertrouwelijke tekst" in lead_client.get(f"{base}/annotaties.jsonld").get_data(as_text=True)
     staff_client = client_for(staff)
     for path in ("/review", "/annotaties.jsonld", "/annotaties.csv", "/review/themas"):
