@@ -343,7 +343,7 @@ def provenance_link(visitatie: Visitatie, source: dict[str, Any]) -> str | None:
     if kind == "answer":
         return url_for("selfeval.read", visitatie_id=visitatie.id, _anchor=f"a-{source['key']}")
     if kind == "annotation":
-        from peerreview.review.services import annotation_url
+        from peerreview.review.chapters import annotation_url
 
         return annotation_url(visitatie, source.get("question"), source["id"])
     if kind == "summary":

@@ -11,6 +11,7 @@ from flask import url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from peerreview import signals
 from peerreview.accounts.models import NetworkRole, NetworkRoleGrant, User
 from peerreview.audit.services import record
 from peerreview.db import utcnow
@@ -92,10 +93,8 @@ def submit(session: Session, actor: User, visitatie: Visitatie) -> Submission:
     session.add(submission)
     visitatie.state = VisitatieState.INGEDIEND
     session.flush()
-    if previous is not None:  # a resubmission: the reviewers' annotations move to the new text
-        from peerreview.review.services import reanchor
-
-        reanchor(session, previous, submission)
+    if previous is not None:  # a resubmission: the review moves its annotations to the new text
+        signals.submission_revised.send(visitatie, session=session, previous=previous, new=submission)
     record(
         session,
         "selfeval_submitted",

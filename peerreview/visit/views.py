@@ -10,7 +10,7 @@ from wtforms import SelectChoice
 from peerreview import access, db
 from peerreview.audit.services import record
 from peerreview.portret.skeleton import latest_version, load
-from peerreview.review import services as review
+from peerreview.review import assignments as review
 from peerreview.review import themes
 from peerreview.rounds.models import Visitatie
 from peerreview.visit import services

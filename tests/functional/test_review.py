@@ -347,7 +347,7 @@ def test_annotations_on_case_texts_never_reach_round_staff_and_their_reads_are_l
     base = f"/visitaties/{visitatie.id}"
     from datetime import date
 
-    from peerreview.review import services as review_services
+    from peerreview.review import assignments
     from peerreview.selfeval import cases, services
     from peerreview.selfeval.submission import submit as submit_selfeval
 
@@ -376,8 +376,8 @@ def test_annotations_on_case_texts_never_reach_round_staff_and_their_reads_are_l
                     key=casus.field_key(field.key),
                 )
         submit_selfeval(session, coordinator, visitatie)
-        review_services.set_team(session, staff, visitatie, lead.id, [])
-        review_services.declare(session, lead, visitatie)
+        assignments.set_team(session, staff, visitatie, lead.id, [])
+        assignments.declare(session, lead, visitatie)
         session.commit()
     first = session.scalar(select(Casus).order_by(Casus.id))
     lead_client = client_for(lead)
@@ -424,3 +424,35 @@ def test_the_workspace_shows_one_chapter_at_a_time(client_for, review, session):
     filtered = lead.get(f"{review['base']}/review?onderdeel=alles&thema=T9").get_data(as_text=True)
     assert "Over de monitoring." in filtered and "Over de visie." not in filtered
     assert lead.get(f"{review['base']}/review?onderdeel=bestaat-niet").status_code == 200  # falls back to the first
+
+
+def test_resubmission_reanchors_through_the_submission_revised_signal(app, client_for, review, session):
+    from peerreview import signals
+    from peerreview.selfeval import submission
+    from peerreview.selfeval.models import Submission
+
+    set_team(client_for, review, review["lead"], review["member"])
+    submit(client_for, review)
+    declare(client_for, review, review["lead"])
+    annotate(client_for(review["lead"]), review, quote="Visie en doelstellingen")
+    client_for(review["staff"]).post_form(f"{review['base']}/zelfevaluatie/heropenen", {"reason": "Aanvullen"})
+    received = []
+
+    def spy(sender, **kwargs):
+        received.append((sender.id, kwargs["previous"].number, kwargs["new"].number))
+
+    with app.test_request_context(), signals.submission_revised.connected_to(spy):
+        visitatie = session.get(Visitatie, review["visitatie"].id)
+        with signals.submission_revised.muted():  # nobody listening: the annotation stays where it was
+            unheard = submission.submit(session, review["coordinator"], visitatie)
+        assert received == []
+        assert session.scalar(select(Annotation.submission_id)) != unheard.id
+        session.rollback()
+        session.expire_all()
+        visitatie = session.get(Visitatie, review["visitatie"].id)
+        heard = submission.submit(session, review["coordinator"], visitatie)
+        session.commit()
+    assert received == [(review["visitatie"].id, 1, 2)]
+    annotation = session.scalar(select(Annotation))
+    assert annotation.submission_id == heard.id == session.scalar(select(Submission.id).where(Submission.number == 2))
+    assert annotation.anchor_status is AnchorStatus.ANCHORED
