@@ -13,6 +13,7 @@ from wtforms import BooleanField, Field, SelectMultipleField, StringField, TextA
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
 from peerreview.review.annotations import BODY_MAX, REPLY_MAX
+from peerreview.review.themes import judgements, themes
 
 MAX_ID = 2**31 - 1  # the integer columns' range on PostgreSQL
 SUMMARY_MAX = 20000
@@ -135,14 +136,22 @@ class ReplyForm(FlaskForm):
 class SummaryForm(FlaskForm):
     """A theme's summary; ``base`` is the revision the writer started from (a teammate may have saved since)."""
 
-    theme = StringField(filters=[_text], validators=[DataRequired("Onbekend thema."), Length(max=8)])
-    judgement = StringField("Oordeel", filters=[_text], validators=[Length(max=40)])
+    theme = StringField(filters=[_text], validators=[DataRequired("Onbekend thema.")])
+    judgement = StringField("Oordeel", filters=[_text])
     summary = _body(SUMMARY_MAX, "Samenvatting")
     base = NumberField(
         validators=[Optional()],
         minimum=0,
         message="De pagina was verouderd. Laad haar opnieuw; jouw tekst staat hieronder.",
     )
+
+    def validate_theme(self, field: Field) -> None:
+        if field.data not in themes():
+            raise ValidationError("Onbekend thema.")
+
+    def validate_judgement(self, field: Field) -> None:
+        if field.data and field.data not in judgements():
+            raise ValidationError("Kies een van de drie oordelen.")
 
 
 class GuideForm(FlaskForm):
@@ -152,7 +161,7 @@ class GuideForm(FlaskForm):
         validators=[AnyOf(["build", "add", "save", "delete"], message="Kies wat je met de vraag wilt doen.")]
     )
     id = NumberField(validators=[Optional()], message="Deze vraag staat niet (meer) op de lijst.")
-    theme = StringField("Thema", filters=[_text], validators=[Length(max=8, message="Kies een thema uit de lijst.")])
+    theme = StringField("Thema", filters=[_text])
     text = TextAreaField(
         "Vraag",
         filters=[_text],
@@ -162,6 +171,10 @@ class GuideForm(FlaskForm):
     def validate_id(self, field: Field) -> None:
         if self.action.data in ("save", "delete") and field.data is None:
             raise ValidationError("Deze vraag staat niet (meer) op de lijst.")
+
+    def validate_theme(self, field: Field) -> None:
+        if field.data and field.data not in themes():
+            raise ValidationError("Kies een thema uit de lijst.")
 
     def validate_text(self, field: Field) -> None:
         if self.action.data in ("add", "save") and not field.data:

@@ -26,8 +26,7 @@ def guide(visitatie_id: int) -> Response | str | tuple[str, int]:
                 added = visit_questions.build_visit_questions(s, visitatie)
                 flash(f"{added} vra{'ag' if added == 1 else 'gen'} toegevoegd.", "success")
             elif action == "add":
-                theme = form.theme.data if form.theme.data in themes.themes() else None
-                visit_questions.add_question(s, visitatie, theme, form.text.data)
+                visit_questions.add_question(s, visitatie, form.theme.data or None, form.text.data)
             else:
                 question = visit_questions.find(s, visitatie, form.id.data)
                 if question is None:

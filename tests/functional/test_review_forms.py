@@ -163,12 +163,18 @@ def test_summary_with_a_hostile_base_revision_keeps_the_text(client_for, reviewi
     assert session.scalars(select(ThemeSummary)).all() == []
 
 
-def test_summary_of_an_unknown_theme_is_refused_with_a_message(client_for, reviewing, session):
+def test_summary_of_an_unknown_theme_or_judgement_is_refused_with_a_message(client_for, reviewing, session):
     response = client_for(reviewing["lead"]).post_form(
         f"{reviewing['base']}/review/themas", {"theme": "T99", "summary": "Tekst.", "base": "0"}
     )
-    assert response.status_code == 409
+    assert response.status_code == 422
     assert "Onbekend thema." in text_of(response)
+    judged = client_for(reviewing["lead"]).post_form(
+        f"{reviewing['base']}/review/themas", {"theme": "T9", "judgement": "10", "summary": "Mijn tekst.", "base": "0"}
+    )
+    assert judged.status_code == 422
+    assert "Kies een van de drie oordelen." in text_of(judged) and "Mijn tekst." in text_of(judged)
+    assert session.scalars(select(ThemeSummary)).all() == []
 
 
 def test_visit_questions_refuse_hostile_ids_and_empty_text(client_for, reviewing, session):
@@ -179,6 +185,8 @@ def test_visit_questions_refuse_hostile_ids_and_empty_text(client_for, reviewing
         assert response.status_code == 422, value
         assert "Deze vraag staat niet (meer) op de lijst." in text_of(response)
     assert lead.post_form(guide, {"action": "delete", "id": "2147483647"}).status_code == 404
+    unknown_theme = lead.post_form(guide, {"action": "add", "theme": "T13", "text": "Een vraag"})
+    assert unknown_theme.status_code == 422 and "Kies een thema uit de lijst." in text_of(unknown_theme)
     empty = lead.post_form(guide, {"action": "add", "theme": "T3", "text": " "})
     assert empty.status_code == 422 and "Schrijf eerst de vraag." in text_of(empty)
     long = lead.post_form(guide, {"action": "add", "theme": "T3", "text": "Mijn vraag " + "z" * 2000})
