@@ -339,7 +339,7 @@ def _zelfevaluaties(session: Session) -> bool:
 
 def _reviews(session: Session) -> bool:
     """Review teams, annotations, replies, theme summaries and visit questions from review-*.yaml."""
-    from peerreview.review import annotations, assignments, release, summaries, visit_questions
+    from peerreview.review import annotating, assignments, release, summaries, visit_questions
     from peerreview.review.models import VisitQuestion
     from peerreview.selfeval import cases
 
@@ -348,7 +348,7 @@ def _reviews(session: Session) -> bool:
         if (
             visitatie is None
             or assignments.team_of(session, visitatie)
-            or annotations.current_submission(session, visitatie) is None
+            or annotating.current_submission(session, visitatie) is None
         ):
             continue
         people = {"lead": data["team"]["lead"]}
@@ -363,11 +363,11 @@ def _reviews(session: Session) -> bool:
         case_ids = {c.pseudonym: c.id for c in cases.all_cases(session, visitatie)}
         for item in data.get("annotations", []):
             key = item.get("question") or f"casus{case_ids[item['case']]}_{item['field']}"
-            annotation = annotations.create_annotation(
+            annotation = annotating.create_annotation(
                 session,
                 users[item["author"]],
                 visitatie,
-                annotations.AnnotationInput(
+                annotating.AnnotationInput(
                     question_key=key,
                     start=None,
                     end=None,
@@ -378,7 +378,7 @@ def _reviews(session: Session) -> bool:
                 ),
             )
             for answer in item.get("replies", []):
-                annotations.reply(session, users[answer["author"]], annotation, answer["body"])
+                annotating.reply(session, users[answer["author"]], annotation, answer["body"])
         for code, summary in data.get("summaries", {}).items():
             summaries.save_summary(
                 session, users["lead"], visitatie, code, summary.get("judgement"), summary["summary"], 0

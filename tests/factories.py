@@ -189,7 +189,7 @@ def visited(app, session: Session, make: Factory, *, release: bool = True) -> di
     """A visitatie ready for its portret: a submitted zelfevaluatie, a declared review team (lead from Emmen,
     member from Utrecht) with a strength, a development point and a theme summary (released unless told
     otherwise), the visit started with one held conversation and a quote, and key figures."""
-    from peerreview.review import annotations, assignments, summaries
+    from peerreview.review import annotating, assignments, summaries
     from peerreview.review.release import release as release_annotations
     from peerreview.selfeval import submission
     from peerreview.visit import services as visit
@@ -213,19 +213,19 @@ def visited(app, session: Session, make: Factory, *, release: bool = True) -> di
         assignments.set_team(session, staff, visitatie, lead.id, [member.id])
         for user in (lead, member):
             assignments.declare(session, user, visitatie)
-        strength = annotations.create_annotation(
+        strength = annotating.create_annotation(
             session,
             lead,
             visitatie,
-            annotations.AnnotationInput(
+            annotating.AnnotationInput(
                 "s1_1", None, None, "Antwoord op", ["T7"], "sterkte", "Een visie die breed gedragen wordt."
             ),
         )
-        point = annotations.create_annotation(
+        point = annotating.create_annotation(
             session,
             member,
             visitatie,
-            annotations.AnnotationInput(
+            annotating.AnnotationInput(
                 "s2_3_1", None, None, "", ["T5"], "ontwikkelpunt", "Het mandaat van het team is nog smal."
             ),
         )

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from peerreview.formatting import date_nl
 from peerreview.indicators import services as indicators
 from peerreview.portret.skeleton import Skeleton, SkeletonSection
-from peerreview.review import annotations as review_annotations
+from peerreview.review import annotating as review_annotations
 from peerreview.review import assignments as review_team
 from peerreview.review import summaries as review_summaries
 from peerreview.review.models import Annotation, AnnotationKind, ReviewAssignment, TeamRole, ThemeSummary
@@ -87,7 +87,7 @@ def gather(session: Session, visitatie: Visitatie, progress: Progress) -> Materi
     released = visitatie.annotations_released_at is not None or visitatie.round.open_review
     annotations = [
         a
-        for a in review_annotations.annotations(session, visitatie)
+        for a in review_annotations.annotations_of(session, visitatie)
         if released
         and not (a.question_key or "").startswith("casus")
         and a.kind in (AnnotationKind.STERKTE, AnnotationKind.ONTWIKKELPUNT)

@@ -1,7 +1,9 @@
 """Peer review: review teams, annotations against the twelve themes, theme summaries.
 
-Services live in modules by subject (``assignments``, ``annotations``, ``summaries``, ``visit_questions``,
-``release``, ``agreement``, ``reanchoring``); the pages are views on one blueprint (``views``).
+Services live in modules by subject (``assignments``, ``annotating``, ``summaries``, ``visit_questions``,
+``release``, ``agreement``, ``reanchoring``); the pages are views on one blueprint (``views``). The
+annotation services are in ``annotating``, not ``annotations``: every module here starts with
+``from __future__ import annotations``, and a module of that name would shadow it for type checkers.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from peerreview import access, db
-from peerreview.review import annotations, themes
+from peerreview.review import annotating, themes
 from peerreview.review.blueprint import bp
 from peerreview.review.chapters import annotation_url, chapter_of
 from peerreview.review.errors import ReviewError
@@ -23,7 +23,7 @@ from peerreview.selfeval.services import definition_for
 
 
 def _annotation(visitatie: Visitatie, annotation_id: int) -> Annotation:
-    annotation = annotations.find(db.session(), visitatie, annotation_id)
+    annotation = annotating.find(db.session(), visitatie, annotation_id)
     if annotation is None:
         abort(404)
     return annotation
@@ -49,7 +49,7 @@ def create(visitatie_id: int) -> Response | tuple[str, int]:
     visitatie = access.visitatie(visitatie_id, "review.annotate")
     form = AnnotationForm()
     if form.validate_on_submit():
-        data = annotations.AnnotationInput(
+        data = annotating.AnnotationInput(
             question_key=form.question_key.data or None,
             start=form.start.data,
             end=form.end.data,
@@ -60,7 +60,7 @@ def create(visitatie_id: int) -> Response | tuple[str, int]:
             document_id=form.document_id.data,
         )
         try:
-            annotation = annotations.create_annotation(db.session(), current_user, visitatie, data)
+            annotation = annotating.create_annotation(db.session(), current_user, visitatie, data)
         except ReviewError as error:
             form_error = str(error)
         else:
@@ -85,13 +85,13 @@ def update(visitatie_id: int, annotation_id: int) -> Response | str | tuple[str,
         s = db.session()
         try:
             if form.action.data == "delete":
-                annotations.delete_annotation(s, current_user, annotation)
+                annotating.delete_annotation(s, current_user, annotation)
                 message = "De aantekening is verwijderd."
             elif form.action.data == "reattach":
-                annotations.reattach(s, current_user, annotation, visitatie, form.quote.data or "")
+                annotating.reattach(s, current_user, annotation, visitatie, form.quote.data or "")
                 message = "De aantekening staat weer bij een passage."
             else:
-                annotations.update_annotation(
+                annotating.update_annotation(
                     s,
                     current_user,
                     annotation,
@@ -133,7 +133,7 @@ def add_reply(visitatie_id: int, annotation_id: int) -> Response | tuple[str, in
     form = ReplyForm()
     if form.validate_on_submit():
         try:
-            annotations.reply(db.session(), current_user, annotation, form.body.data or "")
+            annotating.reply(db.session(), current_user, annotation, form.body.data or "")
         except ReviewError as error:
             form.body.errors.append(str(error))
         else:

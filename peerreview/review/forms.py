@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
-from peerreview.review.annotations import BODY_MAX, REPLY_MAX
+from peerreview.review.annotating import BODY_MAX, REPLY_MAX
 from peerreview.review.themes import judgements, themes
 
 MAX_ID = 2**31 - 1  # the integer columns' range on PostgreSQL

@@ -28,7 +28,7 @@ def guide(visitatie_id: int) -> Response | str | tuple[str, int]:
             elif action == "add":
                 visit_questions.add_question(s, visitatie, form.theme.data or None, form.text.data)
             else:
-                question = visit_questions.find(s, visitatie, form.id.data)
+                question = visit_questions.find(s, visitatie, form.id.data or 0)
                 if question is None:
                     abort(404)
                 if action == "delete":

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from peerreview.review.anchoring import Selector, reanchor_many, selector_for
-from peerreview.review.annotations import plain_of
+from peerreview.review.annotating import plain_of
 from peerreview.review.models import AnchorStatus, Annotation
 from peerreview.selfeval.models import Submission
 

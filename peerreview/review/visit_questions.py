@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from peerreview.review.annotations import annotations
+from peerreview.review.annotating import annotations_of
 from peerreview.review.models import AnnotationKind, VisitQuestion
 from peerreview.review.themes import prompts
 from peerreview.rounds.models import Visitatie
@@ -52,7 +52,7 @@ def build_visit_questions(session: Session, visitatie: Visitatie) -> int:
     """Add the "vraag" annotations and the review prompts that are not on the list yet."""
     present = {q.source for q in visit_questions(session, visitatie)}
     added = 0
-    for a in annotations(session, visitatie, kind=AnnotationKind.VRAAG.value):
+    for a in annotations_of(session, visitatie, kind=AnnotationKind.VRAAG.value):
         if f"annotation:{a.id}" not in present:
             session.add(
                 VisitQuestion(

@@ -13,7 +13,7 @@ from flask_wtf.csrf import generate_csrf
 from peerreview import access, db
 from peerreview.review import themes
 from peerreview.review.agreement import agreement
-from peerreview.review.annotations import annotation_index, annotations, current_submission
+from peerreview.review.annotating import annotation_index, annotations_of, current_submission
 from peerreview.review.assignments import team_of
 from peerreview.review.chapters import ALL_CHAPTERS, CASES_CHAPTER, DOCUMENTS_CHAPTER, chapter_of
 from peerreview.review.models import Annotation
@@ -66,7 +66,7 @@ def workspace_context(visitatie: Visitatie, chapter_view: bool = False, chapter:
     kind = request.args.get("soort", "")
     author = _reviewer_filter()
     team = team_of(s, visitatie)  # first: the authors are then known without extra queries
-    every: list[Any] = annotation_index(s, visitatie) if chapter_view else annotations(s, visitatie)
+    every: list[Any] = annotation_index(s, visitatie) if chapter_view else annotations_of(s, visitatie)
     if not access.can("casus.read", visitatie):  # case texts (and quotes from them) never leave the visitatie
         every = [a for a in every if not (a.question_key or "").startswith("casus")]
     matching = [
@@ -89,7 +89,7 @@ def workspace_context(visitatie: Visitatie, chapter_view: bool = False, chapter:
         on_screen = [
             a.id for a in matching if chapter == ALL_CHAPTERS or chapter_of(definition, a.question_key) == chapter
         ]
-        shown = annotations(s, visitatie, ids=on_screen)
+        shown = annotations_of(s, visitatie, ids=on_screen)
     return {
         "visitatie": visitatie,
         "submission": submission,

@@ -178,7 +178,7 @@ def find(session: Session, visitatie: Visitatie, annotation_id: int) -> Annotati
 READING_ORDER = (Annotation.question_key, Annotation.start.is_(None), Annotation.start, Annotation.id)
 
 
-def annotations(
+def annotations_of(
     session: Session,
     visitatie: Visitatie,
     *,
@@ -202,7 +202,7 @@ def annotations(
 
 def annotation_index(session: Session, visitatie: Visitatie) -> list[Any]:
     """Every annotation as a light row (id, place, themes, kind, author): enough to number, count and
-    compare them, in the reading order of ``annotations``, without loading texts and replies."""
+    compare them, in the reading order of ``annotations_of``, without loading texts and replies."""
     columns = (
         Annotation.id,
         Annotation.question_key,
