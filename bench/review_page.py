@@ -28,7 +28,7 @@ from sqlalchemy import text  # noqa: E402
 from peerreview import create_app, db, migrations  # noqa: E402
 from peerreview.accounts import auth  # noqa: E402
 from peerreview.accounts.models import Membership, MembershipRole, NetworkRole, NetworkRoleGrant, User  # noqa: E402
-from peerreview.review import services as review  # noqa: E402
+from peerreview.review import annotating, assignments  # noqa: E402
 from peerreview.rounds.models import Phase, Round, RoundDeadline, Variant, Visitatie  # noqa: E402
 from peerreview.selfeval import services, submission  # noqa: E402
 from peerreview.tenants.models import Gemeente, Jeugdregio  # noqa: E402
@@ -123,20 +123,20 @@ def main() -> None:
             )
             services.save_answer(s, writer, visitatie, question, value, 0)
         submission.submit(s, writer, visitatie)
-        review.set_team(s, staff, visitatie, reviewers[0].id, [reviewers[1].id, reviewers[2].id])
+        assignments.set_team(s, staff, visitatie, reviewers[0].id, [reviewers[1].id, reviewers[2].id])
         for user in reviewers:
-            review.declare(s, user, visitatie)
+            assignments.declare(s, user, visitatie)
         keys = [q.key for q in definition.questions.values() if q.kind == "richtext"]
-        latest = review.current_submission(s, visitatie)
+        latest = annotating.current_submission(s, visitatie)
         for n in range(args.annotations):
             key = rng.choice(keys)
-            plain = review.plain_of(latest, key)
+            plain = annotating.plain_of(latest, key)
             start = rng.randrange(0, len(plain) - 60)
-            annotation = review.create_annotation(
+            annotation = annotating.create_annotation(
                 s,
                 reviewers[n % 3],
                 visitatie,
-                review.AnnotationInput(
+                annotating.AnnotationInput(
                     question_key=key,
                     start=start,
                     end=start + rng.randint(10, 60),
@@ -147,7 +147,7 @@ def main() -> None:
                 ),
             )
             if n % 5 == 0:
-                review.reply(s, reviewers[(n + 1) % 3], annotation, paragraph(rng, 15))
+                annotating.reply(s, reviewers[(n + 1) % 3], annotation, paragraph(rng, 15))
         s.commit()
         visitatie_id = visitatie.id
 

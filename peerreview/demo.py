@@ -343,7 +343,7 @@ def _zelfevaluaties(session: Session) -> bool:
 
 def _reviews(session: Session) -> bool:
     """Review teams, annotations, replies, theme summaries and visit questions from review-*.yaml."""
-    from peerreview.review import services as review
+    from peerreview.review import annotating, assignments, release, summaries, visit_questions
     from peerreview.review.models import VisitQuestion
     from peerreview.selfeval import cases
 
@@ -351,27 +351,27 @@ def _reviews(session: Session) -> bool:
     for data, _gemeente, visitatie in _content(session, "review-*.yaml"):
         if (
             visitatie is None
-            or review.team_of(session, visitatie)
-            or review.current_submission(session, visitatie) is None
+            or assignments.team_of(session, visitatie)
+            or annotating.current_submission(session, visitatie) is None
         ):
             continue
         people = {"lead": data["team"]["lead"]}
         people.update({f"member{i}": email for i, email in enumerate(data["team"]["members"], start=1)})
         users = {role: session.scalars(select(User).where(User.email == email)).one() for role, email in people.items()}
         coordinator = session.scalars(select(User).where(User.email == "coordinator@netwerk.demo")).one()
-        review.set_team(
+        assignments.set_team(
             session, coordinator, visitatie, users["lead"].id, [u.id for role, u in users.items() if role != "lead"]
         )
         for user in users.values():
-            review.declare(session, user, visitatie)
+            assignments.declare(session, user, visitatie)
         case_ids = {c.pseudonym: c.id for c in cases.all_cases(session, visitatie)}
         for item in data.get("annotations", []):
             key = item.get("question") or f"casus{case_ids[item['case']]}_{item['field']}"
-            annotation = review.create_annotation(
+            annotation = annotating.create_annotation(
                 session,
                 users[item["author"]],
                 visitatie,
-                review.AnnotationInput(
+                annotating.AnnotationInput(
                     question_key=key,
                     start=None,
                     end=None,
@@ -382,12 +382,12 @@ def _reviews(session: Session) -> bool:
                 ),
             )
             for answer in item.get("replies", []):
-                review.reply(session, users[answer["author"]], annotation, answer["body"])
+                annotating.reply(session, users[answer["author"]], annotation, answer["body"])
         for code, summary in data.get("summaries", {}).items():
-            review.save_summary(
+            summaries.save_summary(
                 session, users["lead"], visitatie, code, summary.get("judgement"), summary["summary"], 0
             )
-        review.build_visit_questions(session, visitatie)
+        visit_questions.build_visit_questions(session, visitatie)
         for extra in data.get("questions", []):
             session.add(
                 VisitQuestion(
@@ -398,7 +398,7 @@ def _reviews(session: Session) -> bool:
                 )
             )
         if data.get("released"):
-            review.release(session, users["lead"], visitatie)
+            release.release(session, users["lead"], visitatie)
         session.flush()
         created = True
     return created
@@ -494,7 +494,7 @@ def _visits(session: Session) -> bool:
     """Respondents, conversations with notes and quotes (visit-*.yaml); a portret where the file has one."""
     from datetime import time
 
-    from peerreview.review import services as review
+    from peerreview.review.assignments import team_of
     from peerreview.review.models import TeamRole
     from peerreview.visit import services as visit
 
@@ -502,7 +502,7 @@ def _visits(session: Session) -> bool:
     for data, _gemeente, visitatie in _content(session, "visit-*.yaml"):
         if visitatie is None:
             continue
-        team = review.team_of(session, visitatie)
+        team = team_of(session, visitatie)
         if not team or visit.respondents(session, visitatie):
             continue
         lead = next(a for a in team if a.role is TeamRole.LEAD)

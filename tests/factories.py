@@ -189,7 +189,8 @@ def visited(app, session: Session, make: Factory, *, release: bool = True) -> di
     """A visitatie ready for its portret: a submitted zelfevaluatie, a declared review team (lead from Emmen,
     member from Utrecht) with a strength, a development point and a theme summary (released unless told
     otherwise), the visit started with one held conversation and a quote, and key figures."""
-    from peerreview.review import services as review
+    from peerreview.review import annotating, assignments, summaries
+    from peerreview.review.release import release as release_annotations
     from peerreview.selfeval import submission
     from peerreview.visit import services as visit
 
@@ -209,28 +210,28 @@ def visited(app, session: Session, make: Factory, *, release: bool = True) -> di
     with app.test_request_context():
         visitatie = session.merge(visitatie)
         submission.submit(session, coordinator, visitatie)
-        review.set_team(session, staff, visitatie, lead.id, [member.id])
+        assignments.set_team(session, staff, visitatie, lead.id, [member.id])
         for user in (lead, member):
-            review.declare(session, user, visitatie)
-        strength = review.create_annotation(
+            assignments.declare(session, user, visitatie)
+        strength = annotating.create_annotation(
             session,
             lead,
             visitatie,
-            review.AnnotationInput(
+            annotating.AnnotationInput(
                 "s1_1", None, None, "Antwoord op", ["T7"], "sterkte", "Een visie die breed gedragen wordt."
             ),
         )
-        point = review.create_annotation(
+        point = annotating.create_annotation(
             session,
             member,
             visitatie,
-            review.AnnotationInput(
+            annotating.AnnotationInput(
                 "s2_3_1", None, None, "", ["T5"], "ontwikkelpunt", "Het mandaat van het team is nog smal."
             ),
         )
-        review.save_summary(session, lead, visitatie, "T7", "duidelijk_aanwezig", "De visie staat al jaren.", 0)
+        summaries.save_summary(session, lead, visitatie, "T7", "duidelijk_aanwezig", "De visie staat al jaren.", 0)
         if release:
-            review.release(session, lead, visitatie)
+            release_annotations(session, lead, visitatie)
         person = visit.save_respondent(
             session, visitatie, visit.RespondentInput("Teamleider toegang", "Gemeente Deventer", "toegang", 1, True)
         )

@@ -25,7 +25,9 @@ from sqlalchemy.orm import Session
 from peerreview.formatting import date_nl
 from peerreview.indicators import services as indicators
 from peerreview.portret.skeleton import Skeleton, SkeletonSection
-from peerreview.review import services as review
+from peerreview.review import annotating as review_annotations
+from peerreview.review import assignments as review_team
+from peerreview.review import summaries as review_summaries
 from peerreview.review.models import Annotation, AnnotationKind, ReviewAssignment, TeamRole, ThemeSummary
 from peerreview.review.themes import judgements, themes
 from peerreview.rounds.models import Visitatie
@@ -76,7 +78,7 @@ class Material:
 
 def gather(session: Session, visitatie: Visitatie, progress: Progress) -> Material:
     progress(5, "De ingediende zelfevaluatie lezen")
-    submission = review.current_submission(session, visitatie)
+    submission = review_annotations.current_submission(session, visitatie)
     if submission is None:
         raise GenerationError("Er is geen ingediende zelfevaluatie om het portret uit samen te stellen.")
     definition = selfeval.definition_for(visitatie)
@@ -85,13 +87,13 @@ def gather(session: Session, visitatie: Visitatie, progress: Progress) -> Materi
     released = visitatie.annotations_released_at is not None or visitatie.round.open_review
     annotations = [
         a
-        for a in review.annotations(session, visitatie)
+        for a in review_annotations.annotations_of(session, visitatie)
         if released
         and not (a.question_key or "").startswith("casus")
         and a.kind in (AnnotationKind.STERKTE, AnnotationKind.ONTWIKKELPUNT)
         and a.body.strip()
     ]
-    summaries = review.summaries(session, visitatie) if released else {}
+    summaries = review_summaries.summaries(session, visitatie) if released else {}
     progress(35, "Gesprekken, respondenten en citaten van de visitatie ophalen")
     conversations = visit.conversations(session, visitatie)
     held = {c.id for c in conversations if c.status is ConversationStatus.GEHOUDEN}
@@ -110,7 +112,7 @@ def gather(session: Session, visitatie: Visitatie, progress: Progress) -> Materi
         respondent_list=visit.respondent_list(session, visitatie),
         figures=indicators.block_data(figures_obj),
         figures_obj=figures_obj,
-        team=review.team_of(session, visitatie),
+        team=review_team.team_of(session, visitatie),
         released=released,
     )
 

@@ -36,7 +36,7 @@ from peerreview.mail import services as mail
 from peerreview.portret import generator
 from peerreview.portret import skeleton as skeletons
 from peerreview.portret.models import GenerationStatus, Portret, PortretVersion
-from peerreview.review import services as review
+from peerreview.review.chapters import annotation_url
 from peerreview.rounds.models import Visitatie, VisitatieState
 from peerreview.sanitize import clean_html, plain_text
 
@@ -348,7 +348,7 @@ def provenance_link(visitatie: Visitatie, source: dict[str, Any]) -> str | None:
     if kind == "answer":
         return url_for("selfeval.read", visitatie_id=visitatie.id, _anchor=f"a-{source['key']}")
     if kind == "annotation":
-        return review.annotation_url(visitatie, source.get("question"), source["id"])
+        return annotation_url(visitatie, source.get("question"), source["id"])
     if kind == "summary":
         return url_for("review.theme_view", visitatie_id=visitatie.id, _anchor=f"thema-{source['theme']}")
     if kind == "quote":

@@ -9,6 +9,8 @@ from typing import Any
 import yaml
 
 from peerreview.config import ROOT
+from peerreview.review.models import AnnotationKind
+from peerreview.selfeval.definitions import DefinitionError
 
 FORMS = ROOT / "forms"
 
@@ -63,9 +65,6 @@ def prompts() -> list[dict[str, Any]]:
 
 def validate() -> None:
     """Called at start-up: twelve themes T1..T12, each with colours; kinds match the model."""
-    from peerreview.review.models import AnnotationKind
-    from peerreview.selfeval.definitions import DefinitionError
-
     codes = list(themes())
     if codes != [f"T{i}" for i in range(1, 13)]:
         raise DefinitionError(f"{FORMS / 'themes-v1.yaml'}: themes must be T1..T12 in order, found {codes}")

@@ -28,7 +28,7 @@ def recipients(session: Session, visitatie: Visitatie, phase: Phase) -> list[Use
 
         return writers(session, visitatie)
     if phase is Phase.REVIEW:
-        from peerreview.review.services import team_of
+        from peerreview.review.assignments import team_of
 
         return [a.user for a in team_of(session, visitatie) if a.user.active]
     return []

@@ -9,7 +9,7 @@ from flask import url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from peerreview import jobs
+from peerreview import jobs, signals
 from peerreview.accounts.models import NetworkRole, NetworkRoleGrant, User
 from peerreview.accounts.services import coordinators_of
 from peerreview.audit.services import record
@@ -79,10 +79,8 @@ def submit(session: Session, actor: User, visitatie: Visitatie) -> Submission:
     session.add(submission)
     visitatie.state = VisitatieState.INGEDIEND
     session.flush()
-    if previous is not None:  # a resubmission: the reviewers' annotations move to the new text
-        from peerreview.review.services import reanchor
-
-        reanchor(session, previous, submission)
+    if previous is not None:  # a resubmission: the review moves its annotations to the new text
+        signals.submission_revised.send(visitatie, session=session, previous=previous, new=submission)
     record(
         session,
         "selfeval_submitted",

@@ -12,7 +12,7 @@ from peerreview.accounts.forms import ConfirmForm
 from peerreview.audit.services import record_read
 from peerreview.conflicts import Conflict
 from peerreview.portret.skeleton import latest_version, load
-from peerreview.review import services as review
+from peerreview.review import assignments as review
 from peerreview.review import themes
 from peerreview.rounds.models import Visitatie
 from peerreview.visit import services

@@ -15,12 +15,12 @@ def reviewer_ready(app, make, session):
     staff = make.user(network_role=NetworkRole.ROUND_COORDINATOR)
     visitatie = start_selfeval(session, make.visitatie(deventer))
     complete_selfeval(app, session, visitatie, coordinator)
-    from peerreview.review import services
+    from peerreview.review import assignments
 
     with app.test_request_context():
         submission.submit(session, coordinator, visitatie)
-        services.set_team(session, staff, visitatie, lead.id, [])
-        services.declare(session, lead, visitatie)
+        assignments.set_team(session, staff, visitatie, lead.id, [])
+        assignments.declare(session, lead, visitatie)
         session.commit()
     return visitatie
 

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from peerreview.accounts.models import MembershipRole, NetworkRole
+from peerreview.audit.models import AuditEvent
 from peerreview.mail.models import OutgoingMail
 from peerreview.review.models import AnchorStatus, Annotation, ReviewAssignment
 from peerreview.rounds.models import Visitatie, VisitatieState
@@ -333,7 +334,7 @@ def test_annotations_on_a_document_as_a_whole(client_for, review, session):
     assert annotate(lead, review, question_key="", document_id=9999).status_code == 422
 
 
-def test_annotations_on_case_texts_stay_out_of_round_staffs_review_pages_and_exports(app, client_for, make, session):
+def test_annotations_on_case_texts_never_reach_round_staff_and_their_reads_are_logged(app, client_for, make, session):
     from peerreview.rounds.models import Variant
     from peerreview.selfeval.models import Casus
 
@@ -346,7 +347,7 @@ def test_annotations_on_case_texts_stay_out_of_round_staffs_review_pages_and_exp
     base = f"/visitaties/{visitatie.id}"
     from datetime import date
 
-    from peerreview.review import services as review_services
+    from peerreview.review import assignments
     from peerreview.selfeval import cases, services
     from peerreview.selfeval.submission import submit as submit_selfeval
 
@@ -375,8 +376,8 @@ def test_annotations_on_case_texts_stay_out_of_round_staffs_review_pages_and_exp
                     key=casus.field_key(field.key),
                 )
         submit_selfeval(session, coordinator, visitatie)
-        review_services.set_team(session, staff, visitatie, lead.id, [])
-        review_services.declare(session, lead, visitatie)
+        assignments.set_team(session, staff, visitatie, lead.id, [])
+        assignments.declare(session, lead, visitatie)
         session.commit()
     first = session.scalar(select(Casus).order_by(Casus.id))
     lead_client = client_for(lead)
@@ -392,6 +393,11 @@ def test_annotations_on_case_texts_stay_out_of_round_staffs_review_pages_and_exp
         token_from=f"{base}/review",
     )
     assert response.status_code == 302
+    cases_page = lead_client.get(f"{base}/review?onderdeel=casussen")  # a GET: logged, nothing else written
+    assert cases_page.status_code == 200 and "Vertrouwelijke tekst 2" in cases_page.get_data(as_text=True)
+    reads = session.scalars(select(AuditEvent).where(AuditEvent.action == "casus_read")).all()
+    assert sorted(e.object_id for e in reads) == sorted(session.scalars(select(Casus.id)))
+    assert {e.actor_id for e in reads} == {lead.id}
     assert "Vertrouwelijke tekst" in lead_client.get(f"{base}/annotaties.jsonld").get_data(as_text=True)
     staff_client = client_for(staff)
     for path in ("/review", "/annotaties.jsonld", "/annotaties.csv", "/review/themas"):
@@ -418,3 +424,35 @@ def test_the_workspace_shows_one_chapter_at_a_time(client_for, review, session):
     filtered = lead.get(f"{review['base']}/review?onderdeel=alles&thema=T9").get_data(as_text=True)
     assert "Over de monitoring." in filtered and "Over de visie." not in filtered
     assert lead.get(f"{review['base']}/review?onderdeel=bestaat-niet").status_code == 200  # falls back to the first
+
+
+def test_resubmission_reanchors_through_the_submission_revised_signal(app, client_for, review, session):
+    from peerreview import signals
+    from peerreview.selfeval import submission
+    from peerreview.selfeval.models import Submission
+
+    set_team(client_for, review, review["lead"], review["member"])
+    submit(client_for, review)
+    declare(client_for, review, review["lead"])
+    annotate(client_for(review["lead"]), review, quote="Visie en doelstellingen")
+    client_for(review["staff"]).post_form(f"{review['base']}/zelfevaluatie/heropenen", {"reason": "Aanvullen"})
+    received = []
+
+    def spy(sender, **kwargs):
+        received.append((sender.id, kwargs["previous"].number, kwargs["new"].number))
+
+    with app.test_request_context(), signals.submission_revised.connected_to(spy):
+        visitatie = session.get(Visitatie, review["visitatie"].id)
+        with signals.submission_revised.muted():  # nobody listening: the annotation stays where it was
+            unheard = submission.submit(session, review["coordinator"], visitatie)
+        assert received == []
+        assert session.scalar(select(Annotation.submission_id)) != unheard.id
+        session.rollback()
+        session.expire_all()
+        visitatie = session.get(Visitatie, review["visitatie"].id)
+        heard = submission.submit(session, review["coordinator"], visitatie)
+        session.commit()
+    assert received == [(review["visitatie"].id, 1, 2)]
+    annotation = session.scalar(select(Annotation))
+    assert annotation.submission_id == heard.id == session.scalar(select(Submission.id).where(Submission.number == 2))
+    assert annotation.anchor_status is AnchorStatus.ANCHORED

@@ -1,0 +1,71 @@
+"""The review workspace: the submitted zelfevaluatie, one chapter at a time, with its annotations; the
+theme colours; releasing the annotations to the gemeente."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response as BaseResponse
+
+from peerreview import access, db
+from peerreview.review import case_reads, themes
+from peerreview.review import release as releasing
+from peerreview.review.blueprint import bp
+from peerreview.review.chapters import annotation_url
+from peerreview.review.forms import ConfirmForm
+from peerreview.review.highlight import highlighted, theme_styles
+from peerreview.review.models import Annotation
+from peerreview.review.workspace import reviewer_label, with_card_context, workspace_context
+from peerreview.rounds.models import Visitatie
+
+
+@bp.route("/themas.css")
+def theme_css() -> Response:
+    """The theme colours as CSS (from forms/themes-v1.yaml); the CSP allows no inline styles."""
+    css = theme_styles({code: (t.colour, t.highlight) for code, t in themes.themes().items()})
+    return Response(css, mimetype="text/css", headers={"Cache-Control": "public, max-age=3600"})
+
+
+@bp.app_template_global()
+def highlight(text: str, items: list[Annotation], numbers: dict[int, int]) -> Any:
+    return highlighted(text, items, numbers)
+
+
+@bp.app_template_global("annotation_url")
+def annotation_url_global(visitatie: Visitatie, annotation: Annotation) -> str:
+    return annotation_url(visitatie, annotation.question_key, annotation.id)
+
+
+@bp.app_template_global()
+def annotation_author(annotation: Annotation, role_of: dict[int, Any], anonymous: bool) -> str:
+    return reviewer_label(annotation, role_of, anonymous)
+
+
+@bp.route("/visitaties/<int:visitatie_id>/review")
+@login_required
+def workspace(visitatie_id: int) -> BaseResponse | str:
+    visitatie = db.session().get(Visitatie, visitatie_id)
+    if (
+        visitatie is not None
+        and access.can("review.declare", visitatie)
+        and not access.can("annotations.read", visitatie)
+    ):
+        return redirect(url_for("review.declare", visitatie_id=visitatie_id))
+    visitatie = access.visitatie(visitatie_id, "annotations.read")
+    context = with_card_context(workspace_context(visitatie, chapter_view=True))
+    case_reads.log(current_user, context, via="review")
+    return render_template("review/workspace.html", **context)
+
+
+@bp.route("/visitaties/<int:visitatie_id>/review/delen", methods=["POST"])
+@login_required
+def release(visitatie_id: int) -> BaseResponse:
+    visitatie = access.visitatie(visitatie_id, "review.release")
+    if not ConfirmForm().validate_on_submit():
+        flash("Het formulier was verlopen. Probeer het opnieuw.", "error")
+    else:
+        releasing.release(db.session(), current_user, visitatie)
+        flash(f"De aantekeningen zijn gedeeld met {visitatie.gemeente.name}.", "success")
+    return redirect(url_for("review.workspace", visitatie_id=visitatie.id))

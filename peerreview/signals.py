@@ -1,0 +1,21 @@
+"""Signals between feature packages (blinker, as Indico's modules use them): the sender does not import
+its receivers, so a feature that others react to never depends on them.
+
+Receivers are connected when their package is imported, which ``create_app`` does for every feature.
+"""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+submission_revised = _signals.signal(
+    "submission-revised",
+    doc="""A zelfevaluatie was submitted again after it was reopened.
+
+    Sender: the ``Visitatie``. Keyword arguments: ``session`` (the caller's session; receivers flush,
+    never commit), ``previous`` and ``new`` (the previous and the new ``Submission``).
+    The review connects its re-anchoring of annotations to this.
+    """,
+)
