@@ -25,6 +25,14 @@ def text_of(response):
     return response.get_data(as_text=True)
 
 
+# A NUL (or another control character) in any input is refused app-wide before a view runs, with this message.
+NUL_REFUSED = "onzichtbaar stuurteken"
+
+
+def message_for(value, message):
+    return NUL_REFUSED if "\x00" in value else message
+
+
 @pytest.mark.parametrize("value", HOSTILE)
 def test_team_form_refuses_ids_that_are_no_one_in_dutch(client_for, review, session, value):  # noqa: F811
     staff = client_for(review["staff"])
@@ -32,7 +40,7 @@ def test_team_form_refuses_ids_that_are_no_one_in_dutch(client_for, review, sess
     for data in ({"lead": value}, {"lead": review["lead"].id, "member1": value}):
         response = staff.post_form(path, data)
         assert response.status_code == 422, data
-        assert "uit de lijst" in text_of(response)
+        assert message_for(str(data.get("member1", value)), "uit de lijst") in text_of(response)
     assert session.scalars(select(ReviewAssignment)).all() == []
 
 
@@ -84,8 +92,8 @@ def test_annotation_with_a_hostile_number_is_refused_and_keeps_the_text(client_f
         response = annotate(lead, reviewing, body="Mijn getypte opmerking.", quote="Visie", **{field: value})
         assert response.status_code == 422, value
         page = text_of(response)
-        assert "De aantekening is niet opgeslagen" in page
-        assert "Mijn getypte opmerking." in page and ">Visie</textarea>" in page
+        assert message_for(value, "De aantekening is niet opgeslagen") in page
+        assert "Mijn getypte opmerking." in page
     assert session.scalars(select(Annotation)).all() == []
 
 
@@ -104,12 +112,12 @@ def test_a_refused_annotation_comes_back_as_typed(client_for, reviewing, session
     assert 'id="t-T3" name="themes" value="T3" checked' in text_of(too_long)
 
 
-def test_nul_characters_are_removed_not_a_server_error(client_for, reviewing, session):
+def test_nul_characters_are_refused_in_dutch_not_a_server_error(client_for, reviewing, session):
     lead = client_for(reviewing["lead"])
     response = annotate(lead, reviewing, quote="Vi\x00sie", body="Sterk\x00 punt.")
-    assert response.status_code == 302
-    annotation = session.scalar(select(Annotation))
-    assert (annotation.exact, annotation.body) == ("Visie", "Sterk punt.")
+    assert response.status_code == 422
+    assert NUL_REFUSED in text_of(response) and "Sterk" in text_of(response)
+    assert session.scalar(select(Annotation)) is None
 
 
 def test_a_refused_reply_keeps_the_text_at_its_annotation(client_for, reviewing, session):
@@ -118,7 +126,7 @@ def test_a_refused_reply_keeps_the_text_at_its_annotation(client_for, reviewing,
     annotation = session.scalar(select(Annotation))
     path = f"{reviewing['base']}/review/aantekeningen/{annotation.id}/reacties"
     token = lead.csrf(f"{reviewing['base']}/review")
-    empty = lead.post(path, data={"csrf_token": token, "body": "  \x00 "})
+    empty = lead.post(path, data={"csrf_token": token, "body": "   "})
     assert empty.status_code == 422
     assert "Schrijf eerst je reactie." in text_of(empty)
     assert "Over de monitoring." in text_of(empty)  # the chapter of the annotation, not the first one
@@ -159,7 +167,8 @@ def test_summary_with_a_hostile_base_revision_keeps_the_text(client_for, reviewi
         f"{reviewing['base']}/review/themas", {"theme": "T9", "summary": "Mijn samenvatting.", "base": value}
     )
     assert response.status_code == 422
-    assert "De pagina was verouderd" in text_of(response) and "Mijn samenvatting." in text_of(response)
+    assert message_for(value, "De pagina was verouderd") in text_of(response)
+    assert "Mijn samenvatting." in text_of(response)
     assert session.scalars(select(ThemeSummary)).all() == []
 
 
@@ -183,7 +192,7 @@ def test_visit_questions_refuse_hostile_ids_and_empty_text(client_for, reviewing
     for value in HOSTILE:
         response = lead.post_form(guide, {"action": "save", "id": value, "text": "Andere vraag"})
         assert response.status_code == 422, value
-        assert "Deze vraag staat niet (meer) op de lijst." in text_of(response)
+        assert message_for(value, "Deze vraag staat niet (meer) op de lijst.") in text_of(response)
     assert lead.post_form(guide, {"action": "delete", "id": "2147483647"}).status_code == 404
     unknown_theme = lead.post_form(guide, {"action": "add", "theme": "T13", "text": "Een vraag"})
     assert unknown_theme.status_code == 422 and "Kies een thema uit de lijst." in text_of(unknown_theme)

@@ -19,7 +19,7 @@ def marker(n: int) -> str:
 
 @pytest.fixture
 def plus_world(app, session, make, run_jobs) -> dict[str, Any]:
-    from peerreview.review import services as review
+    from peerreview.review import annotating, assignments
     from peerreview.selfeval import cases, services, submission
 
     gemeente = make.gemeente("Peel en Maas", regio="Noord-Limburg")
@@ -54,27 +54,29 @@ def plus_world(app, session, make, run_jobs) -> dict[str, Any]:
                     services.save_answer(session, writer, visitatie, field.question, {"html": html}, revision, key=key)
             made.append(casus)
         submission.submit(session, coordinator, visitatie)
-        review.set_team(session, staff, visitatie, lead.id, [member.id])
+        assignments.set_team(session, staff, visitatie, lead.id, [member.id])
         for user in (lead, member):
-            review.declare(session, user, visitatie)
+            assignments.declare(session, user, visitatie)
         notes = []
         for n, casus in enumerate(made):
             for author, kind in ((lead, "vraag"), (member, "sterkte")):
-                note = review.create_annotation(
+                note = annotating.create_annotation(
                     session,
                     author,
                     visitatie,
-                    review.AnnotationInput(
+                    annotating.AnnotationInput(
                         casus.field_key("dossieronderzoek"), None, None, marker(n), ["T3"], kind, "Wat viel op?"
                     ),
                 )
                 notes.append(note)
-            review.reply(session, coordinator, notes[-1], "Dat lichten we toe.")
-        review.create_annotation(
+            annotating.reply(session, coordinator, notes[-1], "Dat lichten we toe.")
+        annotating.create_annotation(
             session,
             lead,
             visitatie,
-            review.AnnotationInput("s1_1", None, None, "", ["T7"], "sterkte", "Een visie die breed gedragen wordt."),
+            annotating.AnnotationInput(
+                "s1_1", None, None, "", ["T7"], "sterkte", "Een visie die breed gedragen wordt."
+            ),
         )
         session.commit()
     run_jobs()

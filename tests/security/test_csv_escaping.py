@@ -47,7 +47,7 @@ def _cells(response) -> list[str]:
 
 
 def test_every_csv_route_escapes_formulas(app, session, client_for, plus_world):
-    from peerreview.review import services as review
+    from peerreview.review import annotating
     from peerreview.selfeval import services
 
     visitatie = plus_world["visitatie"]
@@ -59,11 +59,11 @@ def test_every_csv_route_escapes_formulas(app, session, client_for, plus_world):
         html = "".join(f"<p>{p}</p>" for p in ("=cmd|' /C calc'!A0", "tekst"))
         services.save_answer(session, plus_world["writer"], visitatie, question, {"html": html}, current.revision)
         for payload in PAYLOADS:
-            review.create_annotation(
+            annotating.create_annotation(
                 session,
                 plus_world["lead"],
                 visitatie,
-                review.AnnotationInput("s1_1", None, None, "", ["T7"], "vraag", payload),
+                annotating.AnnotationInput("s1_1", None, None, "", ["T7"], "vraag", payload),
             )
         session.commit()
     v = visitatie.id

@@ -157,17 +157,17 @@ def test_an_answer_over_the_size_cap_is_refused_with_the_limit(client_for, world
 
 
 def test_an_annotation_or_reply_over_its_limit_is_refused_not_cut(app, session, make):
-    from peerreview.review import services as review
+    from peerreview.review import annotating
     from tests.factories import visited
 
     world = visited(app, session, make)
     with app.test_request_context():
         annotation = session.merge(world["strength"])
         lead = session.merge(world["lead"])
-        with pytest.raises(review.ReviewError, match="het maximum is 4000"):
-            review.reply(session, lead, annotation, "woord " * 700)
-        with pytest.raises(review.ReviewError, match="het maximum is 8000"):
-            review.update_annotation(session, lead, annotation, themes_=["T7"], kind="sterkte", body="w" * 8001)
+        with pytest.raises(annotating.ReviewError, match="het maximum is 4000"):
+            annotating.reply(session, lead, annotation, "woord " * 700)
+        with pytest.raises(annotating.ReviewError, match="het maximum is 8000"):
+            annotating.update_annotation(session, lead, annotation, themes_=["T7"], kind="sterkte", body="w" * 8001)
         session.rollback()
     session.expire_all()
     assert session.get(type(annotation), annotation.id).body == "Een visie die breed gedragen wordt."
