@@ -102,13 +102,7 @@ def submit(session: Session, actor: User, visitatie: Visitatie) -> Submission:
             submission=submission,
             link=link,
         )
-    jobs.enqueue_after_commit(
-        session,
-        render_submission_pdf,
-        dedupe_key=pdf_job_key(submission),
-        gemeente_id=visitatie.gemeente_id,
-        submission_id=submission.id,
-    )
+    request_pdf(session, submission)
     return submission
 
 
