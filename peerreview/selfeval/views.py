@@ -129,8 +129,11 @@ def section(visitatie_id: int, section_key: str) -> BaseResponse | str | tuple[s
             continue
         existing = current.get(question.key)
         try:
-            if existing is not None and values.clean(question, answer.raw) == existing.value:
-                continue
+            cleaned = values.clean(question, answer.raw)
+            if cleaned == (existing.value if existing is not None else None) or (
+                existing is None and not values.plain(question, cleaned).strip(" |\n")
+            ):
+                continue  # unchanged, or a question still left empty: nothing to store
             services.save_answer(s, current_user, visitatie, question, answer.raw, answer.base)
             saved += 1
         except Conflict as conflict:

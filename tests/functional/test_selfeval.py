@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import threading
+from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
 
 from peerreview.accounts.models import MembershipRole, NetworkRole
 from peerreview.audit.models import AuditEvent
@@ -409,3 +411,52 @@ def test_reading_the_pdf_queues_nothing_and_asking_for_it_renders_it(app, client
     run_jobs()
     pdf = coordinator.get(f"{world['base']}/pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+
+
+class _FormDefaults(HTMLParser):
+    """The values a browser would post for the section form as it is shown (nothing typed)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: list[tuple[str, str]] = []
+        self._textarea: str | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        name = a.get("name")
+        if tag == "input" and name and a.get("type") not in ("submit", "button", "file"):
+            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
+                return
+            self.fields.append((name, a.get("value", "")))
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.fields.append((name, ""))
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select and "selected" in a:
+            self.fields.append((self._select, a.get("value", "")))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea and self.fields and self.fields[-1][0] == self._textarea:
+            self.fields[-1] = (self._textarea, self.fields[-1][1] + data)
+
+
+@pytest.mark.parametrize("section_key", ["s1", "s2_1", "s2_2", "s3"])
+def test_saving_a_section_without_typing_anything_stores_nothing(client_for, world, session, section_key):
+    writer = client_for(world["writer"])
+    url = f"{world['base']}/onderdelen/{section_key}"
+    parser = _FormDefaults()
+    parser.feed(writer.get(url).get_data(as_text=True))
+    fields = [(k, v) for k, v in parser.fields if k != "next_section"]
+    assert any(k.endswith(".__base") for k, _ in fields)
+    response = writer.post(url, data=MultiDict(fields), follow_redirects=True)
+    assert response.status_code == 200
+    assert "Er was niets gewijzigd." in response.get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(Answer)) == 0
