@@ -254,7 +254,7 @@ def release(visitatie_id: int) -> BaseResponse:
 
 @bp.route("/pdf", methods=["GET", "POST"])
 @login_required
-def pdf(visitatie_id: int) -> BaseResponse | str | tuple[str, int]:
+def pdf(visitatie_id: int) -> BaseResponse | str | tuple[str, int, dict[str, str]]:
     """GET: the version's PDF, or a page that waits for it (a read never queues anything). POST: queue
     the rendering (once per content), then back to GET."""
     visitatie, portret, version, team = _readable(visitatie_id)
@@ -270,14 +270,18 @@ def pdf(visitatie_id: int) -> BaseResponse | str | tuple[str, int]:
         return redirect(url_for("portret.pdf", visitatie_id=visitatie.id, versie=wanted))
     if not services.pdf_ready(version):  # not rendered yet: a page that waits for it, or offers to make it
         state = services.pdf_state(db.session(), version)
-        return render_template(
-            "portret/pdf_pending.html",
-            visitatie=visitatie,
-            version=version,
-            versie=wanted,
-            form=ConfirmForm(),
-            state=state,
-        ), 202
+        return (
+            render_template(
+                "portret/pdf_pending.html",
+                visitatie=visitatie,
+                version=version,
+                versie=wanted,
+                form=ConfirmForm(),
+                state=state,
+            ),
+            202,
+            {"X-Job-State": state or ""},
+        )  # read by static/pdfwait.js
     filename = f"portret-{visitatie.gemeente.slug}-versie-{version.number}.pdf"
     return Response(
         version.pdf,

@@ -374,7 +374,7 @@ def export_csv(visitatie_id: int) -> Response:
 
 @bp.route("/pdf", methods=["GET", "POST"])
 @login_required
-def pdf(visitatie_id: int) -> BaseResponse | tuple[str, int]:
+def pdf(visitatie_id: int) -> BaseResponse | tuple[str, int, dict[str, str]]:
     """The latest submission as PDF; rendered in the background (queued at submission, or again by a
     POST here when it failed or was interrupted), so it may still be on its way. A GET never queues."""
     visitatie = access.visitatie(visitatie_id, "selfeval.read", with_variant=True)
@@ -389,7 +389,8 @@ def pdf(visitatie_id: int) -> BaseResponse | tuple[str, int]:
         return redirect(url_for("selfeval.pdf", visitatie_id=visitatie.id))
     if latest.pdf_checksum != latest.checksum or latest.pdf is None:
         state = jobs.status(s, submission.pdf_job_key(latest))
-        return render_template("selfeval/pdf_pending.html", visitatie=visitatie, state=state), 202
+        page = render_template("selfeval/pdf_pending.html", visitatie=visitatie, state=state)
+        return page, 202, {"X-Job-State": state or ""}  # read by static/pdfwait.js
     if not access.can("casus.read", visitatie) and any("fields" in c for c in latest.snapshot.get("cases", [])):
         abort(404)  # the PDF holds case texts; those stay within the gemeente
     cases.log_case_read(current_user, visitatie, latest.snapshot.get("cases", []), via="pdf")
