@@ -11,6 +11,27 @@ bp = Blueprint("audit", __name__, url_prefix="/beheer/audit")
 PAGE_SIZE = 50
 
 
+# Dutch names for the keys of an event's details, as the log shows them (unknown keys are shown as they are).
+DETAIL_LABELS = {
+    "version": "versie",
+    "revision": "revisie",
+    "lead": "teamleider (id)",
+    "members": "teamleden (id)",
+    "checksum": "controlegetal",
+    "role": "rol",
+    "via": "gelezen via",
+    "removed": "verwijderd",
+    "withdrawn_by": "ingetrokken door",
+    "filename": "bestand",
+    "size": "grootte (bytes)",
+    "kind": "soort",
+    "round": "ronde",
+    "name": "naam",
+    "reason": "reden",
+    "number": "nummer",
+}
+
+
 @bp.route("/")
 @login_required
 def index() -> str:
@@ -32,6 +53,7 @@ def index() -> str:
         "audit/index.html",
         events=events,
         actions=ACTIONS,
+        detail_labels=DETAIL_LABELS,
         action=action,
         who=who,
         page=page,
