@@ -117,6 +117,14 @@ def drop_database(url: str) -> None:
         connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
+# What production requires to start; autosave itself queues no jobs and sends no mail.
+PRODUCTION_SERVICES = {
+    "REDIS_URL": "redis://127.0.0.1:6379/14",
+    "MAIL_BACKEND": "smtp",
+    "BASE_URL": "https://127.0.0.1",
+}
+
+
 def app_env(url: str, secret: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PEERREVIEW_")}
     env.update(
@@ -125,6 +133,7 @@ def app_env(url: str, secret: str) -> dict[str, str]:
         PEERREVIEW_SECRET_KEY=secret,
         PEERREVIEW_SESSION_COOKIE_SECURE="false",
         PEERREVIEW_REMEMBER_COOKIE_SECURE="false",
+        **{f"PEERREVIEW_{key}": value for key, value in PRODUCTION_SERVICES.items()},
     )
     return env
 
@@ -587,7 +596,9 @@ def run(args: argparse.Namespace) -> int:
     tmp = tempfile.mkdtemp(prefix="peerreview-bench-")
     try:
         migrate(env)
-        app = create_app({"ENV": "production", "DATABASE_URL": args.database_url, "SECRET_KEY": secret})
+        app = create_app(
+            {"ENV": "production", "DATABASE_URL": args.database_url, "SECRET_KEY": secret, **PRODUCTION_SERVICES}
+        )
         seeded = seed(app, args.editors)
         pg_version = server_version(app)
         server = Server(env, workers, Path(tmp) / "gunicorn.log")

@@ -125,7 +125,7 @@ def main() -> None:
         portret = peel_en_maas(session)
         for _ in range(args.drafts):
             started = time.perf_counter()
-            version = services.generate(session, portret, None, commit_progress=False)
+            version = services.generate(session, portret, None)
             times.append(time.perf_counter() - started)
             sections = len(version.content["sections"])
             blocks = sum(len(s["provenance"]) for s in version.content["sections"])
