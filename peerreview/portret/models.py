@@ -26,6 +26,24 @@ class GenerationStatus(enum.StrEnum):
     FAILED = "failed"
 
 
+class Publication(enum.StrEnum):
+    """Who may read the adopted portret, chosen by the gemeente's coordinator (opt-in, revocable)."""
+
+    GEMEENTE = "gemeente"  # alleen de gemeente (and its review team and round staff)
+    NETWERK = "netwerk"  # every logged-in participant of the network
+    OPENBAAR = "openbaar"  # anyone, without an account
+
+    @property
+    def label(self) -> str:
+        return {"gemeente": "Alleen de gemeente", "netwerk": "Het netwerk", "openbaar": "Openbaar"}[self.value]
+
+
+class VersionKind(enum.StrEnum):
+    CONCEPT = "concept"  # a working or released draft
+    DEFINITIEF = "definitief"  # the version the gemeente adopted
+    ERRATUM = "erratum"  # a numbered correction of the definitive portret, with its reason
+
+
 class Portret(TenantOwned, Base):
     __tablename__ = "portret"
     __extra_table_args__ = (tenant_reference("visitatie_id", "visitatie"), sa.UniqueConstraint("visitatie_id"))
@@ -45,6 +63,22 @@ class Portret(TenantOwned, Base):
     released_version: Mapped[int | None]
     released_at: Mapped[datetime | None]
     released_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    # The reflectie: the gemeente may comment on the released concept until this moment (set by the team).
+    feedback_deadline: Mapped[datetime | None]
+    # Definitief in two steps: the team lead proposes a version, the gemeente's coordinator adopts it.
+    proposed_version: Mapped[int | None]
+    proposed_at: Mapped[datetime | None]
+    proposed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    adopted_version: Mapped[int | None]  # the definitive version (an erratum moves it to the new number)
+    adopted_at: Mapped[datetime | None]
+    adopted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    # Publication after adoption; withdrawing sets it back to GEMEENTE and records when.
+    publication: Mapped[Publication] = mapped_column(
+        default=Publication.GEMEENTE, server_default="gemeente", index=True
+    )
+    published_at: Mapped[datetime | None]
+    published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    publication_withdrawn_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     visitatie: Mapped[Visitatie] = relationship(
@@ -69,6 +103,8 @@ class PortretVersion(TenantOwned, Base):
     content: Mapped[dict[str, Any]]
     checksum: Mapped[str] = mapped_column(sa.String(64))  # sha256 of the canonical JSON content
     note: Mapped[str] = mapped_column(sa.String(200), default="")  # "Concept gegenereerd", "Visie bewerkt"
+    kind: Mapped[VersionKind] = mapped_column(default=VersionKind.CONCEPT, server_default="concept")
+    erratum_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default=sa.text("''"))
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     pdf: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))
