@@ -133,3 +133,38 @@ def test_demo_has_a_visit_a_released_portret_and_the_reports_figures(seeded):
         )
     )
     assert printed.value == 7.8 and printed.flags == ["bron_inconsistent"]
+
+
+def test_demo_zaltbommel_has_a_released_review_and_concept_portret(seeded):
+    """Zaltbommel goes through the whole cycle in the demo: submitted, reviewed by a team from outside its
+    jeugdregio, visited, and its concept portret (the team's rewrite of every narrative section) released."""
+    from peerreview.portret.models import Portret, PortretVersion
+    from peerreview.review.assignments import team_of
+    from peerreview.review.models import Annotation
+    from peerreview.rounds.models import VisitatieState
+    from peerreview.visit.models import Quote
+
+    seeded.expire_all()  # the PDF was rendered by a job in its own session
+    zaltbommel = seeded.scalar(select(Visitatie).join(Gemeente).where(Gemeente.slug == "zaltbommel"))
+    assert zaltbommel.state is VisitatieState.PORTRET_CONCEPT
+    assert zaltbommel.annotations_released_at is not None
+    team = team_of(seeded, zaltbommel)
+    assert len(team) == 3
+    regions = {m.gemeente.jeugdregio_id for a in team for m in a.user.memberships}
+    assert zaltbommel.gemeente.jeugdregio_id not in regions
+    assert (
+        seeded.scalar(select(func.count()).select_from(Annotation).where(Annotation.visitatie_id == zaltbommel.id))
+        >= 15
+    )
+    assert seeded.scalar(select(func.count()).select_from(Quote).where(Quote.visitatie_id == zaltbommel.id)) >= 10
+    portret = seeded.scalar(select(Portret).where(Portret.visitatie_id == zaltbommel.id))
+    assert portret.released_version == portret.current_version
+    released = seeded.scalar(
+        select(PortretVersion).where(
+            PortretVersion.portret_id == portret.id, PortretVersion.number == portret.released_version
+        )
+    )
+    assert released.content["motto"] == "Klein waar het kan, stevig waar het moet"
+    assert released.pdf.startswith(b"%PDF") and released.pdf_checksum == released.checksum
+    narrative = [s for s in released.content["sections"] if s["kind"] == "narrative"]
+    assert narrative and all("Uit de zelfevaluatie" not in s["html"] for s in narrative)
