@@ -267,9 +267,10 @@ def visited(app, session: Session, make: Factory, *, release: bool = True) -> di
     }
 
 
-def definitive(app, session: Session, make: Factory, *, release: bool = True) -> dict[str, Any]:
+def definitive(app, session: Session, make: Factory, *, release: bool = True, prepare: Any = None) -> dict[str, Any]:
     """``visited``, with a generated portret that the gemeente adopted: released, proposed and adopted as
-    version 1 (the columns set directly, as the adoption workflow would), the visitatie definitief."""
+    version 1 (the columns set directly, as the adoption workflow would), the visitatie definitief.
+    ``prepare(session, world)`` runs before the portret is generated (to add material to it)."""
     from peerreview.db import utcnow
     from peerreview.portret import services as portret
     from peerreview.portret.models import VersionKind
@@ -279,6 +280,8 @@ def definitive(app, session: Session, make: Factory, *, release: bool = True) ->
         visitatie = session.merge(world["visitatie"])
         lead = session.merge(world["lead"])
         coordinator = session.merge(world["coordinator"])
+        if prepare is not None:
+            prepare(session, world)
         item = portret.get_or_create(session, visitatie)
         version = portret.generate(session, item, lead)
         portret.release(session, lead, item)
