@@ -17,7 +17,7 @@ from flask import url_for
 
 from peerreview import access
 from peerreview.accounts.models import MembershipRole, User
-from peerreview.formatting import date_nl
+from peerreview.formatting import LOCAL, date_nl
 from peerreview.portret.models import Portret, Publication
 from peerreview.rounds.models import Visitatie, VisitatieState
 
@@ -51,9 +51,10 @@ def _respond_to_concept(user: User, visitatie: Visitatie, portret: Portret | Non
     deadline = portret.feedback_deadline
     if deadline is None:
         return Step("Lees het conceptportret en reageer erop", link)
-    if deadline.replace(tzinfo=deadline.tzinfo or UTC) < datetime.now(UTC):
+    deadline = deadline.replace(tzinfo=deadline.tzinfo or UTC)  # SQLite returns it without a zone
+    if deadline < datetime.now(UTC):
         return None  # the window closed: the coordinator sends what there is (a step of the reflectie)
-    return Step(f"Reageer vóór {date_nl(deadline.date())} op het concept", link)
+    return Step(f"Reageer vóór {date_nl(deadline.astimezone(LOCAL).date())} op het concept", link)
 
 
 def _adopt(user: User, visitatie: Visitatie, portret: Portret | None) -> Step | None:

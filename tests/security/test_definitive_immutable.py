@@ -72,3 +72,27 @@ def test_no_post_route_changes_a_definitive_portret_for_any_role(app, session, m
                 before = after
     assert not failures, "\n".join(failures)
     assert posted >= 40 * len(clients)
+
+
+def test_hostile_values_on_the_definitive_portrets_routes_never_give_a_5xx(app, session, make, client_for):
+    """The input fuzz test meets these routes before any portret is adopted (all 404); here they are
+    open: the coordinator's publication choice and the lead's erratum."""
+    from tests.security.test_input_fuzz import HOSTILE
+
+    world = definitive(app, session, make)
+    routes = {
+        "coordinator": f"{world['base']}/portret/publicatie",
+        "lead": f"{world['base']}/portret/erratum/visie",
+    }
+    before = _snapshot(session, world["portret_id"])
+    checked = 0
+    for role, path in routes.items():
+        client = client_for(world[role])
+        token = csrf_from(client.get(f"{world['base']}/portret").get_data(as_text=True))
+        for kind, value in HOSTILE.items():
+            fields = ("scope",) if role == "coordinator" else ("base", "title", "html", "motto", "reason")
+            response = client.post(path, data={"csrf_token": token, **dict.fromkeys(fields, value)})
+            assert response.status_code < 500, f"{path} [{kind}]: {response.status_code}"
+            checked += 1
+    assert checked == 2 * len(HOSTILE)
+    assert _snapshot(session, world["portret_id"]) == before
