@@ -65,6 +65,9 @@ def test_who_reads_the_published_portret_in_each_scope(app, client, client_for, 
         assert c.get(world["public"]).status_code == status, reader
         listed = f'href="{world["public"]}"' in c.get("/portretten").get_data(as_text=True)
         assert listed is (status == 200), reader
+        pdf = c.get(f"{world['public']}/pdf").status_code  # not rendered yet: the waiting page
+        readable = status == 200 or reader in ("coordinator", "lead")  # the gemeente and its team always
+        assert pdf == (202 if readable else 404), reader
 
 
 def test_the_public_url_needs_its_own_gemeentes_slug(client, session, world):
