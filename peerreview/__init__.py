@@ -118,6 +118,7 @@ def _register_blueprints(app: Flask) -> None:
     from peerreview.accounts.views import bp as accounts_bp
     from peerreview.admin.views import bp as admin_bp
     from peerreview.audit.views import bp as audit_bp
+    from peerreview.definitief.views import bp as definitief_bp
     from peerreview.health.views import bp as health_bp
     from peerreview.home.views import bp as home_bp
     from peerreview.indicators.views import bp as indicators_bp
@@ -140,6 +141,7 @@ def _register_blueprints(app: Flask) -> None:
         visit_bp,
         indicators_bp,
         portret_bp,
+        definitief_bp,
         admin_bp,
         audit_bp,
         mail_bp,

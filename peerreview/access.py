@@ -24,16 +24,22 @@ from sqlalchemy.orm import defaultload
 
 from peerreview import db
 from peerreview.accounts.models import MembershipRole, NetworkRole, User
+from peerreview.portret.models import Publication
 from peerreview.rounds.models import Round, Visitatie, VisitatieState
 from peerreview.tenants.models import Gemeente
 
 Rule = Callable[[User, Any], bool]
 RULES: dict[str, Rule] = {}
+# Rules that also answer for a visitor without an account (their function gets ``None`` as the user).
+# Every other rule refuses anonymous visitors before it is asked.
+ANONYMOUS: set[str] = set()
 
 
-def rule(action: str) -> Callable[[Rule], Rule]:
+def rule(action: str, *, anonymous: bool = False) -> Callable[[Rule], Rule]:
     def register(func: Rule) -> Rule:
         RULES[action] = func
+        if anonymous:
+            ANONYMOUS.add(action)
         return func
 
     return register
@@ -43,7 +49,7 @@ def allowed(user: Any, action: str, obj: Any = None) -> bool:
     if action not in RULES:
         raise KeyError(f"no access rule for {action!r}")
     if user is None or not user.is_authenticated:
-        return False
+        return action in ANONYMOUS and RULES[action](None, obj)  # type: ignore[arg-type]
     return RULES[action](user, obj)
 
 
@@ -370,6 +376,55 @@ def _portret_read(user: User, portret: Any) -> bool:
         portret.released_version is not None
         and visitatie.state in _PORTRET_STATES[1:]
         and user.role_in(visitatie.gemeente_id) is not None
+    )
+
+
+# --- the definitive portret: publication and errata ---------------------------------------------------------
+
+
+def network_participant(user: User | None) -> bool:
+    """A logged-in participant of the network: a member of a gemeente or a holder of a network role."""
+    return user is not None and (bool(user.memberships) or bool(user.network_roles))
+
+
+def published_to(user: User | None, portret: Any) -> bool:
+    """The adopted portret as its gemeente published it: *openbaar* to anyone, also without an account;
+    *netwerk* to every participant of the network; *alleen de gemeente* to nobody here (the gemeente, its
+    team and round staff read it through ``portret.read``)."""
+    if portret.adopted_version is None:
+        return False
+    if portret.publication is Publication.OPENBAAR:
+        return True
+    return portret.publication is Publication.NETWERK and network_participant(user)
+
+
+@rule("portret.published", anonymous=True)
+def _portret_published(user: User | None, portret: Any) -> bool:
+    return published_to(user, portret)
+
+
+@rule("portret.definitive", anonymous=True)
+def _portret_definitive(user: User | None, portret: Any) -> bool:
+    """The definitive versions (and errata) with their PDFs: whoever may read the portret or its publication."""
+    if portret.adopted_version is None:
+        return False
+    return published_to(user, portret) or (user is not None and _portret_read(user, portret))
+
+
+@rule("portret.publish")
+def _portret_publish(user: User, portret: Any) -> bool:
+    """Choosing (and withdrawing) who may read the adopted portret is the gemeente coordinator's call."""
+    return portret.adopted_version is not None and user.role_in(portret.gemeente_id) is MembershipRole.COORDINATOR
+
+
+@rule("portret.erratum")
+def _portret_erratum(user: User, portret: Any) -> bool:
+    """A numbered correction of the definitive portret: the team lead or round staff."""
+    visitatie = portret.visitatie
+    return (
+        portret.adopted_version is not None
+        and visitatie.state is VisitatieState.DEFINITIEF
+        and (_lead(user, visitatie) or _round_staff(user))
     )
 
 

@@ -169,6 +169,7 @@ def seed(session: Session) -> bool:
     created = _reviews(session) or created
     created = _kengetallen(session) or created
     created = _visits(session) or created
+    created = _publicaties(session) or created
     return created or len(session.new) > before
 
 
@@ -582,3 +583,50 @@ def _portret(session: Session, visitatie: Visitatie, lead: User, data: dict) -> 
         )
     if data.get("release"):
         portret_tasks.request_pdf(session, portret_services.release(session, lead, portret))
+
+
+# --- publication of adopted portretten -------------------------------------------------------------------
+
+
+def _publicaties(session: Session) -> bool:
+    """Publish adopted portretten as publicatie-*.yaml says (after an optional erratum by the team lead).
+    A portret that is not adopted is skipped, and so is one whose publication was already chosen."""
+    from peerreview.definitief import services as publication
+    from peerreview.portret import services as portret_services
+    from peerreview.portret import tasks as portret_tasks
+    from peerreview.portret.models import Publication, VersionKind
+    from peerreview.review.assignments import team_of
+    from peerreview.review.models import TeamRole
+
+    created = False
+    for data, gemeente, visitatie in _content(session, "publicatie-*.yaml"):
+        portret = portret_services.portret_of(session, visitatie) if visitatie else None
+        if portret is None or portret.adopted_version is None:
+            continue
+        if portret.publication is not Publication.GEMEENTE or portret.publication_withdrawn_at is not None:
+            continue
+        erratum = data.get("erratum")
+        versions = portret_services.definitive_versions(session, portret)
+        if erratum and not any(v.kind is VersionKind.ERRATUM for v in versions):
+            lead = next(a.user for a in team_of(session, portret.visitatie) if a.role is TeamRole.LEAD)
+            adopted = portret_services.version(session, portret, portret.adopted_version)
+            assert adopted is not None
+            entry = portret_services.section_of(adopted.content, erratum["section"])
+            assert entry is not None, f"no portret section {erratum['section']}"
+            portret_services.save_section(
+                session,
+                lead,
+                portret,
+                erratum["section"],
+                adopted.number,
+                entry["title"],
+                erratum["html"],
+                erratum_reason=erratum["reason"],
+            )
+        coordinator = session.scalars(select(User).where(User.email == f"coordinator@{gemeente.slug}.demo")).one()
+        publication.choose(session, coordinator, portret, Publication(data["publication"]))
+        for item in publication.versions_to_render(session, portret):
+            portret_tasks.request_pdf(session, item)
+        created = True
+    session.flush()
+    return created

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from peerreview.accounts import auth
 from peerreview.accounts.models import Membership, MembershipRole, NetworkRole, NetworkRoleGrant, User
-from peerreview.rounds.models import Phase, Round, RoundDeadline, Variant, Visitatie
+from peerreview.rounds.models import Phase, Round, RoundDeadline, Variant, Visitatie, VisitatieState
 from peerreview.tenants.models import Gemeente, Jeugdregio, slugify
 
 PASSWORD = "een-goed-wachtwoord"
@@ -265,3 +265,32 @@ def visited(app, session: Session, make: Factory, *, release: bool = True) -> di
         "conversation": conversation,
         "respondent": person,
     }
+
+
+def definitive(app, session: Session, make: Factory, *, release: bool = True, prepare: Any = None) -> dict[str, Any]:
+    """``visited``, with a generated portret that the gemeente adopted: released, proposed and adopted as
+    version 1 (the columns set directly, as the adoption workflow would), the visitatie definitief.
+    ``prepare(session, world)`` runs before the portret is generated (to add material to it)."""
+    from peerreview.db import utcnow
+    from peerreview.portret import services as portret
+    from peerreview.portret.models import VersionKind
+
+    world = visited(app, session, make, release=release)
+    with app.test_request_context():
+        visitatie = session.merge(world["visitatie"])
+        lead = session.merge(world["lead"])
+        coordinator = session.merge(world["coordinator"])
+        if prepare is not None:
+            prepare(session, world)
+        item = portret.get_or_create(session, visitatie)
+        version = portret.generate(session, item, lead)
+        portret.release(session, lead, item)
+        now = utcnow()
+        item.proposed_version, item.proposed_at, item.proposed_by_id = version.number, now, lead.id
+        item.adopted_version, item.adopted_at, item.adopted_by_id = version.number, now, coordinator.id
+        version.kind = VersionKind.DEFINITIEF
+        visitatie.state = VisitatieState.DEFINITIEF
+        session.commit()
+        world["portret_id"], world["adopted"] = item.id, version.number
+        world["public"] = f"/portretten/{visitatie.gemeente.slug}/{visitatie.id}"
+    return world

@@ -52,6 +52,9 @@ ACTIONS = {
     "visit_notes_saved": "Gespreksverslag opgeslagen",
     "portret_generated": "Conceptportret gegenereerd",
     "portret_released": "Conceptportret gedeeld met de gemeente",
+    "portret_published": "Definitief portret gepubliceerd",
+    "portret_publication_withdrawn": "Publicatie van het portret ingetrokken",
+    "portret_erratum": "Erratum op het definitieve portret",
 }
 
 

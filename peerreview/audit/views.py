@@ -29,6 +29,9 @@ DETAIL_LABELS = {
     "name": "naam",
     "reason": "reden",
     "number": "nummer",
+    "publication": "te lezen door",
+    "previous": "eerder",
+    "replaces": "vervangt versie",
 }
 
 

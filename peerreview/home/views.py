@@ -7,10 +7,14 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from peerreview import access, db
+from peerreview.definitief.services import published, visible_scopes
 from peerreview.rounds.models import Round, Visitatie, VisitatieState
 from peerreview.rounds.services import state_counts
 
 bp = Blueprint("home", __name__)
+
+# How many of the most recently adopted published portretten the start page lists (all: /portretten).
+HOME_PUBLISHED = 10
 
 
 @bp.route("/")
@@ -40,5 +44,6 @@ def index() -> str:
         memberships=sorted(current_user.memberships, key=lambda m: m.gemeente.name),
         visitaties=visitaties,
         rounds=rounds,
+        published=published(s, visible_scopes(current_user), limit=HOME_PUBLISHED),
         today=date.today(),
     )

@@ -35,7 +35,7 @@ from peerreview.db import utcnow
 from peerreview.mail import services as mail
 from peerreview.portret import generator
 from peerreview.portret import skeleton as skeletons
-from peerreview.portret.models import GenerationStatus, Portret, PortretVersion
+from peerreview.portret.models import GenerationStatus, Portret, PortretVersion, VersionKind
 from peerreview.review.chapters import annotation_url
 from peerreview.rounds.models import Visitatie, VisitatieState
 from peerreview.sanitize import clean_html, plain_text
@@ -82,9 +82,37 @@ def versions(session: Session, portret: Portret) -> list[PortretVersion]:
     )
 
 
+def definitive_versions(session: Session, portret: Portret) -> list[PortretVersion]:
+    """The adopted version and its errata, newest first: each stays downloadable after a correction."""
+    if portret.adopted_version is None:
+        return []
+    return list(
+        session.scalars(
+            select(PortretVersion)
+            .where(
+                PortretVersion.portret_id == portret.id,
+                PortretVersion.kind.in_((VersionKind.DEFINITIEF, VersionKind.ERRATUM)),
+            )
+            .order_by(PortretVersion.number.desc())
+        )
+    )
+
+
 def _store(
-    session: Session, actor: User | None, portret: Portret, content: dict[str, Any], note: str
+    session: Session,
+    actor: User | None,
+    portret: Portret,
+    content: dict[str, Any],
+    note: str,
+    *,
+    erratum_reason: str | None = None,
 ) -> PortretVersion:
+    """The one place a version is added. Once the portret is adopted, the only new version is an
+    erratum (which becomes the adopted version): no draft, regeneration or edit reaches it otherwise."""
+    if portret.adopted_version is not None and erratum_reason is None:
+        raise PortretError(
+            "Het portret is definitief en verandert niet meer. Een correctie kan alleen als erratum, met een reden."
+        )
     seen = portret.current_version
     moved = session.execute(
         update(Portret)
@@ -106,6 +134,8 @@ def _store(
         checksum=checksum(content),
         note=note[:200],
         author_id=actor.id if actor else None,
+        kind=VersionKind.CONCEPT if erratum_reason is None else VersionKind.ERRATUM,
+        erratum_reason=erratum_reason or "",
     )
     session.add(item)
     session.flush()
@@ -198,9 +228,20 @@ def save_section(
     title: str,
     body: str,
     motto: str | None = None,
+    *,
+    erratum_reason: str | None = None,
 ) -> PortretVersion:
-    """A new version with this section changed; refused when the section changed since ``base_number``."""
-    current = version(session, portret)
+    """A new version with this section changed; refused when the section changed since ``base_number``.
+
+    With ``erratum_reason`` (the portret is adopted): the change starts from the adopted version, not
+    from a later working draft, and becomes a numbered erratum that the portret adopts in its place."""
+    if erratum_reason is not None:
+        erratum_reason = erratum_reason.strip()
+        if portret.adopted_version is None:
+            raise PortretError("Het portret is nog niet vastgesteld; een erratum is pas daarna mogelijk.")
+        if not erratum_reason:
+            raise PortretError("Geef de reden van het erratum op.")
+    current = version(session, portret, portret.adopted_version if erratum_reason is not None else None)
     base = version(session, portret, base_number)
     if current is None or base is None:
         raise PortretError("Er is nog geen concept om te bewerken.")
@@ -225,7 +266,25 @@ def save_section(
             section["title"] = generator.title_for(skeleton_section, content["gemeente"], content["motto"])
     if content == current.content:
         return current
-    return _store(session, actor, portret, content, f"‘{section['title']}’ bewerkt")
+    if erratum_reason is None:
+        return _store(session, actor, portret, content, f"‘{section['title']}’ bewerkt")
+    item = _store(
+        session, actor, portret, content, f"Erratum: ‘{section['title']}’", erratum_reason=erratum_reason[:2000]
+    )
+    replaced = portret.adopted_version
+    portret.adopted_version = item.number
+    record(
+        session,
+        "portret_erratum",
+        actor=actor,
+        gemeente_id=portret.gemeente_id,
+        obj=item,
+        version=item.number,
+        replaces=replaced,
+        reason=item.erratum_reason,
+    )
+    session.flush()
+    return item
 
 
 # --- comparing versions ----------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ def _readable(visitatie_id: int) -> tuple[Visitatie, Portret | None, PortretVers
             return visitatie, None, None, True
         abort(404)
     access.require("portret.read", portret)
-    number = portret.current_version if team else portret.released_version
+    number = portret.current_version if team else (portret.adopted_version or portret.released_version)
     return visitatie, portret, services.version(db.session(), portret, number) if number else None, team
 
 

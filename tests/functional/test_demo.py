@@ -168,3 +168,21 @@ def test_demo_zaltbommel_has_a_released_review_and_concept_portret(seeded):
     assert released.pdf.startswith(b"%PDF") and released.pdf_checksum == released.checksum
     narrative = [s for s in released.content["sections"] if s["kind"] == "narrative"]
     assert narrative and all("Uit de zelfevaluatie" not in s["html"] for s in narrative)
+
+
+def test_the_demo_publishes_an_adopted_portret_once_and_skips_one_not_adopted(seeded, app):
+    from datetime import UTC, datetime
+
+    from peerreview.portret.models import Portret, Publication, VersionKind
+    from peerreview.portret.services import version
+
+    peel = seeded.scalar(select(Visitatie).join(Gemeente).where(Gemeente.slug == "peel-en-maas"))
+    portret = seeded.scalar(select(Portret).where(Portret.visitatie_id == peel.id))
+    with app.test_request_context():
+        assert portret.adopted_version is None and demo._publicaties(seeded) is False
+        assert portret.publication is Publication.GEMEENTE
+        portret.adopted_version, portret.adopted_at = portret.current_version, datetime.now(UTC)
+        version(seeded, portret).kind = VersionKind.DEFINITIEF
+        assert demo._publicaties(seeded) is True
+        assert portret.publication is Publication.NETWERK and portret.published_at is not None
+        assert demo._publicaties(seeded) is False

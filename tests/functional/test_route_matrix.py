@@ -15,7 +15,7 @@ from peerreview.accounts import auth
 from peerreview.accounts.models import Invitation, Membership, MembershipRole
 from peerreview.indicators.models import IndicatorImport
 from peerreview.mail.models import OutgoingMail
-from peerreview.portret.models import Portret, PortretVersion
+from peerreview.portret.models import Portret, PortretVersion, VersionKind
 from peerreview.review.models import Annotation, AnnotationKind
 from peerreview.rounds.models import Variant, Visitatie, VisitatieState
 from peerreview.selfeval.models import Answer, Casus, Document, Submission
@@ -39,10 +39,13 @@ SKIPPED_ENDPOINTS = {"static"}
 GLOBAL_ARGUMENTS = {"code"}
 
 
-@pytest.fixture(params=[VisitatieState.INGEDIEND, VisitatieState.PORTRET_CONCEPT], ids=lambda s: s.value)
+@pytest.fixture(
+    params=[VisitatieState.INGEDIEND, VisitatieState.PORTRET_CONCEPT, VisitatieState.DEFINITIEF], ids=lambda s: s.value
+)
 def world(request, make, session):
-    """Gemeente A with one of every object; gemeente B's users try to reach them. Twice: just submitted
-    (the most open state for the review), and with a concept portret released to gemeente A."""
+    """Gemeente A with one of every object; gemeente B's users try to reach them. Three times: just
+    submitted (the most open state for the review), with a concept portret released to gemeente A, and
+    with the portret adopted (definitief, published to nobody beyond the gemeente)."""
     a, b = make.gemeente("Aardam"), make.gemeente("Beekdorp")
     a_coordinator = make.user(gemeente=a, role=MembershipRole.COORDINATOR)
     round_ = make.round("Ronde", gemeenten=(a, b))
@@ -158,11 +161,21 @@ def world(request, make, session):
     session.add_all(
         [
             quote,
-            PortretVersion(gemeente_id=a.id, portret_id=portret.id, number=1, content=content, checksum="0" * 64),
+            PortretVersion(
+                gemeente_id=a.id,
+                portret_id=portret.id,
+                number=1,
+                content=content,
+                checksum="0" * 64,
+                kind=VersionKind.DEFINITIEF if request.param is VisitatieState.DEFINITIEF else VersionKind.CONCEPT,
+            ),
         ]
     )
-    if request.param is VisitatieState.PORTRET_CONCEPT:
+    if request.param in (VisitatieState.PORTRET_CONCEPT, VisitatieState.DEFINITIEF):
         portret.released_version = 1
+    if request.param is VisitatieState.DEFINITIEF:
+        portret.proposed_version = portret.adopted_version = 1
+        portret.adopted_at = datetime.now(UTC)
     session.commit()
     values = {
         "slug": a.slug,
@@ -240,11 +253,29 @@ def test_no_object_of_one_gemeente_opens_for_another(app, client_for, world):
                                 "role": "coordinator",
                                 "variant": "plus",
                                 "email": "x@example.nl",
+                                "scope": "openbaar",
+                                "reason": "Erratum",
                             },
                         )
                     assert response.status_code == 404, f"{who}: {method} {url} gave {response.status_code}"
                     checked += 1
     assert checked >= 20
+
+
+def test_an_anonymous_visitor_opens_no_object_route(app, client, world):
+    """Without an account: a login page or 404 (a portret published to nobody beyond its gemeente
+    included), never the object."""
+    checked = 0
+    for rule in object_rules(app):
+        for url in urls_for(rule, world):
+            if "GET" in rule.methods:
+                response = client.get(url)
+                assert response.status_code in (302, 404), f"GET {url} gave {response.status_code}"
+                if response.status_code == 302:
+                    assert "/inloggen" in response.headers["Location"], url
+                checked += 1
+    assert checked >= 20
+    assert "Set-Cookie" not in client.get("/portretten").headers
 
 
 def test_object_free_staff_pages_are_404_for_gemeente_users(app, client_for, world):

@@ -88,13 +88,31 @@ def test_a_get_that_only_reads_is_fine(app, client, session):
 
 # --- every GET route of these packages writes nothing but audit rows ------------------------------------
 
-BLUEPRINTS = ("selfeval", "portret", "visit", "indicators", "rounds", "tenants", "home", "health")
+BLUEPRINTS = ("selfeval", "portret", "definitief", "visit", "indicators", "rounds", "tenants", "home", "health")
 AUDIT_TABLE = "audit_event"
 # GET routes the route matrix's data does not open for any of the users below, by state, and why.
 PORTRET = ("edit", "history", "pdf", "show", "show_version", "status")
+VISIT_PLANNING = ("edit_conversation", "edit_respondent", "new_conversation", "respondents")
+NOT_ADOPTED = {
+    "definitief.show": "only an adopted, published portret has a public page",
+    "definitief.pdf": "only an adopted portret has definitive PDFs",
+    "definitief.erratum": "an erratum corrects an adopted portret",
+}
 UNREACHED: dict[VisitatieState, dict[str, str]] = {
-    VisitatieState.INGEDIEND: {f"portret.{name}": "the portret is made after the visit" for name in PORTRET},
-    VisitatieState.PORTRET_CONCEPT: {"selfeval.reopen": "a zelfevaluatie reopens only while the review has not ended"},
+    VisitatieState.INGEDIEND: {
+        **{f"portret.{name}": "the portret is made after the visit" for name in PORTRET},
+        **NOT_ADOPTED,
+    },
+    VisitatieState.PORTRET_CONCEPT: {
+        "selfeval.reopen": "a zelfevaluatie reopens only while the review has not ended",
+        **NOT_ADOPTED,
+    },
+    VisitatieState.DEFINITIEF: {
+        "selfeval.reopen": "a zelfevaluatie reopens only while the review has not ended",
+        "portret.edit": "a definitive portret changes only by an erratum",
+        **{f"visit.{name}": "the visit is planned until the concept portret" for name in VISIT_PLANNING},
+        "definitief.show": "the world's portret is published to nobody beyond its gemeente",
+    },
 }
 
 

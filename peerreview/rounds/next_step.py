@@ -1,0 +1,96 @@
+"""What the current user should do next on a visitatie, shown on every page of it.
+
+``next_step(user, visitatie, portret)`` asks each function in ``STEPS`` in turn and returns the first
+answer: one message with a link, or None. A feature adds its own step by writing one small function
+(``(user, visitatie, portret) -> Step | None``) and putting it in ``STEPS`` at the place of its
+priority. Steps decide through the access policy, so a step never points to a page the user cannot
+open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask import url_for
+
+from peerreview import access
+from peerreview.accounts.models import MembershipRole, User
+from peerreview.formatting import LOCAL, date_nl
+from peerreview.portret.models import Portret, Publication
+from peerreview.rounds.models import Visitatie, VisitatieState
+
+# The states of the portret after the visit, in order, as the visitatie's pages show them.
+PORTRET_STATES = (VisitatieState.PORTRET_CONCEPT, VisitatieState.REFLECTIE, VisitatieState.DEFINITIEF)
+
+
+@dataclass(frozen=True)
+class Step:
+    message: str
+    url: str
+
+
+StepFunction = Callable[[User, Visitatie, Portret | None], Step | None]
+
+
+def _coordinator(user: User, visitatie: Visitatie) -> bool:
+    return user.role_in(visitatie.gemeente_id) is MembershipRole.COORDINATOR
+
+
+def _respond_to_concept(user: User, visitatie: Visitatie, portret: Portret | None) -> Step | None:
+    """The gemeente reads the released concept and responds before the team's deadline."""
+    if (
+        portret is None
+        or visitatie.state is not VisitatieState.PORTRET_CONCEPT
+        or portret.released_version is None
+        or user.role_in(visitatie.gemeente_id) is None
+    ):
+        return None
+    link = url_for("portret.show", visitatie_id=visitatie.id)
+    deadline = portret.feedback_deadline
+    if deadline is None:
+        return Step("Lees het conceptportret en reageer erop", link)
+    deadline = deadline.replace(tzinfo=deadline.tzinfo or UTC)  # SQLite returns it without a zone
+    if deadline < datetime.now(UTC):
+        return None  # the window closed: the coordinator sends what there is (a step of the reflectie)
+    return Step(f"Reageer vóór {date_nl(deadline.astimezone(LOCAL).date())} op het concept", link)
+
+
+def _adopt(user: User, visitatie: Visitatie, portret: Portret | None) -> Step | None:
+    """The team proposed the final version; the gemeente's coordinator adopts it."""
+    if (
+        portret is None
+        or portret.proposed_version is None
+        or portret.adopted_version is not None
+        or not _coordinator(user, visitatie)
+    ):
+        return None
+    return Step("Stel het portret vast", url_for("portret.show", visitatie_id=visitatie.id))
+
+
+def _choose_publication(user: User, visitatie: Visitatie, portret: Portret | None) -> Step | None:
+    """After adoption the coordinator chooses who may read the portret (nobody else is asked)."""
+    if (
+        portret is None
+        or portret.publication is not Publication.GEMEENTE
+        or portret.publication_withdrawn_at is not None  # a deliberate withdrawal is a choice made
+        or not access.can("portret.publish", portret)
+    ):
+        return None
+    return Step(
+        "Kies wie het portret mag lezen", url_for("portret.show", visitatie_id=visitatie.id, _anchor="publicatie")
+    )
+
+
+STEPS: list[StepFunction] = [_respond_to_concept, _adopt, _choose_publication]
+
+
+def next_step(user: User, visitatie: Visitatie, portret: Portret | None) -> Step | None:
+    if not user.is_authenticated:
+        return None
+    for step in STEPS:
+        found = step(user, visitatie, portret)
+        if found is not None:
+            return found
+    return None
