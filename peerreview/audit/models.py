@@ -52,6 +52,13 @@ ACTIONS = {
     "visit_notes_saved": "Gespreksverslag opgeslagen",
     "portret_generated": "Conceptportret gegenereerd",
     "portret_released": "Conceptportret gedeeld met de gemeente",
+    # the reflectie (reflectie/)
+    "feedback_deadline_set": "Reactietermijn op het concept ingesteld",
+    "guest_link_created": "Persoonlijke reactielink gemaakt",
+    "guest_link_revoked": "Persoonlijke reactielink ingetrokken",
+    "reflectie_sent": "Reactie van de gemeente op het concept verstuurd",
+    "portret_proposed": "Portret voorgesteld als definitief",
+    "portret_adopted": "Portret vastgesteld door de gemeente",
 }
 
 

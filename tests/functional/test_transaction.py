@@ -88,13 +88,21 @@ def test_a_get_that_only_reads_is_fine(app, client, session):
 
 # --- every GET route of these packages writes nothing but audit rows ------------------------------------
 
-BLUEPRINTS = ("selfeval", "portret", "visit", "indicators", "rounds", "tenants", "home", "health")
+BLUEPRINTS = ("selfeval", "portret", "reflectie", "visit", "indicators", "rounds", "tenants", "home", "health")
 AUDIT_TABLE = "audit_event"
 # GET routes the route matrix's data does not open for any of the users below, by state, and why.
 PORTRET = ("edit", "history", "pdf", "show", "show_version", "status")
+REFLECTIE = ("index", "links", "log", "apply", "deadline", "guest")
+ANSWERING = {f"reflectie.{name}": "the team answers after the gemeente sent its response" for name in ("log", "apply")}
 UNREACHED: dict[VisitatieState, dict[str, str]] = {
-    VisitatieState.INGEDIEND: {f"portret.{name}": "the portret is made after the visit" for name in PORTRET},
-    VisitatieState.PORTRET_CONCEPT: {"selfeval.reopen": "a zelfevaluatie reopens only while the review has not ended"},
+    VisitatieState.INGEDIEND: {
+        **{f"portret.{name}": "the portret is made after the visit" for name in PORTRET},
+        **{f"reflectie.{name}": "the gemeente comments on a released concept" for name in REFLECTIE},
+    },
+    VisitatieState.PORTRET_CONCEPT: {
+        "selfeval.reopen": "a zelfevaluatie reopens only while the review has not ended",
+        **ANSWERING,
+    },
 }
 
 
