@@ -29,7 +29,8 @@ def test_demo_has_the_report_and_drenthe_municipalities(seeded):
     assert coevorden.jeugdregio.name == "Drenthe"
     assert coevorden.size_class == "20.000–50.000"
     assert seeded.scalar(select(func.count()).select_from(Visitatie)) == len(demo.PARTICIPANTS)
-    assert seeded.scalar(select(func.count()).select_from(User)) == 3 + 2 * len(demo.GEMEENTEN)
+    extra = sum(len(data.get("people", [])) for data, _g, _v in demo._content(seeded, "reactie-*.yaml"))
+    assert seeded.scalar(select(func.count()).select_from(User)) == 3 + 2 * len(demo.GEMEENTEN) + extra
 
 
 DEMO_HOMES = [
@@ -101,7 +102,7 @@ def test_demo_has_a_visit_a_released_portret_and_the_reports_figures(seeded):
     seeded.expire_all()  # the PDF was rendered by a job in its own session
     peel = seeded.scalar(select(Visitatie).join(Gemeente).where(Gemeente.slug == "peel-en-maas"))
     deventer = seeded.scalar(select(Visitatie).join(Gemeente).where(Gemeente.slug == "deventer"))
-    assert peel.state is VisitatieState.PORTRET_CONCEPT
+    assert peel.state is VisitatieState.DEFINITIEF  # the reflectie followed (test_demo_peel_en_maas_responded...)
     held = seeded.scalars(
         select(Conversation).where(
             Conversation.visitatie_id == peel.id, Conversation.status == ConversationStatus.GEHOUDEN
@@ -112,7 +113,7 @@ def test_demo_has_a_visit_a_released_portret_and_the_reports_figures(seeded):
     planned = seeded.scalars(select(Conversation).where(Conversation.visitatie_id == deventer.id)).all()
     assert planned and {c.status for c in planned} == {ConversationStatus.GEPLAND}
     portret = seeded.scalar(select(Portret).where(Portret.visitatie_id == peel.id))
-    assert portret.released_version == portret.current_version > 1  # generated, then edited by the team
+    assert portret.current_version > portret.released_version > 1  # generated, edited, then corrected
     released = seeded.scalar(
         select(PortretVersion).where(
             PortretVersion.portret_id == portret.id, PortretVersion.number == portret.released_version
@@ -133,3 +134,36 @@ def test_demo_has_a_visit_a_released_portret_and_the_reports_figures(seeded):
         )
     )
     assert printed.value == 7.8 and printed.flags == ["bron_inconsistent"]
+
+
+def test_demo_peel_en_maas_responded_to_its_concept_and_adopted_the_portret(seeded):
+    from collections import Counter
+
+    from peerreview.portret.models import Portret, PortretVersion, VersionKind
+    from peerreview.reflectie import comments
+    from peerreview.reflectie.models import Comment, Decision
+    from peerreview.rounds.models import VisitatieState
+
+    seeded.expire_all()
+    peel = seeded.scalar(select(Visitatie).join(Gemeente).where(Gemeente.slug == "peel-en-maas"))
+    portret = seeded.scalar(select(Portret).where(Portret.visitatie_id == peel.id))
+    items = seeded.scalars(select(Comment).where(Comment.portret_id == portret.id)).all()
+    kinds = Counter(c.kind.value for c in items)
+    assert len(items) == 14
+    assert kinds["feitelijke_onjuistheid"] >= 3 and kinds["niet_herkenbaar"] >= 2
+    assert kinds["les"] >= 3 and kinds["verbeterpunt"] >= 3
+    assert len({c.author_id for c in items if c.author_id}) == 4
+    assert len({c.guest_link_id for c in items if c.guest_link_id}) == 2
+    assert all(c.sent_at for c in items) and comments.unanswered(seeded, portret) == 0
+    answered = [c for c in items if c.merged_into_id is None]
+    assert {c.decision for c in answered} == set(Decision) and all(c.reason for c in answered)
+    assert all(c.changed_version for c in answered if c.decision is Decision.VERWERKT)
+    assert peel.state is VisitatieState.DEFINITIEF and portret.adopted_version == portret.current_version
+    adopted = seeded.scalar(
+        select(PortretVersion).where(
+            PortretVersion.portret_id == portret.id, PortretVersion.number == portret.adopted_version
+        )
+    )
+    assert adopted.kind is VersionKind.DEFINITIEF
+    visie = next(section for section in adopted.content["sections"] if section["key"] == "visie")
+    assert "er sinds 2008 is" in visie["html"]  # the coordinator's factual correction, applied by the team
