@@ -320,3 +320,49 @@ def test_the_correction_replaces_the_passage_and_keeps_the_inline_markup_balance
     html, found = answers.proposed_html("<p>Met <strong>elf</strong> gemeenten samen.</p>", "elf gemeenten", "twaalf")
     assert found and html == "<p>Met <strong>twaalf</strong> samen.</p>"
     assert answers.proposed_html("<p>Iets anders.</p>", "elf gemeenten", "twaalf") == ("<p>Iets anders.</p>", False)
+
+
+def test_hostile_values_in_every_reflectie_form_never_give_a_5xx(app, client_for, world, session):
+    from tests.security.test_input_fuzz import HOSTILE
+
+    def hammer(client, path, fields, token_from):
+        token = client.csrf(token_from)
+        for kind, value in HOSTILE.items():
+            data = {name: value for name in fields}
+            if kind == "1 MB":
+                data = {name: value for name in sorted(fields)[:3]}
+            response = client.post(path, data={"csrf_token": token, **data})
+            assert response.status_code < 500, f"{path} [{kind}]: {response.status_code}"
+
+    coordinator, lead = client_for(world["coordinator"]), client_for(world["lead"])
+    reacties = world["reacties"]
+    comment(
+        coordinator,
+        world,
+        kind="feitelijke_onjuistheid",
+        section_key="visie",
+        quote="zes wijkteams",
+        correction="zeven",
+    )
+    comment(coordinator, world, body="Tweede.")
+    first = session.scalar(select(Comment).order_by(Comment.id))
+    fields = ["kind", "section_key", "quote", "body", "correction", "source", "theme"]
+    hammer(coordinator, reacties, fields, reacties)
+    hammer(coordinator, f"{reacties}/{first.id}/samenvoegen", ["target"], reacties)
+    hammer(coordinator, f"{reacties}/links", ["role", "organisation"], f"{reacties}/links")
+    hammer(lead, f"{reacties}/termijn", ["deadline"], f"{reacties}/termijn")
+    page = coordinator.post_form(f"{reacties}/links", {"role": "Leerkracht", "organisation": "School"})
+    guest_path = "/reageren/" + re.search(r'/reageren/([^"]+)"', page.get_data(as_text=True)).group(1)
+    guest = app.test_client()
+    from tests.conftest import Client
+
+    guest.__class__ = Client
+    hammer(guest, guest_path, fields, guest_path)
+    session.rollback()
+    for c in session.scalars(select(Comment)):
+        c.merged_into_id = None
+    session.commit()
+    send(client_for, world)
+    log = f"{reacties}/logboek"
+    hammer(lead, f"{reacties}/{first.id}/antwoord", ["decision", "reason", "changed_version"], log)
+    hammer(lead, f"{reacties}/{first.id}/verwerken", ["title", "html", "base", "reason"], log)
