@@ -99,3 +99,4 @@ def test_a_factual_correction_goes_from_the_gemeente_through_the_team_and_back(p
     assert "Verwerkt" in answer.inner_text() and "Klopt, de regio is gegroeid." in answer.inner_text()
     assert answer.locator("del").first.inner_text() == "elf"
     assert answer.locator("ins").first.inner_text() == "twaalf"
+    assert "Deze passage is aangepast" in page.locator(".comment").inner_text()

@@ -294,6 +294,13 @@ def test_personal_links_expire_and_open_only_their_own_portret(app, client_for, 
     link.expires_at = datetime.now(UTC) + timedelta(days=1)
     session.commit()
     assert guest.get(path).status_code == 200
+    # a link never shows a portret that is not released (the team's working draft)
+    p = portret(session, world)
+    released, p.released_version = p.released_version, None
+    session.commit()
+    assert guest.get(path).status_code == 404
+    p.released_version = released
+    session.commit()
     coordinator.post_form(f"{links}/{link.id}/intrekken", token_from=links)
     assert guest.get(path).status_code == 404
 
