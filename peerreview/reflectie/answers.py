@@ -58,7 +58,7 @@ def answer(
         changed_version = changed_section = None
     elif changed_version is not None:
         item = portret_services.version(session, portret, changed_version)
-        section = changed_section or comment.section_key
+        section = changed_section or comment.section_key  # a comment on the whole portret names one here
         if item is None or not section or section_text(item, section) is None:
             raise ReflectieError("Kies een bestaande versie en sectie waarin de wijziging staat.")
         changed_section = section

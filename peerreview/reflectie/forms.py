@@ -49,6 +49,7 @@ class AnswerForm(FlaskForm):
         "Reden", validators=[Length(max=REASON_MAX, message=f"Gebruik hoogstens {REASON_MAX} tekens voor de reden.")]
     )
     changed_version = IdField("Versie", optional=True, message="Kies een versie uit de lijst.")
+    changed_section = StringField("Sectie", validators=[Length(max=80, message="Kies een sectie uit de lijst.")])
 
 
 class ApplyForm(SectionForm):

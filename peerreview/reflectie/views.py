@@ -308,6 +308,7 @@ def answer(visitatie_id: int, comment_id: int) -> Response:
                 form.decision.data or "",
                 form.reason.data or "",
                 changed_version=form.changed_version.data,
+                changed_section=form.changed_section.data or None,
             )
         except ReflectieError as error:
             _refused(str(error))

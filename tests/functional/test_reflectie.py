@@ -373,3 +373,24 @@ def test_hostile_values_in_every_reflectie_form_never_give_a_5xx(app, client_for
     log = f"{reacties}/logboek"
     hammer(lead, f"{reacties}/{first.id}/antwoord", ["decision", "reason", "changed_version"], log)
     hammer(lead, f"{reacties}/{first.id}/verwerken", ["title", "html", "base", "reason"], log)
+
+
+def test_an_answer_to_a_comment_on_the_whole_portret_names_the_section_that_changed(client_for, world, session):
+    comment(client_for(world["coordinator"]), world, kind="nuance", body="De toon is wat streng.")
+    send(client_for, world)
+    edit_visie(client_for, world, session, VISIE.replace("Elk wijkteam heeft", "Gelukkig heeft elk wijkteam"))
+    item = session.scalar(select(Comment))
+    log = f"{world['reacties']}/logboek"
+    number = portret(session, world).current_version
+    client_for(world["lead"]).post_form(
+        f"{world['reacties']}/{item.id}/antwoord",
+        {"decision": "deels_verwerkt", "reason": "Iets milder.", "changed_version": number, "changed_section": "visie"},
+        token_from=log,
+    )
+    session.expire_all()
+    assert (session.get(Comment, item.id).changed_version, session.get(Comment, item.id).changed_section) == (
+        number,
+        "visie",
+    )
+    page = client_for(world["writer"]).get(log).get_data(as_text=True)
+    assert "Deels verwerkt" in page and "<ins>Gelukkig" in page
