@@ -29,6 +29,9 @@ DETAIL_LABELS = {
     "name": "naam",
     "reason": "reden",
     "number": "nummer",
+    "comments": "reacties",
+    "label": "voor",
+    "day": "datum",
 }
 
 
