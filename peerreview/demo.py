@@ -621,12 +621,16 @@ def _reacties(session: Session) -> bool:
     factual correction in the text, ``replace`` puts the given words in place of the quoted passage)."""
     from peerreview.portret import services as portret_services
     from peerreview.reflectie import adoption, comments, guests
+    from peerreview.reflectie.errors import ReflectieError
+    from peerreview.rounds.models import VisitatieState
 
     created = False
     for data, gemeente, visitatie in _content(session, "reactie-*.yaml"):
         portret = portret_services.portret_of(session, visitatie) if visitatie is not None else None
         if visitatie is None or portret is None or portret.released_version is None:
             continue
+        if visitatie.state is not VisitatieState.PORTRET_CONCEPT:
+            continue  # sent before (or not yet open for comments)
         if comments.of_portret(session, portret) or guests.links_of(session, portret):
             continue  # done before
         people = _reflectie_people(session, gemeente, visitatie, data)
@@ -637,22 +641,10 @@ def _reacties(session: Session) -> bool:
         }
         made: dict[str, Any] = {}
         for item in data.get("comments", []):
-            by = item["by"]
-            made[item["key"]] = comments.create(
-                session,
-                portret,
-                comments.CommentInput(
-                    kind=item["kind"],
-                    body=item["text"],
-                    section_key=item.get("section"),
-                    quote=item.get("quote", ""),
-                    correction=item.get("correction", ""),
-                    source=item.get("source", ""),
-                    theme=item.get("theme"),
-                ),
-                author=None if by.startswith("guest:") else people[by],
-                guest=links[by.removeprefix("guest:")] if by.startswith("guest:") else None,
-            )
+            try:
+                made[item["key"]] = _comment(session, portret, item, people, links)
+            except ReflectieError as error:
+                raise ValueError(f"reactie-{data['gemeente']}.yaml, {item['key']}: {error}") from None
         for item in data.get("comments", []):
             if item.get("merged_into"):
                 comments.merge(session, coordinator, portret, made[item["key"]], made[item["merged_into"]])
@@ -665,6 +657,27 @@ def _reacties(session: Session) -> bool:
         session.flush()
         created = True
     return created
+
+
+def _comment(session: Session, portret: Any, item: dict, people: dict[str, User], links: dict[str, Any]) -> Any:
+    from peerreview.reflectie import comments
+
+    by = item["by"]
+    return comments.create(
+        session,
+        portret,
+        comments.CommentInput(
+            kind=item["kind"],
+            body=item["text"],
+            section_key=item.get("section"),
+            quote=item.get("quote", ""),
+            correction=item.get("correction", ""),
+            source=item.get("source", ""),
+            theme=item.get("theme"),
+        ),
+        author=None if by.startswith("guest:") else people[by],
+        guest=links[by.removeprefix("guest:")] if by.startswith("guest:") else None,
+    )
 
 
 def _answer(session: Session, portret: Any, lead: User, comment: Any, answer: dict) -> None:
