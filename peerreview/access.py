@@ -462,3 +462,68 @@ def _indicators_view(user: User, gemeente: Gemeente) -> bool:
 def _indicators_interpret(user: User, gemeente: Gemeente) -> bool:
     """Write the gemeente's duiding of its figures: its coordinators and writers."""
     return user.role_in(gemeente.id) in _WRITERS
+
+
+# --- the reflectie: comments on the concept, answers, the definitive portret (reflectie/) ----------------
+
+_ANSWERED_STATES = (VisitatieState.REFLECTIE, VisitatieState.DEFINITIEF)
+
+
+def _released(visitatie: Visitatie) -> bool:
+    from peerreview.portret.models import Portret
+
+    return (
+        db.session().scalar(
+            select(Portret.id).where(Portret.visitatie_id == visitatie.id, Portret.released_version.is_not(None))
+        )
+        is not None
+    )
+
+
+@rule("reflectie.comment")
+def _reflectie_comment(user: User, visitatie: Visitatie) -> bool:
+    """The gemeente (every member) comments on the released concept; the deadline is checked with a message."""
+    return (
+        user.role_in(visitatie.gemeente_id) is not None
+        and visitatie.state is VisitatieState.PORTRET_CONCEPT
+        and _released(visitatie)
+    )
+
+
+@rule("reflectie.coordinate")
+def _reflectie_coordinate(user: User, visitatie: Visitatie) -> bool:
+    """See every comment, merge duplicates, send the response, hand out personal links: the coordinator."""
+    return _reflectie_comment(user, visitatie) and user.role_in(visitatie.gemeente_id) is MembershipRole.COORDINATOR
+
+
+@rule("reflectie.log")
+def _reflectie_log(user: User, visitatie: Visitatie) -> bool:
+    """The sent response with the team's answers: the team, round staff and the gemeente."""
+    return visitatie.state in _ANSWERED_STATES and (
+        _reviewer(user, visitatie) or _round_staff(user) or user.role_in(visitatie.gemeente_id) is not None
+    )
+
+
+@rule("reflectie.answer")
+def _reflectie_answer(user: User, visitatie: Visitatie) -> bool:
+    return visitatie.state is VisitatieState.REFLECTIE and (_reviewer(user, visitatie) or _round_staff(user))
+
+
+@rule("reflectie.deadline")
+def _reflectie_deadline(user: User, visitatie: Visitatie) -> bool:
+    return visitatie.state in (VisitatieState.VISITATIE, VisitatieState.PORTRET_CONCEPT) and (
+        _lead(user, visitatie) or _round_staff(user)
+    )
+
+
+@rule("reflectie.propose")
+def _reflectie_propose(user: User, visitatie: Visitatie) -> bool:
+    return visitatie.state is VisitatieState.REFLECTIE and (_lead(user, visitatie) or _round_staff(user))
+
+
+@rule("reflectie.adopt")
+def _reflectie_adopt(user: User, visitatie: Visitatie) -> bool:
+    return (
+        visitatie.state is VisitatieState.REFLECTIE
+        and user.role_in(visitatie.gemeente_id) is MembershipRole.COORDINATOR
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from itertools import count
 from pathlib import Path
+from typing import Any
 
 import click
 import yaml
@@ -169,6 +170,8 @@ def seed(session: Session) -> bool:
     created = _reviews(session) or created
     created = _kengetallen(session) or created
     created = _visits(session) or created
+    created = _reacties(session) or created
+    created = _vaststellingen(session) or created
     created = _publicaties(session) or created
     return created or len(session.new) > before
 
@@ -629,4 +632,136 @@ def _publicaties(session: Session) -> bool:
             portret_tasks.request_pdf(session, item)
         created = True
     session.flush()
+    return created
+
+
+# --- the reflectie: the gemeente's comments on the concept, the team's answers, adoption ----------------------
+
+
+def _reflectie_people(session: Session, gemeente: Gemeente, visitatie: Visitatie, data: dict) -> dict[str, User]:
+    """Who writes and answers in a reactie file: the gemeente's demo accounts, the extra people it names
+    (created here as members of the gemeente), and the review team's lead."""
+    from peerreview.review.assignments import team_of
+    from peerreview.review.models import TeamRole
+
+    people = {
+        key: session.scalars(select(User).where(User.email == f"{key}@{gemeente.slug}.demo")).one()
+        for key in ("coordinator", "invuller")
+    }
+    password_hash = auth.hash_password(PASSWORD)
+    for item in data.get("people", []):
+        user, new = _user(session, item["email"], item["name"], password_hash)
+        if new:
+            user.memberships.append(
+                Membership(gemeente_id=gemeente.id, role=MembershipRole(item.get("role", "contributor")))
+            )
+        people[item["key"]] = user
+    lead = next((a.user for a in team_of(session, visitatie) if a.role is TeamRole.LEAD), None)
+    if lead is not None:
+        people["lead"] = lead
+    session.flush()
+    return people
+
+
+def _reacties(session: Session) -> bool:
+    """Comments on the released concept (reactie-*.yaml): by the gemeente's people and by partners through
+    personal links, duplicates merged, sent if the file says so, and the team's answers (``apply`` puts a
+    factual correction in the text, ``replace`` puts the given words in place of the quoted passage)."""
+    from peerreview.portret import services as portret_services
+    from peerreview.reflectie import adoption, comments, guests
+    from peerreview.reflectie.errors import ReflectieError
+    from peerreview.rounds.models import VisitatieState
+
+    created = False
+    for data, gemeente, visitatie in _content(session, "reactie-*.yaml"):
+        portret = portret_services.portret_of(session, visitatie) if visitatie is not None else None
+        if visitatie is None or portret is None or portret.released_version is None:
+            continue
+        if visitatie.state is not VisitatieState.PORTRET_CONCEPT:
+            continue  # sent before (or not yet open for comments)
+        if comments.of_portret(session, portret) or guests.links_of(session, portret):
+            continue  # done before
+        people = _reflectie_people(session, gemeente, visitatie, data)
+        coordinator = people["coordinator"]
+        links = {
+            item["key"]: guests.create(session, coordinator, portret, item["role"], item["organisation"])[0]
+            for item in data.get("guests", [])
+        }
+        made: dict[str, Any] = {}
+        for item in data.get("comments", []):
+            try:
+                made[item["key"]] = _comment(session, portret, item, people, links)
+            except ReflectieError as error:
+                raise ValueError(f"reactie-{data['gemeente']}.yaml, {item['key']}: {error}") from None
+        for item in data.get("comments", []):
+            if item.get("merged_into"):
+                comments.merge(session, coordinator, portret, made[item["key"]], made[item["merged_into"]])
+        if data.get("deadline"):  # after the comments: a deadline in the past would close the window
+            portret.feedback_deadline = adoption.end_of_day(data["deadline"])
+        if data.get("sent"):
+            comments.send(session, coordinator, portret)
+            for answer in data.get("answers", []):
+                _answer(session, portret, people["lead"], made[answer["comment"]], answer)
+        session.flush()
+        created = True
+    return created
+
+
+def _comment(session: Session, portret: Any, item: dict, people: dict[str, User], links: dict[str, Any]) -> Any:
+    from peerreview.reflectie import comments
+
+    by = item["by"]
+    return comments.create(
+        session,
+        portret,
+        comments.CommentInput(
+            kind=item["kind"],
+            body=item["text"],
+            section_key=item.get("section"),
+            quote=item.get("quote", ""),
+            correction=item.get("correction", ""),
+            source=item.get("source", ""),
+            theme=item.get("theme"),
+        ),
+        author=None if by.startswith("guest:") else people[by],
+        guest=links[by.removeprefix("guest:")] if by.startswith("guest:") else None,
+    )
+
+
+def _answer(session: Session, portret: Any, lead: User, comment: Any, answer: dict) -> None:
+    from peerreview.portret import services as portret_services
+    from peerreview.reflectie import answers
+
+    changed = None
+    words = comment.correction if answer.get("apply") else answer.get("replace")
+    if words and comment.section_key and comment.passage:
+        current = portret_services.version(session, portret)
+        entry = portret_services.section_of(current.content, comment.section_key) if current else None
+        assert current is not None and entry is not None
+        html, found = answers.proposed_html(entry["html"], comment.passage, words)
+        assert found, f"passage {comment.passage!r} is no longer in {comment.section_key}"
+        changed = portret_services.save_section(
+            session, lead, portret, comment.section_key, current.number, entry["title"], html
+        ).number
+    answers.answer(session, lead, portret, comment, answer["decision"], answer["reason"], changed_version=changed)
+
+
+def _vaststellingen(session: Session) -> bool:
+    """The lead proposes the current version and the coordinator adopts it, where a reactie file says
+    ``adopt: true`` and every comment has its answer."""
+    from peerreview.portret import services as portret_services
+    from peerreview.reflectie import adoption, comments
+    from peerreview.rounds.models import VisitatieState
+
+    created = False
+    for data, gemeente, visitatie in _content(session, "reactie-*.yaml"):
+        portret = portret_services.portret_of(session, visitatie) if visitatie is not None else None
+        if not data.get("adopt") or visitatie is None or portret is None or portret.adopted_version is not None:
+            continue
+        if visitatie.state is not VisitatieState.REFLECTIE or comments.unanswered(session, portret):
+            continue
+        people = _reflectie_people(session, gemeente, visitatie, data)
+        adoption.propose(session, people["lead"], portret)
+        adoption.adopt(session, people["coordinator"], portret)
+        created = True
     return created

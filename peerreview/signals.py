@@ -19,3 +19,13 @@ submission_revised = _signals.signal(
     The review connects its re-anchoring of annotations to this.
     """,
 )
+
+portret_version_stored = _signals.signal(
+    "portret-version-stored",
+    doc="""A new version of a portret was stored (a section saved, a draft generated).
+
+    Sender: the ``Portret``. Keyword arguments: ``session`` (receivers flush, never commit),
+    ``previous`` (the ``PortretVersion`` it followed, or None) and ``new`` (the new ``PortretVersion``).
+    The reflectie connects the re-anchoring of the gemeente's passage comments to this.
+    """,
+)

@@ -55,6 +55,13 @@ ACTIONS = {
     "portret_published": "Definitief portret gepubliceerd",
     "portret_publication_withdrawn": "Publicatie van het portret ingetrokken",
     "portret_erratum": "Erratum op het definitieve portret",
+    # the reflectie (reflectie/)
+    "feedback_deadline_set": "Reactietermijn op het concept ingesteld",
+    "guest_link_created": "Persoonlijke reactielink gemaakt",
+    "guest_link_revoked": "Persoonlijke reactielink ingetrokken",
+    "reflectie_sent": "Reactie van de gemeente op het concept verstuurd",
+    "portret_proposed": "Portret voorgesteld als definitief",
+    "portret_adopted": "Portret vastgesteld door de gemeente",
 }
 
 

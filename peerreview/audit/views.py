@@ -32,6 +32,9 @@ DETAIL_LABELS = {
     "publication": "te lezen door",
     "previous": "eerder",
     "replaces": "vervangt versie",
+    "comments": "reacties",
+    "label": "voor",
+    "day": "datum",
 }
 
 

@@ -26,7 +26,7 @@ from markupsafe import Markup
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from peerreview import diffs, jobs
+from peerreview import diffs, jobs, signals
 from peerreview.accounts.models import User
 from peerreview.accounts.services import coordinators_of
 from peerreview.audit.services import record
@@ -139,6 +139,7 @@ def _store(
     )
     session.add(item)
     session.flush()
+    signals.portret_version_stored.send(portret, session=session, previous=version(session, portret, seen), new=item)
     return item
 
 

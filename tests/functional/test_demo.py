@@ -29,7 +29,8 @@ def test_demo_has_the_report_and_drenthe_municipalities(seeded):
     assert coevorden.jeugdregio.name == "Drenthe"
     assert coevorden.size_class == "20.000–50.000"
     assert seeded.scalar(select(func.count()).select_from(Visitatie)) == len(demo.PARTICIPANTS)
-    assert seeded.scalar(select(func.count()).select_from(User)) == 3 + 2 * len(demo.GEMEENTEN)
+    extra = sum(len(data.get("people", [])) for data, _g, _v in demo._content(seeded, "reactie-*.yaml"))
+    assert seeded.scalar(select(func.count()).select_from(User)) == 3 + 2 * len(demo.GEMEENTEN) + extra
 
 
 DEMO_HOMES = [
@@ -101,7 +102,7 @@ def test_demo_has_a_visit_a_released_portret_and_the_reports_figures(seeded):
     seeded.expire_all()  # the PDF was rendered by a job in its own session
     peel = seeded.scalar(select(Visitatie).join(Gemeente).where(Gemeente.slug == "peel-en-maas"))
     deventer = seeded.scalar(select(Visitatie).join(Gemeente).where(Gemeente.slug == "deventer"))
-    assert peel.state is VisitatieState.PORTRET_CONCEPT
+    assert peel.state is VisitatieState.DEFINITIEF  # the reflectie followed (test_demo_peel_en_maas_responded...)
     held = seeded.scalars(
         select(Conversation).where(
             Conversation.visitatie_id == peel.id, Conversation.status == ConversationStatus.GEHOUDEN
@@ -112,7 +113,7 @@ def test_demo_has_a_visit_a_released_portret_and_the_reports_figures(seeded):
     planned = seeded.scalars(select(Conversation).where(Conversation.visitatie_id == deventer.id)).all()
     assert planned and {c.status for c in planned} == {ConversationStatus.GEPLAND}
     portret = seeded.scalar(select(Portret).where(Portret.visitatie_id == peel.id))
-    assert portret.released_version == portret.current_version > 1  # generated, then edited by the team
+    assert portret.current_version > portret.released_version > 1  # generated, edited, then corrected
     released = seeded.scalar(
         select(PortretVersion).where(
             PortretVersion.portret_id == portret.id, PortretVersion.number == portret.released_version
@@ -170,19 +171,52 @@ def test_demo_zaltbommel_has_a_released_review_and_concept_portret(seeded):
     assert narrative and all("Uit de zelfevaluatie" not in s["html"] for s in narrative)
 
 
-def test_the_demo_publishes_an_adopted_portret_once_and_skips_one_not_adopted(seeded, app):
-    from datetime import UTC, datetime
+def test_the_demo_publishes_adopted_portretten_once_and_skips_those_not_adopted(seeded, app):
+    """Every publicatie-*.yaml whose portret the gemeente adopted is published as the file says; a portret
+    that is not adopted stays with its gemeente; a second run changes nothing."""
+    from peerreview.portret.models import Portret, Publication
 
-    from peerreview.portret.models import Portret, Publication, VersionKind
-    from peerreview.portret.services import version
+    published = 0
+    for data, _gemeente, visitatie in demo._content(seeded, "publicatie-*.yaml"):
+        portret = seeded.scalar(select(Portret).where(Portret.visitatie_id == visitatie.id))
+        if portret is not None and portret.adopted_version is not None:
+            assert portret.publication is Publication(data["publication"]) and portret.published_at is not None
+            published += 1
+        else:
+            assert portret is None or portret.publication is Publication.GEMEENTE
+    assert published >= 1
+    with app.test_request_context():
+        assert demo._publicaties(seeded) is False
 
+
+def test_demo_peel_en_maas_responded_to_its_concept_and_adopted_the_portret(seeded):
+    from collections import Counter
+
+    from peerreview.portret.models import Portret, PortretVersion, VersionKind
+    from peerreview.reflectie import comments
+    from peerreview.reflectie.models import Comment, Decision
+    from peerreview.rounds.models import VisitatieState
+
+    seeded.expire_all()
     peel = seeded.scalar(select(Visitatie).join(Gemeente).where(Gemeente.slug == "peel-en-maas"))
     portret = seeded.scalar(select(Portret).where(Portret.visitatie_id == peel.id))
-    with app.test_request_context():
-        assert portret.adopted_version is None and demo._publicaties(seeded) is False
-        assert portret.publication is Publication.GEMEENTE
-        portret.adopted_version, portret.adopted_at = portret.current_version, datetime.now(UTC)
-        version(seeded, portret).kind = VersionKind.DEFINITIEF
-        assert demo._publicaties(seeded) is True
-        assert portret.publication is Publication.NETWERK and portret.published_at is not None
-        assert demo._publicaties(seeded) is False
+    items = seeded.scalars(select(Comment).where(Comment.portret_id == portret.id)).all()
+    kinds = Counter(c.kind.value for c in items)
+    assert len(items) == 14
+    assert kinds["feitelijke_onjuistheid"] >= 3 and kinds["niet_herkenbaar"] >= 2
+    assert kinds["les"] >= 3 and kinds["verbeterpunt"] >= 3
+    assert len({c.author_id for c in items if c.author_id}) == 4
+    assert len({c.guest_link_id for c in items if c.guest_link_id}) == 2
+    assert all(c.sent_at for c in items) and comments.unanswered(seeded, portret) == 0
+    answered = [c for c in items if c.merged_into_id is None]
+    assert {c.decision for c in answered} == set(Decision) and all(c.reason for c in answered)
+    assert all(c.changed_version for c in answered if c.decision is Decision.VERWERKT)
+    assert peel.state is VisitatieState.DEFINITIEF and portret.adopted_version == portret.current_version
+    adopted = seeded.scalar(
+        select(PortretVersion).where(
+            PortretVersion.portret_id == portret.id, PortretVersion.number == portret.adopted_version
+        )
+    )
+    assert adopted.kind is VersionKind.DEFINITIEF
+    visie = next(section for section in adopted.content["sections"] if section["key"] == "visie")
+    assert "er sinds 2008 is" in visie["html"]  # the coordinator's factual correction, applied by the team

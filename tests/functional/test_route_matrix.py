@@ -16,6 +16,7 @@ from peerreview.accounts.models import Invitation, Membership, MembershipRole
 from peerreview.indicators.models import IndicatorImport
 from peerreview.mail.models import OutgoingMail
 from peerreview.portret.models import Portret, PortretVersion, VersionKind
+from peerreview.reflectie.models import Comment, CommentKind, GuestLink
 from peerreview.review.models import Annotation, AnnotationKind
 from peerreview.rounds.models import Variant, Visitatie, VisitatieState
 from peerreview.selfeval.models import Answer, Casus, Document, Submission
@@ -31,8 +32,8 @@ from peerreview.visit.models import (
 from tests import factories
 
 # Capability URLs: whoever holds the secret token may open them. They have their own tests
-# (tests/functional/test_invitations.py) and answer 404 for any token that is not valid.
-CAPABILITY_ENDPOINTS = {"accounts.accept_invitation", "accounts.reset_password"}
+# (tests/functional/test_invitations.py, test_reflectie.py) and answer 404 for any token that is not valid.
+CAPABILITY_ENDPOINTS = {"accounts.accept_invitation", "accounts.reset_password", "reflectie.guest"}
 SKIPPED_ENDPOINTS = {"static"}
 # Arguments that name network-wide objects (an indicator's code): with the outsider's own gemeente in
 # the URL such a page is theirs, so only gemeente A's slug is tried.
@@ -176,6 +177,29 @@ def world(request, make, session):
     if request.param is VisitatieState.DEFINITIEF:
         portret.proposed_version = portret.adopted_version = 1
         portret.adopted_at = datetime.now(UTC)
+    session.flush()
+    token, token_hash = auth.new_token()
+    guest = GuestLink(
+        gemeente_id=a.id,
+        portret_id=portret.id,
+        role="Jeugdverpleegkundige",
+        organisation="GGD",
+        token_hash=token_hash,
+        expires_at=datetime.now(UTC) + timedelta(days=1),
+    )
+    session.add(guest)
+    session.flush()
+    reactie = Comment(
+        gemeente_id=a.id,
+        portret_id=portret.id,
+        kind=CommentKind.FEITELIJKE_ONJUISTHEID,
+        body="Klopt niet",
+        correction="Geheimer",
+        section_key="visie",
+        version_number=1,
+        guest_link_id=guest.id,
+    )
+    session.add(reactie)
     session.commit()
     values = {
         "slug": a.slug,
@@ -198,6 +222,9 @@ def world(request, make, session):
         "import_id": upload.id,
         "section": "visie",
         "number": 1,
+        "comment_id": reactie.id,
+        "link_id": guest.id,
+        "token": token,
     }
     outsiders = {
         "coordinator of B": make.user(gemeente=b, role=MembershipRole.COORDINATOR),

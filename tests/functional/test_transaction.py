@@ -88,10 +88,23 @@ def test_a_get_that_only_reads_is_fine(app, client, session):
 
 # --- every GET route of these packages writes nothing but audit rows ------------------------------------
 
-BLUEPRINTS = ("selfeval", "portret", "definitief", "visit", "indicators", "rounds", "tenants", "home", "health")
+BLUEPRINTS = (
+    "selfeval",
+    "portret",
+    "reflectie",
+    "definitief",
+    "visit",
+    "indicators",
+    "rounds",
+    "tenants",
+    "home",
+    "health",
+)
 AUDIT_TABLE = "audit_event"
 # GET routes the route matrix's data does not open for any of the users below, by state, and why.
 PORTRET = ("edit", "history", "pdf", "show", "show_version", "status")
+REFLECTIE = ("index", "links", "log", "apply", "deadline", "guest")
+ANSWERING = {f"reflectie.{name}": "the team answers after the gemeente sent its response" for name in ("log", "apply")}
 VISIT_PLANNING = ("edit_conversation", "edit_respondent", "new_conversation", "respondents")
 NOT_ADOPTED = {
     "definitief.show": "only an adopted, published portret has a public page",
@@ -101,10 +114,12 @@ NOT_ADOPTED = {
 UNREACHED: dict[VisitatieState, dict[str, str]] = {
     VisitatieState.INGEDIEND: {
         **{f"portret.{name}": "the portret is made after the visit" for name in PORTRET},
+        **{f"reflectie.{name}": "the gemeente comments on a released concept" for name in REFLECTIE},
         **NOT_ADOPTED,
     },
     VisitatieState.PORTRET_CONCEPT: {
         "selfeval.reopen": "a zelfevaluatie reopens only while the review has not ended",
+        **ANSWERING,
         **NOT_ADOPTED,
     },
     VisitatieState.DEFINITIEF: {

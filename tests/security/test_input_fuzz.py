@@ -187,6 +187,8 @@ def _url_args(session, world: dict[str, Any]) -> dict[str, Any]:
         "number": 1,
         "mail_id": 1,
         "import_id": 1,
+        "comment_id": 1,
+        "link_id": 1,
     }
 
 
