@@ -174,10 +174,14 @@ def test_demo_releases_deventer_and_roosendaal_concepts_holding_every_passage_th
         assert released.pdf.startswith(b"%PDF") and released.pdf_checksum == released.checksum
         quoted = [c for c in _demo_file(f"reactie-{slug}.yaml")["comments"] if c.get("quote")]
         assert quoted, slug
+        # the concept the gemeente commented on (a later loader may apply the corrections in a newer version)
+        commented = [v for v in portret_services.versions(seeded, portret) if v.number <= portret.released_version]
         for comment in quoted:
-            section = portret_services.section_of(released.content, comment["section"])
-            text = " ".join(plain_text(section["html"]).split())
-            assert text.count(comment["quote"]) == 1, (slug, comment["key"])
+            texts = [
+                " ".join(plain_text(portret_services.section_of(v.content, comment["section"])["html"]).split())
+                for v in commented
+            ]
+            assert any(text.count(comment["quote"]) == 1 for text in texts), (slug, comment["key"])
 
 
 def test_demo_responses_deventer_answered_and_adopted_roosendaal_still_open():
