@@ -280,7 +280,7 @@ def print_logins() -> None:
 
 CONTENT = Path(__file__).parent / "demo_content"
 # Which demo visitaties get submitted after their content is written.
-SUBMITTED = {"deventer", "peel-en-maas", "zaltbommel"}
+SUBMITTED = {"deventer", "peel-en-maas", "roosendaal", "zaltbommel"}
 
 
 def _content(session: Session, pattern: str) -> list[tuple[dict, Gemeente, Visitatie | None]]:

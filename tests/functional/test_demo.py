@@ -64,23 +64,30 @@ def test_demo_has_self_evaluations_in_several_states(seeded):
 
     seeded.expire_all()  # the PDF was rendered by a job in its own session
     deventer, peel, emmen = visitatie("deventer"), visitatie("peel-en-maas"), visitatie("emmen")
-    assert deventer.state is VisitatieState.IN_REVIEW  # submitted, and the review team has started
+    # submitted, reviewed and visited: past the zelfevaluatie for good
+    assert deventer.state not in (VisitatieState.ZELFEVALUATIE, VisitatieState.INGEDIEND, VisitatieState.IN_REVIEW)
     submission = seeded.scalar(select(Submission).where(Submission.visitatie_id == deventer.id))
     assert submission.pdf.startswith(b"%PDF")
     assert len(submission.snapshot["answers"]) > 60
     assert seeded.scalar(select(func.count()).select_from(Casus).where(Casus.visitatie_id == peel.id)) == 3
+    roosendaal = visitatie("roosendaal")
+    assert seeded.scalar(select(func.count()).select_from(Submission).where(Submission.visitatie_id == roosendaal.id))
     emmen_answers = seeded.scalar(select(func.count()).select_from(Answer).where(Answer.visitatie_id == emmen.id))
     assert 0 < emmen_answers < 10
     # some answers have an earlier draft, so the history shows a change
     assert seeded.scalar(select(func.max(AnswerRevision.number))) == 2
 
 
-def test_demo_has_a_review_in_progress_and_a_released_one(seeded):
+def test_demo_has_released_reviews_with_annotations_replies_and_summaries(seeded):
+    from peerreview.review.assignments import team_of
     from peerreview.review.models import Annotation, AnnotationReply, ThemeSummary
 
     seeded.expire_all()
-    deventer = seeded.scalar(select(Visitatie).join(Gemeente).where(Gemeente.slug == "deventer"))
-    peel = seeded.scalar(select(Visitatie).join(Gemeente).where(Gemeente.slug == "peel-en-maas"))
+    reviewed = {
+        slug: seeded.scalar(select(Visitatie).join(Gemeente).where(Gemeente.slug == slug))
+        for slug in ("deventer", "peel-en-maas", "roosendaal")
+    }
+    deventer = reviewed["deventer"]
     notes = seeded.scalars(select(Annotation).where(Annotation.visitatie_id == deventer.id)).all()
     assert len(notes) >= 40
     assert {code for a in notes for code in a.themes} == {f"T{i}" for i in range(1, 13)}
@@ -89,8 +96,11 @@ def test_demo_has_a_review_in_progress_and_a_released_one(seeded):
         seeded.scalar(select(func.count()).select_from(ThemeSummary).where(ThemeSummary.visitatie_id == deventer.id))
         >= 8
     )
-    assert deventer.annotations_released_at is None
-    assert peel.annotations_released_at is not None
+    assert all(v.annotations_released_at is not None for v in reviewed.values())
+    roosendaal = reviewed["roosendaal"]
+    assert seeded.scalar(select(func.count()).select_from(Annotation).where(Annotation.visitatie_id == roosendaal.id))
+    team_regions = {m.gemeente.jeugdregio_id for a in team_of(seeded, roosendaal) for m in a.user.memberships}
+    assert team_regions and roosendaal.gemeente.jeugdregio_id not in team_regions
 
 
 def test_demo_has_a_visit_a_released_portret_and_the_reports_figures(seeded):
@@ -110,8 +120,9 @@ def test_demo_has_a_visit_a_released_portret_and_the_reports_figures(seeded):
     ).all()
     assert len(held) >= 6 and all(c.notes for c in held)
     assert seeded.scalar(select(func.count()).select_from(Quote).where(Quote.visitatie_id == peel.id)) >= 10
-    planned = seeded.scalars(select(Conversation).where(Conversation.visitatie_id == deventer.id)).all()
-    assert planned and {c.status for c in planned} == {ConversationStatus.GEPLAND}
+    deventer_talks = seeded.scalars(select(Conversation).where(Conversation.visitatie_id == deventer.id)).all()
+    assert len(deventer_talks) == 6 and all(c.status is ConversationStatus.GEHOUDEN and c.notes for c in deventer_talks)
+    assert seeded.scalar(select(func.count()).select_from(Quote).where(Quote.visitatie_id == deventer.id)) >= 6
     portret = seeded.scalar(select(Portret).where(Portret.visitatie_id == peel.id))
     assert portret.current_version > portret.released_version > 1  # generated, edited, then corrected
     released = seeded.scalar(
@@ -142,12 +153,11 @@ def test_demo_zaltbommel_has_a_released_review_and_concept_portret(seeded):
     from peerreview.portret.models import Portret, PortretVersion
     from peerreview.review.assignments import team_of
     from peerreview.review.models import Annotation
-    from peerreview.rounds.models import VisitatieState
     from peerreview.visit.models import Quote
 
     seeded.expire_all()  # the PDF was rendered by a job in its own session
     zaltbommel = seeded.scalar(select(Visitatie).join(Gemeente).where(Gemeente.slug == "zaltbommel"))
-    assert zaltbommel.state is VisitatieState.PORTRET_CONCEPT
+    assert zaltbommel.state.value in AFTER_RELEASE
     assert zaltbommel.annotations_released_at is not None
     team = team_of(seeded, zaltbommel)
     assert len(team) == 3
@@ -159,7 +169,7 @@ def test_demo_zaltbommel_has_a_released_review_and_concept_portret(seeded):
     )
     assert seeded.scalar(select(func.count()).select_from(Quote).where(Quote.visitatie_id == zaltbommel.id)) >= 10
     portret = seeded.scalar(select(Portret).where(Portret.visitatie_id == zaltbommel.id))
-    assert portret.released_version == portret.current_version
+    assert portret.released_version is not None
     released = seeded.scalar(
         select(PortretVersion).where(
             PortretVersion.portret_id == portret.id, PortretVersion.number == portret.released_version
@@ -220,3 +230,54 @@ def test_demo_peel_en_maas_responded_to_its_concept_and_adopted_the_portret(seed
     assert adopted.kind is VersionKind.DEFINITIEF
     visie = next(section for section in adopted.content["sections"] if section["key"] == "visie")
     assert "er sinds 2008 is" in visie["html"]  # the coordinator's factual correction, applied by the team
+
+
+# Past the concept, the gemeente's response, the session and the adoption move a portret on; these states
+# are where a released concept can be.
+AFTER_RELEASE = {"portret_concept", "reflectie", "definitief"}
+
+
+def _demo_file(name):
+    import yaml
+
+    return yaml.safe_load((demo.CONTENT / name).read_text(encoding="utf-8"))
+
+
+def test_demo_releases_deventer_and_roosendaal_concepts_holding_every_passage_their_response_quotes(seeded):
+    """The loader of reactie-*.yaml anchors a comment on its quote: the words must be in that section."""
+    from peerreview.portret import services as portret_services
+    from peerreview.portret.models import Portret
+    from peerreview.sanitize import plain_text
+
+    seeded.expire_all()  # the PDFs were rendered by a job in its own session
+    for slug in ("deventer", "roosendaal"):
+        visitatie = seeded.scalar(select(Visitatie).join(Gemeente).where(Gemeente.slug == slug))
+        assert visitatie.state.value in AFTER_RELEASE, slug
+        portret = seeded.scalar(select(Portret).where(Portret.visitatie_id == visitatie.id))
+        assert portret.released_version is not None and portret.released_version > 1  # generated, then edited
+        released = portret_services.version(seeded, portret, portret.released_version)
+        assert released.content["motto"]
+        assert released.pdf.startswith(b"%PDF") and released.pdf_checksum == released.checksum
+        quoted = [c for c in _demo_file(f"reactie-{slug}.yaml")["comments"] if c.get("quote")]
+        assert quoted, slug
+        # the concept the gemeente commented on (a later loader may apply the corrections in a newer version)
+        commented = [v for v in portret_services.versions(seeded, portret) if v.number <= portret.released_version]
+        for comment in quoted:
+            texts = [
+                " ".join(plain_text(portret_services.section_of(v.content, comment["section"])["html"]).split())
+                for v in commented
+            ]
+            assert any(text.count(comment["quote"]) == 1 for text in texts), (slug, comment["key"])
+
+
+def test_demo_responses_deventer_answered_and_adopted_roosendaal_still_open():
+    deventer, roosendaal = _demo_file("reactie-deventer.yaml"), _demo_file("reactie-roosendaal.yaml")
+    assert 5 <= len(deventer["comments"]) <= 7 and deventer["sent"] and deventer["adopt"]
+    assert {a["comment"] for a in deventer["answers"]} == {c["key"] for c in deventer["comments"]}
+    assert any(c["kind"] == "feitelijke_onjuistheid" and c["correction"] for c in deventer["comments"])
+    assert {c["by"] for c in deventer["comments"]} >= {"coordinator", "invuller", "guest:ggz"}
+    assert 3 <= len(roosendaal["comments"]) <= 4 and roosendaal["sent"] is False
+    assert "answers" not in roosendaal and "adopt" not in roosendaal
+    assert str(roosendaal["deadline"]) >= "2026-12-17"
+    assert "held" in _demo_file("sessie-deventer.yaml") and "held" not in _demo_file("sessie-roosendaal.yaml")
+    assert _demo_file("publicatie-deventer.yaml")["publication"] == "netwerk"
