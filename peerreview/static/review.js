@@ -65,7 +65,8 @@
     const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
     while (walker.nextNode()) {
       const node = walker.currentNode;
-      const isRef = node.parentElement.classList.contains("hl-ref");
+      // the reference numbers and a table's header row are in the page, not in the answer
+      const isRef = node.parentElement.closest(".hl-ref, [data-not-answer]") !== null;
       for (const ch of node.textContent) {
         if (visible === s && ps === null && !isRef) ps = plain;
         if (visible >= s && visible < e && !isRef) out += ch;
