@@ -83,6 +83,15 @@
   quote.addEventListener("input", () => { start.value = ""; end.value = ""; });
   question.addEventListener("change", () => { start.value = ""; end.value = ""; });
 
+  // "n" (outside a field, no modifier) jumps to the form: it is many Tab stops below the top.
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "n" || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+    event.preventDefault();
+    form.scrollIntoView({ block: "start" });
+    question.focus();
+  });
+
   // Jumping to a highlight or annotation moves focus there too (for screen readers).
   window.addEventListener("hashchange", () => {
     const target = document.getElementById(location.hash.slice(1));
