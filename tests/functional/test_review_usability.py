@@ -74,3 +74,38 @@ def test_round_staff_find_the_reopen_link_and_texts_address_their_reader(client_
     own = client_for(world["coordinator"]).get(world["base"]).get_data(as_text=True)
     assert "Jullie hebben de basisversie ingediend." in own
     assert "/zelfevaluatie/heropenen" not in own  # the gemeente does not reopen its own submission
+
+
+def test_same_region_people_are_marked_while_choosing_and_warned_on_the_declaration(client_for, app, make, session):
+    from tests.functional.test_review import review as review_fixture
+
+    review = review_fixture.__wrapped__(app, make, session)
+    page = client_for(review["staff"]).get(f"{review['base']}/reviewteam").get_data(as_text=True)
+    neighbour = next(line for line in page.splitlines() if "Zeynep Zandbergen" in line)
+    assert "Zeynep Zandbergen, Zwolle (IJsselland) — zelfde jeugdregio, niet toegestaan" in neighbour
+    assert "Eline Elsinga, Emmen (Drenthe)</option>" in page  # another region: no mark
+    assert "hoort bij jeugdregio IJsselland" in page
+
+    review["round"].same_region_rule = "warn"
+    session.commit()
+    saved = client_for(review["staff"]).post_form(
+        f"{review['base']}/reviewteam", {"lead": review["lead"].id, "member1": review["neighbour"].id, "member2": ""}
+    )
+    assert saved.status_code == 302
+    declaration = client_for(review["neighbour"]).get(f"{review['base']}/review/verklaring").get_data(as_text=True)
+    assert "jouw gemeente hoort net als Deventer bij jeugdregio IJsselland" in declaration
+    other = client_for(review["lead"]).get(f"{review['base']}/review/verklaring").get_data(as_text=True)
+    assert "jouw gemeente hoort net als" not in other
+
+
+def test_the_users_page_shows_held_roles_as_text_and_actions_apart(client_for, make):
+    from peerreview.accounts.models import NetworkRole
+
+    admin = make.user("beheer@netwerk.nl", network_role=NetworkRole.ADMIN)
+    make.user("analist@netwerk.nl", network_role=NetworkRole.ANALYST, name="Anna Analist")
+    page = client_for(admin).get("/beheer/gebruikers").get_data(as_text=True)
+    row = page[page.index("Anna Analist") :]
+    row = row[: row.index("</tr>")]
+    cells = row.split("<td")
+    assert "Analist" in cells[3] and "<button" not in cells[3]  # the held role, as text
+    assert "Analist intrekken" in row and "Rondecoördinator toekennen" in row  # actions, in their own column
