@@ -133,3 +133,22 @@ def test_the_read_view_shows_the_table_in_a_scroll_region_with_dutch_numbers(cli
     page = client_for(world["coordinator"]).get(f"{world['base']}/zelfevaluatie/lezen").get_data(as_text=True)
     assert re.search(r'tabindex="0" role="region" aria-label="Indicatoren \(schuift opzij', page)
     assert "<td>Wachttijd toegang</td>" in page
+
+
+def test_the_consulted_documents_are_listed_by_type(client_for, world, session, run_jobs):
+    submission = session.scalar(select(Submission).where(Submission.visitatie_id == world["visitatie"].id))
+    snapshot = dict(submission.snapshot)
+    snapshot["documents"] = {
+        "checklist": {"verordening_jeugd": "aanwezig"},
+        "files": [
+            {"id": 5, "title": "Beleidsnota Samen Sterk", "filename": "nota.pdf", "item_key": "beleidsnota_jeugd"}
+        ],
+    }
+    submission.snapshot = snapshot
+    session.commit()
+    generate(client_for, world, run_jobs)
+    sources = next(s for s in current(session, world).content["sections"] if s["kind"] == "sources")["html"]
+    group = sources.index("Formele beleidsdocumenten</h3>")
+    assert group < sources.index("Beleidsnota Samen Sterk (nota.pdf)")
+    assert group < sources.index("Gemeentelijke verordening jeugdhulp (aanwezig, niet geüpload)")
+    assert sources.index("Zelfevaluatie</h3>") < group < sources.index("Cijferbronnen</h3>")
