@@ -66,7 +66,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     if hops := int(app.config["PROXY_FIX_HOPS"]):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
-    from peerreview import access, db, formatting, models  # noqa: F401  (models: every mapper configured)
+    from peerreview import access, db, formatting, models, sanitize  # noqa: F401  (models: every mapper configured)
     from peerreview.accounts import auth
     from peerreview.extensions import babel, csrf, login_manager
     from peerreview.ids import IdConverter
@@ -82,7 +82,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     if app.testing:
         app.jinja_env.undefined = jinja2.StrictUndefined
     app.jinja_env.globals.update(can=access.can, network_name=app.config["NETWORK_NAME"])
-    app.jinja_env.filters.update(datum=formatting.date_nl, datumtijd=formatting.datetime_nl)
+    app.jinja_env.filters.update(
+        datum=formatting.date_nl, datumtijd=formatting.datetime_nl, scrollable_tables=sanitize.scrollable_tables
+    )
 
     app.url_map.converters["int"] = IdConverter  # an id beyond the integer range is 404, not 500
     _register_blueprints(app)

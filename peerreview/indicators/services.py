@@ -183,19 +183,27 @@ class Row:
 
 @dataclass
 class Footnote:
+    """One explanation (flags and note) and every cell it applies to: a table whose cells share a caveat
+    gets one note, not one per cell."""
+
     number: int
-    area: str
-    indicator: str
-    period: str
     flags: list[str]
     note: str
+    cells: list[tuple[str, str, str, str]] = field(default_factory=list)  # (area, indicator, period, group)
 
-    @property
-    def text(self) -> str:
+    def text(self, group: str | None = None) -> str:
+        """The note for the whole block, or for the cells of one table (``group``)."""
+        cells = [c for c in self.cells if group is None or c[3] == group]
         labels = "; ".join(FLAGS.get(f, f) for f in self.flags)
-        return f"{self.area}, {self.indicator}, {period_label(self.period)}: {labels}." + (
-            f" {self.note}" if self.note else ""
-        )
+        note = f" {self.note}" if self.note else ""
+        if len(cells) == 1:
+            area, indicator, period, _ = cells[0]
+            return f"{area}, {indicator}, {period_label(period)}: {labels}.{note}"
+        by_area: dict[str, list[str]] = {}
+        for area, indicator, period, _ in cells:
+            by_area.setdefault(area, []).append(f"{indicator}, {period_label(period)}")
+        where = " ".join(f"{area}: {'; '.join(items)}." for area, items in by_area.items())
+        return f"{labels}.{note} Geldt voor {where}"
 
 
 @dataclass
@@ -244,7 +252,8 @@ def figures_for(session: Session, gemeente: Gemeente, base_periods: dict[str, st
     }
     focus_code = columns[0].area.code if columns and columns[0].role == "gemeente" else None
     footnotes: list[Footnote] = []
-    notes_by_value: dict[int, int] = {}
+    notes_by_text: dict[tuple[tuple[str, ...], str], Footnote] = {}
+    noted_values: set[int] = set()
 
     def cell(indicator: Indicator, column: Column, period: str) -> Cell:
         stored_value = values.get((indicator.code, column.area.code, period))
@@ -252,15 +261,15 @@ def figures_for(session: Session, gemeente: Gemeente, base_periods: dict[str, st
             return Cell(None, "—")
         text = format_value(indicator, stored_value.value)
         if stored_value.flags:
-            if stored_value.id not in notes_by_value:
-                number = len(footnotes) + 1
-                notes_by_value[stored_value.id] = number
-                footnotes.append(
-                    Footnote(
-                        number, column.area.name, indicator.short_name, period, stored_value.flags, stored_value.note
-                    )
-                )
-            text += f" ⚠{notes_by_value[stored_value.id]}"
+            key = (tuple(stored_value.flags), stored_value.note)
+            if key not in notes_by_text:
+                notes_by_text[key] = Footnote(len(footnotes) + 1, list(stored_value.flags), stored_value.note)
+                footnotes.append(notes_by_text[key])
+            footnote = notes_by_text[key]
+            if stored_value.id not in noted_values:
+                noted_values.add(stored_value.id)
+                footnote.cells.append((column.area.name, indicator.short_name, period, indicator.group))
+            text += f" ⚠{footnote.number}"
         return Cell(stored_value.value, text, list(stored_value.flags), stored_value.note)
 
     rows_by_group: dict[str, list[Row]] = {key: [] for key in GROUPS}
@@ -446,11 +455,14 @@ def block_data(figures: Figures) -> dict[str, Any]:
                     }
                     for r in rows
                 ],
+                "footnotes": [
+                    f"⚠{f.number} {f.text(key)}" for f in figures.footnotes if any(c[3] == key for c in f.cells)
+                ],
             }
             for key, rows in figures.rows_by_group.items()
         ],
         "charts": chart_data(figures),
-        "footnotes": [f"⚠{f.number} {f.text}" for f in figures.footnotes],
+        "footnotes": [f"⚠{f.number} {f.text()}" for f in figures.footnotes],
         "sources": [
             {"code": i.code, "name": i.name, "source": i.source, "periods": [period_label(p) for p in periods]}
             for i, periods in figures.sources()

@@ -29,7 +29,7 @@ from peerreview.review import annotating as review_annotations
 from peerreview.review import assignments as review_team
 from peerreview.review import summaries as review_summaries
 from peerreview.review.models import Annotation, AnnotationKind, ReviewAssignment, TeamRole, ThemeSummary
-from peerreview.review.themes import judgements, themes
+from peerreview.review.themes import themes
 from peerreview.rounds.models import Visitatie
 from peerreview.sanitize import clean_html
 from peerreview.selfeval import documents, values
@@ -290,9 +290,15 @@ def _answered(m: Material, keys: tuple[str, ...]) -> list[str]:
     return [k for k in question_keys(m.definition, keys) if (m.answers.get(k) or {}).get("plain", "").strip()]
 
 
+# Answers whose first line is a sentence; a table or a rated list has no opening line (its first row
+# would read as "… | 318 | 2025 | …"), so an overview leaves them to the section that has them in full.
+PROSE_KINDS = ("richtext", "choice", "checklist", "number", "strengths")
+
+
 def _write_openings(w: Writer, m: Material, keys: tuple[str, ...], limit: int) -> None:
     """The first line of a few answers: material for a short overview."""
-    for key in _answered(m, keys)[:limit]:
+    prose = [k for k in _answered(m, keys) if m.definition.questions[k].kind in PROSE_KINDS]
+    for key in prose[:limit]:
         w.text("p", m.answers[key]["plain"].split("\n")[0], [_answer_source(m, key)])
 
 
@@ -304,20 +310,19 @@ def _write_answers(w: Writer, m: Material, keys: tuple[str, ...]) -> None:
         w.text("h4", f"Uit de zelfevaluatie: {question.label}", source)
         if question.kind == "richtext":
             w.html(value.get("html", ""), source)
-        elif question.kind == "rows":
-            columns = question.spec["columns"]
-            head = "".join(f"<th>{html.escape(c['label'])}</th>" for c in columns)
-            body = "".join(
-                "<tr>"
-                + "".join(f"<td>{html.escape(values.cell_text(c, row.get(c['key'])))}</td>" for c in columns)
-                + "</tr>"
-                for row in value.get("rows", [])
-            )
-            w.block("table", f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody>", source)
+        elif question.kind in ("rows", "rating_list"):
+            head, rows = values.table(question, value)
+            w.block("table", _table_html(head, rows), source)
         else:
             for line in values.plain(question, value).split("\n"):
                 if line.strip():
                     w.text("p", line, source)
+
+
+def _table_html(head: list[str], rows: list[list[str]]) -> str:
+    cells = "".join(f"<th>{html.escape(label)}</th>" for label in head)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<thead><tr>{cells}</tr></thead><tbody>{body}</tbody>"
 
 
 def _write_observations(w: Writer, m: Material, items: list[Annotation]) -> None:
@@ -379,7 +384,6 @@ def _cijfers(w: Writer, m: Material, section: SkeletonSection, plan: Plan) -> No
 
 
 def _resume(w: Writer, m: Material, section: SkeletonSection, plan: Plan) -> None:
-    labels = judgements()
     groups: list[tuple[str, list[str | None]]] = [
         ("Wat anderen kunnen leren: de sterktes", ["duidelijk_aanwezig"]),
         ("Aandachtspunten en ontwikkelpunten", ["in_ontwikkeling", "nog_niet_zichtbaar"]),
@@ -394,8 +398,8 @@ def _resume(w: Writer, m: Material, section: SkeletonSection, plan: Plan) -> Non
         w.text("h3", heading, [_summary_source(code) for code, _ in chosen])
         for code, summary in chosen:
             source = [_summary_source(code)]
-            judgement = f" ({labels[summary.judgement].lower()})" if summary.judgement in labels else ""
-            w.text("h4", f"{themes()[code].label}{judgement}", source)
+            # the group heading says where the theme stands; no label after each theme (no scores)
+            w.text("h4", themes()[code].label, source)
             if summary.summary.strip():
                 w.text("p", " ".join(summary.summary.split()), source)
     _write_observations(w, m, plan.annotations.get(section.key, []))
@@ -423,12 +427,9 @@ def _respondents(w: Writer, m: Material) -> None:
     for group, people in m.respondent_list:
         sources = [{"type": "respondent", "id": r.id, "label": f"Respondent {r.label}"} for r in people]
         w.text("h3", group.label, sources)
-        rows = "".join(
-            f"<tr><td>{html.escape(r.organisation or '—')}</td><td>{html.escape(r.role)}"
-            f"{f' (×{r.number})' if r.number > 1 else ''}</td></tr>"
-            for r in people
-        )
-        w.block("table", f"<thead><tr><th>Organisatie</th><th>Functie</th></tr></thead><tbody>{rows}</tbody>", sources)
+        # the same two columns in every group; a resident has a role and no organisation (an empty cell)
+        rows = [[r.role + (f" (×{r.number})" if r.number > 1 else ""), r.organisation or ""] for r in people]
+        w.block("table", _table_html(["Functie", "Organisatie"], rows), sources)
 
 
 def _sources(w: Writer, m: Material) -> None:
@@ -481,7 +482,7 @@ def _sources(w: Writer, m: Material) -> None:
     if figure_sources:
         entries = [
             (
-                html.escape(f"{s['name']} ({s['code']}): {s['source']}; {', '.join(s['periods'])}."),
+                html.escape(f"{s['name']}: {s['source']}; {', '.join(s['periods'])}."),
                 [_figure_source(s["code"], s["name"])],
             )
             for s in figure_sources

@@ -41,6 +41,7 @@ def guide(visitatie_id: int) -> Response | str | tuple[str, int]:
         visitatie=visitatie,
         questions=visit_questions.visit_questions(s, visitatie),
         themes=themes.themes(),
+        prompt_count=len(themes.prompts()),
         can_edit=access.can("review.annotate", visitatie),
         form=form if form.errors else None,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from peerreview.review.models import Annotation, AnnotationKind
+from peerreview.review.models import AnchorStatus, Annotation, AnnotationKind
 from peerreview.review.themes import kinds, themes
 from peerreview.rounds.models import Visitatie
 
@@ -26,6 +26,19 @@ def annotation(a: Annotation, base: str, creator: str) -> dict[str, Any]:
             {"type": "TextQuoteSelector", "exact": a.exact, "prefix": a.prefix, "suffix": a.suffix},
             {"type": "TextPositionSelector", "start": a.start, "end": a.end},
         ]
+    elif a.anchor_status is AnchorStatus.DETACHED and (a.original_exact or a.exact):
+        # The passage is gone from the revised answer: keep the quote the reviewer made (no position,
+        # it points nowhere now), so an export never loses what the remark was about.
+        target["selector"] = {
+            "type": "TextQuoteSelector",
+            "exact": a.original_exact or a.exact,
+            "prefix": a.prefix,
+            "suffix": a.suffix,
+        }
+    if a.exact is not None or a.original_exact is not None:
+        # not in the W3C vocabulary: whether the quote still sits in the text (anchored), was moved
+        # there by re-anchoring (moved), or was not found after a revision (detached)
+        target["anchorStatus"] = a.anchor_status.value
     body: list[dict[str, Any]] = [
         {"type": "TextualBody", "value": a.body, "format": "text/plain", "language": "nl", "purpose": "commenting"},
         {"type": "TextualBody", "value": kinds()[a.kind.value], "purpose": "classifying"},

@@ -87,7 +87,13 @@ def team(visitatie_id: int) -> Response | str | tuple[str, int]:
                 )
                 return redirect(url_for("review.round_teams", round_id=visitatie.round_id))
     return render_template(
-        "review/team.html", visitatie=visitatie, people=eligible, form=form, problems=problems
+        "review/team.html",
+        visitatie=visitatie,
+        people=eligible,
+        form=form,
+        problems=problems,
+        region=assignments.target_of(visitatie).jeugdregio,
+        region_blocks=visitatie.round.same_region_rule == teams.BLOCK,
     ), status
 
 
@@ -113,4 +119,12 @@ def declare(visitatie_id: int) -> Response | str | tuple[str, int]:
         flash("Dank je. Je verklaring is vastgelegd.", "success")
         return redirect(url_for("review.workspace", visitatie_id=visitatie.id))
     status = 422 if form.errors else 200
-    return render_template("review/declare.html", visitatie=visitatie, assignment=assignment, form=form), status
+    region = assignments.target_of(visitatie).jeugdregio
+    me = assignments.candidates(db.session()).get(current_user.id)
+    return render_template(
+        "review/declare.html",
+        visitatie=visitatie,
+        assignment=assignment,
+        form=form,
+        same_region=region if region and me is not None and me.jeugdregio == region else None,
+    ), status

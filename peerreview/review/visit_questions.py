@@ -12,14 +12,14 @@ from peerreview.review.themes import prompts
 from peerreview.rounds.models import Visitatie
 
 
+def _theme_order(code: str | None) -> int:
+    """T1, T2, … T12 in numbers (as text T10 would come before T2); questions without a theme last."""
+    return int(code[1:]) if code and code[1:].isdigit() else 10_000
+
+
 def visit_questions(session: Session, visitatie: Visitatie) -> list[VisitQuestion]:
-    return list(
-        session.scalars(
-            select(VisitQuestion)
-            .where(VisitQuestion.visitatie_id == visitatie.id)
-            .order_by(VisitQuestion.theme_code, VisitQuestion.position, VisitQuestion.id)
-        )
-    )
+    found = session.scalars(select(VisitQuestion).where(VisitQuestion.visitatie_id == visitatie.id))
+    return sorted(found, key=lambda q: (_theme_order(q.theme_code), q.position, q.id))
 
 
 def find(session: Session, visitatie: Visitatie, question_id: int) -> VisitQuestion | None:

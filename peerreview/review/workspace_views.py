@@ -15,10 +15,12 @@ from peerreview.review import release as releasing
 from peerreview.review.blueprint import bp
 from peerreview.review.chapters import annotation_url
 from peerreview.review.forms import ConfirmForm
-from peerreview.review.highlight import highlighted, theme_styles
+from peerreview.review.highlight import highlighted, highlighted_table, theme_styles
 from peerreview.review.models import Annotation
 from peerreview.review.workspace import reviewer_label, with_card_context, workspace_context
 from peerreview.rounds.models import Visitatie
+from peerreview.selfeval import values
+from peerreview.selfeval.definitions import Question
 
 
 @bp.route("/themas.css")
@@ -31,6 +33,17 @@ def theme_css() -> Response:
 @bp.app_template_global()
 def highlight(text: str, items: list[Annotation], numbers: dict[int, int]) -> Any:
     return highlighted(text, items, numbers)
+
+
+@bp.app_template_global()
+def highlight_answer(question: Question, answer: Any, items: list[Annotation], numbers: dict[int, int]) -> Any:
+    """An answer with its passages marked: a table answer as a table, the rest as text."""
+    if question.kind == "rows":
+        head, rows = values.table(question, answer.value or {})
+        table = highlighted_table(head, rows, answer.plain, items, numbers)
+        if table is not None:
+            return table
+    return highlighted(answer.plain, items, numbers)
 
 
 @bp.app_template_global("annotation_url")

@@ -133,11 +133,13 @@ class Progress:
 
     @property
     def complete(self) -> bool:
-        return self.done >= self.required
+        """All required questions delivered. A section without required questions is never "done": it
+        shows "geen verplichte vragen" and an empty bar, not a green one nobody earned."""
+        return self.required > 0 and self.done >= self.required
 
     @property
     def percent(self) -> int:
-        return 100 if not self.required else round(100 * self.done / self.required)
+        return 0 if not self.required else round(100 * self.done / self.required)
 
 
 def _delivered(

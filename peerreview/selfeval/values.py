@@ -155,6 +155,25 @@ def plain(question: Question, value: dict[str, Any]) -> str:
     return ""
 
 
+def table(question: Question, value: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    """A table answer (rows, rating_list) as a header and rows of cell texts, for every place that shows
+    it as a table: the portret, its PDF, the review workspace. For rows, the plain text is exactly these
+    cells joined by " | ", one row per line."""
+    if question.kind == "rows":
+        columns = question.spec["columns"]
+        head = [str(c["label"]) for c in columns]
+        return head, [[cell_text(c, row.get(c["key"])) for c in columns] for row in value.get("rows", [])]
+    if question.kind == "rating_list":
+        rows = []
+        for item in question.spec["items"]:
+            entry = value.get("items", {}).get(str(item["value"]))
+            if entry:
+                status = question.label_of("scale", entry["status"]) if entry.get("status") else "—"
+                rows.append([str(item["label"]), status, str(entry.get("comment") or "")])
+        return ["Onderdeel", "Stand van zaken", "Toelichting"], rows
+    raise ValueError(f"{question.kind} is not a table")
+
+
 def is_filled(question: Question, value: dict[str, Any] | None) -> bool:
     if not value:
         return False

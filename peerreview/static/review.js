@@ -65,7 +65,8 @@
     const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
     while (walker.nextNode()) {
       const node = walker.currentNode;
-      const isRef = node.parentElement.classList.contains("hl-ref");
+      // the reference numbers and a table's header row are in the page, not in the answer
+      const isRef = node.parentElement.closest(".hl-ref, [data-not-answer]") !== null;
       for (const ch of node.textContent) {
         if (visible === s && ps === null && !isRef) ps = plain;
         if (visible >= s && visible < e && !isRef) out += ch;
@@ -81,6 +82,15 @@
   document.addEventListener("keyup", (event) => { if (event.shiftKey) onSelection(); });
   quote.addEventListener("input", () => { start.value = ""; end.value = ""; });
   question.addEventListener("change", () => { start.value = ""; end.value = ""; });
+
+  // "n" (outside a field, no modifier) jumps to the form: it is many Tab stops below the top.
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "n" || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+    event.preventDefault();
+    form.scrollIntoView({ block: "start" });
+    question.focus();
+  });
 
   // Jumping to a highlight or annotation moves focus there too (for screen readers).
   window.addEventListener("hashchange", () => {

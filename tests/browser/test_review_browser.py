@@ -88,3 +88,48 @@ def test_annotate_by_keyboard_alone(page, app, make, session):
     page.locator(f"#h-{annotation.id}").focus()
     page.keyboard.press("Enter")
     page.wait_for_function(f"document.activeElement.id === 'a-{annotation.id}'")
+
+
+def test_annotate_a_table_cell_by_mouse_keeps_the_plain_text_offsets(page, app, make, session):
+    """A table answer is shown as a table; selecting a cell gives the passage's offsets in the answer's
+    plain text (cells joined by " | "), the same place the server marks after saving."""
+    visitatie = reviewer_ready(app, make, session)
+    login(page, "lead@emmen.nl")
+    page.goto(f"/visitaties/{visitatie.id}/review?onderdeel=alles")
+    table = page.locator('.answer-text[data-question="s1_3"] table')
+    assert table.locator("thead th").first.inner_text() == "Indicator"
+    cell = table.locator("tbody td").nth(4)  # the trend column: "Stijgend"
+    cell.scroll_into_view_if_needed()
+    box = cell.evaluate("""(td) => {
+        const r = document.createRange(); r.selectNodeContents(td.firstChild);
+        const b = r.getBoundingClientRect(); return {x1: b.left + 1, x2: b.right - 1, y: b.top + b.height / 2};
+    }""")
+    page.mouse.move(box["x1"], box["y"])
+    page.mouse.down()
+    page.mouse.move(box["x2"], box["y"], steps=5)
+    page.mouse.up()
+    page.get_by_role("button", name="Aantekening maken bij deze passage").click()
+    word = page.locator("#quote").input_value()
+    assert word == cell.inner_text().strip()
+    plain = submission.latest_submission(session, visitatie).snapshot["answers"]["s1_3"]["plain"]
+    assert page.locator("input[name=start]").input_value() == str(plain.index(word))
+    page.get_by_label("T9 Cyclisch monitoren: tellen en vertellen").check()
+    page.get_by_label("Opmerking").fill("De trend is duidelijk.")
+    page.get_by_role("button", name="Aantekening opslaan").click()
+    page.wait_for_selector('.answer-text[data-question="s1_3"] td mark')
+    annotation = session.scalar(select(Annotation))
+    assert (annotation.exact, annotation.start) == (word, plain.index(word))
+
+
+def test_the_n_shortcut_and_the_skip_link_lead_to_the_annotation_form(page, app, make, session):
+    visitatie = reviewer_ready(app, make, session)
+    login(page, "lead@emmen.nl")
+    page.goto(f"/visitaties/{visitatie.id}/review")
+    page.keyboard.press("n")
+    assert page.evaluate("document.activeElement.id") == "question_key"
+    page.goto(f"/visitaties/{visitatie.id}/review")
+    page.keyboard.press("Tab")  # "Naar de inhoud"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent").startswith("Naar het formulier")
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#new-annotation"
