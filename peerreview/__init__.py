@@ -123,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     from peerreview.indicators.views import bp as indicators_bp
     from peerreview.mail.views import bp as mail_bp
     from peerreview.portret.views import bp as portret_bp
+    from peerreview.reflectiesessie.views import bp as reflectiesessie_bp
     from peerreview.review.views import bp as review_bp
     from peerreview.rounds.views import bp as rounds_bp
     from peerreview.selfeval.views import bp as selfeval_bp
@@ -140,6 +141,7 @@ def _register_blueprints(app: Flask) -> None:
         visit_bp,
         indicators_bp,
         portret_bp,
+        reflectiesessie_bp,
         admin_bp,
         audit_bp,
         mail_bp,

@@ -21,6 +21,12 @@ from peerreview.indicators.models import (  # noqa: F401
 from peerreview.jobs import JobOutbox  # noqa: F401
 from peerreview.mail.models import OutgoingMail  # noqa: F401
 from peerreview.portret.models import Portret, PortretVersion  # noqa: F401
+from peerreview.reflectiesessie.models import (  # noqa: F401
+    ImprovementPoint,
+    ReflectieSessie,
+    SessieAttendee,
+    SessieLesson,
+)
 from peerreview.review.models import (  # noqa: F401
     Annotation,
     AnnotationReply,

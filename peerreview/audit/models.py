@@ -52,6 +52,12 @@ ACTIONS = {
     "visit_notes_saved": "Gespreksverslag opgeslagen",
     "portret_generated": "Conceptportret gegenereerd",
     "portret_released": "Conceptportret gedeeld met de gemeente",
+    # reflectiesessie (issue 10)
+    "sessie_invited": "Uitnodiging reflectiesessie verstuurd",
+    "sessie_replanned": "Reflectiesessie verplaatst of gewijzigd",
+    "sessie_recorded": "Verslag reflectiesessie vastgelegd",
+    "sessie_reactie_saved": "Bestuurlijke reactie opgeslagen",
+    "sessie_nawoord_saved": "Nawoord opgeslagen",
 }
 
 

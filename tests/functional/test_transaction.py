@@ -88,12 +88,16 @@ def test_a_get_that_only_reads_is_fine(app, client, session):
 
 # --- every GET route of these packages writes nothing but audit rows ------------------------------------
 
-BLUEPRINTS = ("selfeval", "portret", "visit", "indicators", "rounds", "tenants", "home", "health")
+BLUEPRINTS = ("selfeval", "portret", "visit", "indicators", "rounds", "tenants", "home", "health", "reflectiesessie")
 AUDIT_TABLE = "audit_event"
 # GET routes the route matrix's data does not open for any of the users below, by state, and why.
 PORTRET = ("edit", "history", "pdf", "show", "show_version", "status")
+SESSIE = ("show", "calendar", "plan", "record", "reactie", "nawoord")
 UNREACHED: dict[VisitatieState, dict[str, str]] = {
-    VisitatieState.INGEDIEND: {f"portret.{name}": "the portret is made after the visit" for name in PORTRET},
+    VisitatieState.INGEDIEND: {
+        **{f"portret.{name}": "the portret is made after the visit" for name in PORTRET},
+        **{f"reflectiesessie.{name}": "the reflectiesessie follows the visit" for name in SESSIE},
+    },
     VisitatieState.PORTRET_CONCEPT: {"selfeval.reopen": "a zelfevaluatie reopens only while the review has not ended"},
 }
 

@@ -187,6 +187,9 @@ def _url_args(session, world: dict[str, Any]) -> dict[str, Any]:
         "number": 1,
         "mail_id": 1,
         "import_id": 1,
+        "attendee_id": 1,
+        "lesson_id": 1,
+        "point_id": 1,
     }
 
 
