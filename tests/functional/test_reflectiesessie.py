@@ -339,3 +339,52 @@ def test_outsiders_and_the_visitatie_nav(client_for, world):
     assert client_for(world["outsider"]).get(world["sessie_url"]).status_code == 404
     page = client_for(world["writer"]).get(f"{world['base']}/portret").get_data(as_text=True)
     assert f'href="{world["sessie_url"]}"' in page and ">Reflectiesessie</a>" in page
+
+
+def test_an_smtp_delivery_carries_the_calendar_file_as_a_text_calendar_attachment(app, monkeypatch):
+    from email import message_from_bytes
+
+    from peerreview.mail import tasks
+    from peerreview.mail.models import OutgoingMail
+
+    delivered = []
+
+    class FakeSMTP:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def starttls(self):
+            pass
+
+        def login(self, *args):
+            pass
+
+        def send_message(self, message):
+            delivered.append(message.as_bytes())
+
+    monkeypatch.setattr(tasks.smtplib, "SMTP", FakeSMTP)
+    ics = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
+    mail = OutgoingMail(
+        recipient="a@example.nl",
+        subject="Uitnodiging",
+        body_text="Tekst",
+        body_html="<p>Tekst</p>",
+        attachment_name="reflectiesessie-deventer.ics",
+        attachment_type="text/calendar; method=PUBLISH; charset=utf-8",
+        attachment=ics,
+    )
+    with app.app_context():
+        tasks._send_smtp(mail)
+    parsed = message_from_bytes(delivered[0])
+    parts = [p for p in parsed.walk() if p.get_filename()]
+    assert len(parts) == 1
+    part = parts[0]
+    assert part.get_content_type() == "text/calendar" and part.get_param("method") == "PUBLISH"
+    assert part.get_filename() == "reflectiesessie-deventer.ics" and part.get_payload(decode=True) == ics
+    assert any(p.get_content_type() == "text/plain" for p in parsed.walk())
