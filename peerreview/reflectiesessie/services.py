@@ -98,6 +98,8 @@ def save_plan(session: Session, actor: User, visitatie: Visitatie, data: PlanInp
     calendar UID and a higher SEQUENCE. Returns the session and the number of update e-mails."""
     data = _checked(data)
     sessie = get_or_create(session, visitatie)
+    if sessie.held_on is not None:
+        raise SessieError("De sessie is al gehouden; de planning kan niet meer worden gewijzigd.")
     before = (sessie.planned_on, sessie.starts_at, sessie.ends_at, sessie.mode, sessie.location, sessie.link)
     sessie.planned_on, sessie.starts_at, sessie.ends_at = data.planned_on, data.starts_at, data.ends_at
     sessie.mode, sessie.location, sessie.link = SessieMode(data.mode), data.location, data.link
@@ -202,7 +204,7 @@ def attendees(session: Session, sessie: ReflectieSessie) -> list[SessieAttendee]
         session.scalars(
             select(SessieAttendee)
             .where(SessieAttendee.sessie_id == sessie.id)
-            .order_by(SessieAttendee.organisation, SessieAttendee.role, SessieAttendee.id)
+            .order_by(SessieAttendee.id)  # in the order they were proposed
         )
     )
 
@@ -276,24 +278,19 @@ def save_record(session: Session, actor: User, visitatie: Visitatie, data: Recor
     return sessie
 
 
+def _by_theme(item: SessieLesson | ImprovementPoint) -> tuple[int, int]:
+    """T1, T2, ... T12 in number order (not T1, T10, T11, T12, T2)."""
+    return int(item.theme[1:]), item.id
+
+
 def lessons(session: Session, sessie: ReflectieSessie) -> list[SessieLesson]:
-    return list(
-        session.scalars(
-            select(SessieLesson)
-            .where(SessieLesson.sessie_id == sessie.id)
-            .order_by(SessieLesson.theme, SessieLesson.id)
-        )
-    )
+    items = session.scalars(select(SessieLesson).where(SessieLesson.sessie_id == sessie.id))
+    return sorted(items, key=_by_theme)
 
 
 def improvement_points(session: Session, visitatie: Visitatie) -> list[ImprovementPoint]:
-    return list(
-        session.scalars(
-            select(ImprovementPoint)
-            .where(ImprovementPoint.visitatie_id == visitatie.id)
-            .order_by(ImprovementPoint.theme, ImprovementPoint.id)
-        )
-    )
+    items = session.scalars(select(ImprovementPoint).where(ImprovementPoint.visitatie_id == visitatie.id))
+    return sorted(items, key=_by_theme)
 
 
 def _theme_text(theme: str, text: str) -> tuple[str, str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -12,9 +12,17 @@ from werkzeug.wrappers import Response as BaseResponse
 from peerreview import access, db
 from peerreview.accounts.forms import ConfirmForm
 from peerreview.conflicts import Conflict
+from peerreview.formatting import LOCAL
 from peerreview.portret.skeleton import latest_version, load
 from peerreview.reflectiesessie import services
-from peerreview.reflectiesessie.forms import AttendeeForm, PlanForm, ThemedItemForm, WederhoorForm, record_form
+from peerreview.reflectiesessie.forms import (
+    AttendeeForm,
+    PlanForm,
+    RecordForm,
+    ThemedItemForm,
+    WederhoorForm,
+    record_form,
+)
 from peerreview.reflectiesessie.models import ImprovementPoint, ReflectieSessie, SessieLesson
 from peerreview.rounds.models import Visitatie
 
@@ -224,10 +232,37 @@ def _render_record(
 def record(visitatie_id: int) -> Page:
     visitatie = access.visitatie(visitatie_id, "sessie.record")
     s = db.session()
+    sections = _sections(visitatie)
+    form = _record_form(visitatie, submitted=request.method == "POST")
+    if form.validate_on_submit():
+        data = services.RecordInput(
+            held_on=form.held_on.data,
+            recognisability=form.recognisability.data,
+            sections={key: form[f"sectie_{key}"].data or "" for key in sections},
+            present_ids=form.present.data or [],
+            notes=form.notes.data or "",
+        )
+        try:
+            services.save_record(s, current_user, visitatie, data, datetime.now(LOCAL).date())
+        except services.SessieError as error:
+            s.rollback()
+            form.held_on.errors = [str(error)]
+            return _render_record(visitatie, form, status=422)
+        flash("Het verslag van de reflectiesessie is opgeslagen.", "success")
+        return redirect(url_for("reflectiesessie.record", visitatie_id=visitatie.id))
+    return _render_record(visitatie, form, status=422 if request.method == "POST" else 200)
+
+
+def _record_form(visitatie: Visitatie, *, submitted: bool) -> RecordForm:
+    """The record form: the user's input when ``submitted``, else what is stored (attendees who were agreed
+    count as present until the record says otherwise)."""
+    s = db.session()
     sessie = services.sessie_of(s, visitatie)
     sections = _sections(visitatie)
     attendees = services.attendees(s, sessie) if sessie else []
-    if request.method == "GET" and sessie is not None:
+    if submitted or sessie is None:
+        form = record_form(sections) if submitted else record_form(sections, formdata=None)
+    else:
         initial = {f"sectie_{k}": v for k, v in sessie.section_recognisability.items() if k in sections}
         form = record_form(
             sections,
@@ -238,26 +273,8 @@ def record(visitatie_id: int) -> Page:
             present=[a.id for a in attendees if a.present or (a.present is None and a.agreed_at)],
             **initial,
         )
-    else:
-        form = record_form(sections)
     form.present.choices = [(a.id, a.label) for a in attendees]
-    if form.validate_on_submit():
-        data = services.RecordInput(
-            held_on=form.held_on.data,
-            recognisability=form.recognisability.data,
-            sections={key: form[f"sectie_{key}"].data or "" for key in sections},
-            present_ids=form.present.data or [],
-            notes=form.notes.data or "",
-        )
-        try:
-            services.save_record(s, current_user, visitatie, data, date.today())
-        except services.SessieError as error:
-            s.rollback()
-            form.held_on.errors = [str(error)]
-            return _render_record(visitatie, form, status=422)
-        flash("Het verslag van de reflectiesessie is opgeslagen.", "success")
-        return redirect(url_for("reflectiesessie.record", visitatie_id=visitatie.id))
-    return _render_record(visitatie, form, status=422 if request.method == "POST" else 200)
+    return form
 
 
 def _add_themed(visitatie_id: int, prefix: str) -> Page:
@@ -274,9 +291,7 @@ def _add_themed(visitatie_id: int, prefix: str) -> Page:
         else:
             flash("De les is toegevoegd." if prefix == "les" else "Het verbeterpunt is toegevoegd.", "success")
             return redirect(url_for("reflectiesessie.record", visitatie_id=visitatie.id, _anchor=prefix))
-    sections = _sections(visitatie)
-    record = record_form(sections, formdata=None)
-    record.present.choices = []
+    record = _record_form(visitatie, submitted=False)
     if prefix == "les":
         return _render_record(visitatie, record, item_form=form, status=422)
     return _render_record(visitatie, record, point_form=form, status=422)

@@ -251,6 +251,16 @@ def test_the_team_records_the_session_and_the_gemeente_reads_it(client_for, worl
     assert "Sessie vastleggen" not in page and "Verslag bijwerken" not in page
 
 
+def test_once_held_the_plan_can_no_longer_be_changed(client_for, world, session):
+    planned_with_proposals(client_for, world)
+    lead = client_for(world["lead"])
+    assert lead.post_form(f"{world['sessie_url']}/verslag", record_data(world, session)).status_code == 302
+    moved = lead.post_form(f"{world['sessie_url']}/planning", {**PLAN, "planned_on": "2026-12-11"})
+    assert moved.status_code == 422 and "al gehouden" in moved.get_data(as_text=True)
+    assert sessie(session, world).planned_on == date(2026, 12, 10)
+    assert "Planning wijzigen" not in lead.get(world["sessie_url"]).get_data(as_text=True)
+
+
 def test_a_session_cannot_be_recorded_as_held_in_the_future(client_for, world, session):
     planned_with_proposals(client_for, world)
     response = client_for(world["lead"]).post_form(
