@@ -398,3 +398,45 @@ def test_an_smtp_delivery_carries_the_calendar_file_as_a_text_calendar_attachmen
     assert part.get_content_type() == "text/calendar" and part.get_param("method") == "PUBLISH"
     assert part.get_filename() == "reflectiesessie-deventer.ics" and part.get_payload(decode=True) == ics
     assert any(p.get_content_type() == "text/plain" for p in parsed.walk())
+
+
+# Who opens which page while the concept is out (portret_concept): 200 or 404 (never a hint it exists).
+ROLE_PAGES = {
+    "": {"coordinator", "writer", "lead", "member", "staff"},
+    "/planning": {"coordinator", "lead", "member", "staff"},
+    "/verslag": {"lead", "member", "staff"},
+    "/reactie": {"coordinator"},
+    "/nawoord": {"lead"},
+}
+
+
+def test_each_role_opens_exactly_its_pages_and_every_change_is_audited(client_for, world, session):
+    from peerreview.audit.models import AuditEvent
+
+    roles = ("coordinator", "writer", "lead", "member", "staff", "outsider")
+    for suffix, allowed in ROLE_PAGES.items():
+        for role in roles:
+            status = client_for(world[role]).get(f"{world['sessie_url']}{suffix}").status_code
+            assert status == (200 if role in allowed else 404), f"{role} GET {suffix or '/'} gave {status}"
+    planned_with_proposals(client_for, world)
+    lead = client_for(world["lead"])
+    first = session.scalar(select(SessieAttendee).order_by(SessieAttendee.id))
+    lead.post_form(f"{world['sessie_url']}/deelnemers/{first.id}/akkoord", token_from=world["sessie_url"])
+    lead.post_form(f"{world['sessie_url']}/uitnodigen", token_from=world["sessie_url"])
+    lead.post_form(f"{world['sessie_url']}/planning", {**PLAN, "starts_at": "14:00"})
+    lead.post_form(f"{world['sessie_url']}/verslag", record_data(world, session))
+    lead.post_form(f"{world['sessie_url']}/nawoord", {"html": "<p>Nawoord.</p>", "base_revision": "0"})
+    client_for(world["coordinator"]).post_form(
+        f"{world['sessie_url']}/reactie", {"html": "<p>Reactie.</p>", "base_revision": "0"}
+    )
+    actions = [
+        (e.action, e.actor_id)
+        for e in session.scalars(select(AuditEvent).where(AuditEvent.action.like("sessie_%")).order_by(AuditEvent.id))
+    ]
+    assert actions == [
+        ("sessie_invited", world["lead"].id),
+        ("sessie_replanned", world["lead"].id),
+        ("sessie_recorded", world["lead"].id),
+        ("sessie_nawoord_saved", world["lead"].id),
+        ("sessie_reactie_saved", world["coordinator"].id),
+    ]
