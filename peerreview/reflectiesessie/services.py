@@ -353,18 +353,31 @@ def remove_item(session: Session, visitatie: Visitatie, item: Any) -> None:
 
 # --- wederhoor ----------------------------------------------------------------------------------------
 
+
+@dataclass(frozen=True)
+class Side:
+    """One side of the wederhoor: the columns only it writes, its audit action and its word limit."""
+
+    text: str
+    revision: str
+    author: str
+    at: str
+    action: str
+    max_words: int
+    name: str
+
+
 WEDERHOOR = {
-    # side: (text column, revision column, author column, time column, audit action, word limit, name)
-    "reactie": ("reactie", "reactie_revision", "reactie_by_id", "reactie_at", "sessie_reactie_saved",
-                REACTIE_MAX_WORDS, "De bestuurlijke reactie"),
-    "nawoord": ("nawoord", "nawoord_revision", "nawoord_by_id", "nawoord_at", "sessie_nawoord_saved",
-                NAWOORD_MAX_WORDS, "Het nawoord"),
+    "reactie": Side("reactie", "reactie_revision", "reactie_by_id", "reactie_at", "sessie_reactie_saved",
+                    REACTIE_MAX_WORDS, "De bestuurlijke reactie"),
+    "nawoord": Side("nawoord", "nawoord_revision", "nawoord_by_id", "nawoord_at", "sessie_nawoord_saved",
+                    NAWOORD_MAX_WORDS, "Het nawoord"),
 }  # fmt: skip
 
 
 def too_long(side: str, html: str) -> str | None:
     """The Dutch message when ``html`` is over the word limit of ``side``, else None."""
-    limit, name = WEDERHOOR[side][5], WEDERHOOR[side][6]
+    limit, name = WEDERHOOR[side].max_words, WEDERHOOR[side].name
     words = word_count(plain_text(clean_html(html)))
     if words <= limit:
         return None
@@ -378,7 +391,8 @@ def save_wederhoor(
 ) -> ReflectieSessie:
     """Save one side's text (``reactie`` by the gemeente, ``nawoord`` by the team). Only that side's
     columns are written, and only if nobody saved since ``base_revision`` (else ``Conflict``)."""
-    text_col, revision_col, author_col, at_col, action, _limit, name = WEDERHOOR[side]
+    columns = WEDERHOOR[side]
+    name = columns.name
     if not visitatie.round.wederhoor:
         raise SessieError("In deze ronde is er geen wederhoor.")
     if adopted(session, visitatie):
@@ -387,11 +401,18 @@ def save_wederhoor(
     if message:
         raise SessieError(message)
     sessie = get_or_create(session, visitatie)
-    revision = getattr(ReflectieSessie, revision_col)
+    revision = getattr(ReflectieSessie, columns.revision)
     stored = session.execute(
         update(ReflectieSessie)
         .where(ReflectieSessie.id == sessie.id, revision == base_revision)
-        .values({text_col: clean_html(html), revision_col: revision + 1, author_col: actor.id, at_col: utcnow()})
+        .values(
+            {
+                columns.text: clean_html(html),
+                columns.revision: revision + 1,
+                columns.author: actor.id,
+                columns.at: utcnow(),
+            }
+        )
         .execution_options(synchronize_session=False)
     )
     session.refresh(sessie)
@@ -399,11 +420,11 @@ def save_wederhoor(
         raise Conflict(sessie, side=side)
     record(
         session,
-        action,
+        columns.action,
         actor=actor,
         gemeente_id=visitatie.gemeente_id,
         obj=sessie,
-        revision=getattr(sessie, revision_col),
+        revision=getattr(sessie, columns.revision),
     )
     session.flush()
     return sessie

@@ -356,7 +356,8 @@ def nawoord(visitatie_id: int) -> Page:
 def _wederhoor(visitatie: Visitatie, side: str) -> Page:
     s = db.session()
     sessie = services.sessie_of(s, visitatie)
-    text_col, revision_col = services.WEDERHOOR[side][:2]
+    columns = services.WEDERHOOR[side]
+    text_col, revision_col = columns.text, columns.revision
     stored_text = getattr(sessie, text_col) if sessie else ""
     stored_revision = getattr(sessie, revision_col) if sessie else 0
     theirs = None
@@ -397,5 +398,5 @@ def _wederhoor(visitatie: Visitatie, side: str) -> Page:
         side=side,
         form=form,
         theirs=theirs,
-        limit=services.WEDERHOOR[side][5],
+        limit=columns.max_words,
     ), status
