@@ -31,6 +31,11 @@ bp = Blueprint("reflectiesessie", __name__, url_prefix="/visitaties/<int:visitat
 Page = BaseResponse | str | tuple[str, int]
 
 
+@bp.app_template_global()
+def sessie_for(visitatie: Visitatie) -> ReflectieSessie | None:
+    return services.sessie_of(db.session(), visitatie)
+
+
 def _sessie(visitatie: Visitatie) -> ReflectieSessie:
     sessie = services.sessie_of(db.session(), visitatie)
     if sessie is None:

@@ -345,10 +345,12 @@ def test_without_wederhoor_in_the_round_there_is_no_reactie_or_nawoord(client_fo
     assert "Wederhoor" not in client_for(world["lead"]).get(world["sessie_url"]).get_data(as_text=True)
 
 
-def test_outsiders_and_the_visitatie_nav(client_for, world):
+def test_outsiders_get_404_and_the_gemeente_finds_the_sessie_in_the_nav_and_the_overview(client_for, world):
     assert client_for(world["outsider"]).get(world["sessie_url"]).status_code == 404
     page = client_for(world["writer"]).get(f"{world['base']}/portret").get_data(as_text=True)
     assert f'href="{world["sessie_url"]}"' in page and ">Reflectiesessie</a>" in page
+    overview = client_for(world["coordinator"]).get(world["base"]).get_data(as_text=True)
+    assert "Nog niet gepland" in overview and "Naar de reflectiesessie" in overview
 
 
 def test_an_smtp_delivery_carries_the_calendar_file_as_a_text_calendar_attachment(app, monkeypatch):
