@@ -442,3 +442,34 @@ def test_each_role_opens_exactly_its_pages_and_every_change_is_audited(client_fo
         ("sessie_nawoord_saved", world["lead"].id),
         ("sessie_reactie_saved", world["coordinator"].id),
     ]
+
+
+def test_after_smtp_delivery_the_stored_mail_keeps_the_attachment_name_but_not_its_content(
+    app, session, run_jobs, monkeypatch
+):
+    from peerreview import db
+    from peerreview.mail import services as mail_services
+    from peerreview.mail import tasks
+
+    delivered = []
+    monkeypatch.setattr(tasks, "_send_smtp", lambda message: delivered.append(message.attachment))
+    app.config["MAIL_BACKEND"] = "smtp"
+    with app.test_request_context():
+        s = db.session()
+        stored = mail_services.send(
+            s,
+            "a@example.nl",
+            "Uitnodiging",
+            "password_reset",
+            attachment=mail_services.Attachment("sessie.ics", "text/calendar", b"BEGIN:VCALENDAR"),
+            user=type("U", (), {"name": "A"}),
+            link="http://localhost/x",
+            minutes=5,
+        )
+        s.commit()
+        mail_id = stored.id
+    run_jobs()
+    session.expire_all()
+    kept = session.get(OutgoingMail, mail_id)
+    assert delivered == [b"BEGIN:VCALENDAR"]
+    assert kept.sent_at is not None and kept.attachment_name == "sessie.ics" and kept.attachment is None
