@@ -127,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
     from peerreview.mail.views import bp as mail_bp
     from peerreview.portret.views import bp as portret_bp
     from peerreview.reflectie.views import bp as reflectie_bp
+    from peerreview.reflectiesessie.views import bp as reflectiesessie_bp
     from peerreview.review.views import bp as review_bp
     from peerreview.rounds.views import bp as rounds_bp
     from peerreview.selfeval.views import bp as selfeval_bp
@@ -146,6 +147,7 @@ def _register_blueprints(app: Flask) -> None:
         portret_bp,
         definitief_bp,
         reflectie_bp,
+        reflectiesessie_bp,
         admin_bp,
         audit_bp,
         mail_bp,

@@ -428,6 +428,61 @@ def _portret_erratum(user: User, portret: Any) -> bool:
     )
 
 
+# --- the reflectiesessie ---------------------------------------------------------------------------------
+# Planned with the gemeente once the visit is under way; recorded by the team after the concept is shared;
+# the wederhoor (bestuurlijke reactie, nawoord) only if the round has it, each text by its own side.
+
+_SESSIE_STATES = (*_PORTRET_STATES,)
+_SESSIE_OPEN = (VisitatieState.VISITATIE, VisitatieState.PORTRET_CONCEPT, VisitatieState.REFLECTIE)
+_SESSIE_HELD = (VisitatieState.PORTRET_CONCEPT, VisitatieState.REFLECTIE)
+
+
+@rule("sessie.view")
+def _sessie_view(user: User, visitatie: Visitatie) -> bool:
+    """Plan, attendees, record and wederhoor: the gemeente, the review team and round staff."""
+    return visitatie.state in _SESSIE_STATES and (
+        user.role_in(visitatie.gemeente_id) is not None or _reviewer(user, visitatie) or _round_staff(user)
+    )
+
+
+@rule("sessie.plan")
+def _sessie_plan(user: User, visitatie: Visitatie) -> bool:
+    """Date, place and proposed attendees: the gemeente's coordinator with the team (and round staff)."""
+    return visitatie.state in _SESSIE_OPEN and (
+        user.role_in(visitatie.gemeente_id) is MembershipRole.COORDINATOR
+        or _reviewer(user, visitatie)
+        or _round_staff(user)
+    )
+
+
+@rule("sessie.agree")
+def _sessie_agree(user: User, visitatie: Visitatie) -> bool:
+    """Agree to a proposed attendee on behalf of the team: its lead, or round staff."""
+    return visitatie.state in _SESSIE_OPEN and (_lead(user, visitatie) or _round_staff(user))
+
+
+@rule("sessie.record")
+def _sessie_record(user: User, visitatie: Visitatie) -> bool:
+    """The record (recognisability, lessons, improvement points, notes): the team and round staff."""
+    return visitatie.state in _SESSIE_HELD and (_reviewer(user, visitatie) or _round_staff(user))
+
+
+@rule("sessie.reactie")
+def _sessie_reactie(user: User, visitatie: Visitatie) -> bool:
+    """The bestuurlijke reactie: the gemeente's coordinator only; never the team."""
+    return (
+        visitatie.round.wederhoor
+        and visitatie.state in _SESSIE_HELD
+        and user.role_in(visitatie.gemeente_id) is MembershipRole.COORDINATOR
+    )
+
+
+@rule("sessie.nawoord")
+def _sessie_nawoord(user: User, visitatie: Visitatie) -> bool:
+    """The nawoord: the team's lead only; never the gemeente."""
+    return visitatie.round.wederhoor and visitatie.state in _SESSIE_HELD and _lead(user, visitatie)
+
+
 # --- key figures ----------------------------------------------------------------------------------------
 
 

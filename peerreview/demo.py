@@ -171,6 +171,7 @@ def seed(session: Session) -> bool:
     created = _kengetallen(session) or created
     created = _visits(session) or created
     created = _reacties(session) or created
+    created = _sessies(session) or created
     created = _vaststellingen(session) or created
     created = _publicaties(session) or created
     return created or len(session.new) > before
@@ -630,6 +631,82 @@ def _publicaties(session: Session) -> bool:
         publication.choose(session, coordinator, portret, Publication(data["publication"]))
         for item in publication.versions_to_render(session, portret):
             portret_tasks.request_pdf(session, item)
+        created = True
+    session.flush()
+    return created
+
+
+def _sessies(session: Session) -> bool:
+    """The reflectiesessie (sessie-*.yaml): plan, agreed attendees, the invitation, the record with lessons
+    and improvement points, and the wederhoor texts. Skipped for a visitatie that has a session already."""
+    from datetime import time
+
+    from peerreview.accounts.services import coordinators_of
+    from peerreview.reflectiesessie import services as sessies
+    from peerreview.review.assignments import team_of
+    from peerreview.review.models import TeamRole
+
+    created = False
+    for data, gemeente, visitatie in _content(session, "sessie-*.yaml"):
+        if visitatie is None or sessies.sessie_of(session, visitatie) is not None:
+            continue
+        lead = next((a.user for a in team_of(session, visitatie) if a.role is TeamRole.LEAD), None)
+        coordinator = next(iter(coordinators_of(session, gemeente.id)), None)
+        if lead is None or coordinator is None:
+            continue
+        plan = data["planning"]
+
+        def clock(value: str) -> time:
+            hour, minute = (int(x) for x in str(value).split(":"))
+            return time(hour, minute)
+
+        sessies.save_plan(
+            session,
+            coordinator,
+            visitatie,
+            sessies.PlanInput(
+                planned_on=plan["date"],
+                starts_at=clock(plan["starts_at"]),
+                ends_at=clock(plan["ends_at"]),
+                mode=plan["mode"],
+                location=plan.get("location", ""),
+                link=plan.get("link", ""),
+            ),
+        )
+        present = []
+        for item in data.get("attendees", []):
+            attendee = sessies.add_attendee(
+                session, coordinator, visitatie, item["role"], item.get("organisation", ""), agreed=False
+            )
+            if item.get("agreed", True):
+                sessies.agree(session, lead, attendee)
+            if item.get("present", item.get("agreed", True)):
+                present.append(attendee.id)
+        sessies.invite(session, coordinator, visitatie)
+        held = data.get("held")
+        if held:
+            recognisability = held["recognisability"]
+            sessies.save_record(
+                session,
+                lead,
+                visitatie,
+                sessies.RecordInput(
+                    held_on=held["held_on"],
+                    recognisability=recognisability["overall"],
+                    sections=recognisability.get("sections", {}),
+                    present_ids=present,
+                    notes=held.get("notes", ""),
+                ),
+                today=held["held_on"],
+            )
+            for lesson in held.get("lessons", []):
+                sessies.add_lesson(session, lead, visitatie, lesson["theme"], lesson["text"])
+            for point in held.get("improvement_points", []):
+                sessies.add_improvement_point(session, lead, visitatie, point["theme"], point["text"])
+        if data.get("reactie"):
+            sessies.save_wederhoor(session, coordinator, visitatie, "reactie", data["reactie"], 0)
+        if data.get("nawoord"):
+            sessies.save_wederhoor(session, lead, visitatie, "nawoord", data["nawoord"], 0)
         created = True
     session.flush()
     return created

@@ -22,6 +22,12 @@ from peerreview.jobs import JobOutbox  # noqa: F401
 from peerreview.mail.models import OutgoingMail  # noqa: F401
 from peerreview.portret.models import Portret, PortretVersion  # noqa: F401
 from peerreview.reflectie.models import Comment, GuestLink  # noqa: F401
+from peerreview.reflectiesessie.models import (  # noqa: F401
+    ImprovementPoint,
+    ReflectieSessie,
+    SessieAttendee,
+    SessieLesson,
+)
 from peerreview.review.models import (  # noqa: F401
     Annotation,
     AnnotationReply,

@@ -62,6 +62,12 @@ ACTIONS = {
     "reflectie_sent": "Reactie van de gemeente op het concept verstuurd",
     "portret_proposed": "Portret voorgesteld als definitief",
     "portret_adopted": "Portret vastgesteld door de gemeente",
+    # reflectiesessie (issue 10)
+    "sessie_invited": "Uitnodiging reflectiesessie verstuurd",
+    "sessie_replanned": "Reflectiesessie verplaatst of gewijzigd",
+    "sessie_recorded": "Verslag reflectiesessie vastgelegd",
+    "sessie_reactie_saved": "Bestuurlijke reactie opgeslagen",
+    "sessie_nawoord_saved": "Nawoord opgeslagen",
 }
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from peerreview.db import Base, utcnow
 
@@ -20,3 +20,7 @@ class OutgoingMail(Base):
     sent_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(sa.Text)
+    # One optional attachment (a calendar invitation); kept out of the row's default load.
+    attachment_name: Mapped[str | None] = mapped_column(sa.String(120))
+    attachment_type: Mapped[str | None] = mapped_column(sa.String(120))  # "text/calendar; method=PUBLISH"
+    attachment: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))

@@ -35,7 +35,10 @@ def scrub_links(text: str) -> str:
 
 
 def scrub(mail: OutgoingMail) -> None:
+    """After SMTP delivery: no links in the body, and no copy of an attachment (its name stays)."""
     mail.body_text, mail.body_html = scrub_links(mail.body_text), scrub_links(mail.body_html)
+    if mail.attachment_name:
+        mail.attachment = None
 
 
 def purge(session: Session, config: Mapping[str, Any]) -> dict[str, int]:

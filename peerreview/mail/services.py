@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import render_template
@@ -21,11 +22,30 @@ def render(template: str, **context: Any) -> tuple[str, str]:
     return body_text, body_html
 
 
-def send(session: Session, recipient: str, subject: str, template: str, **context: Any) -> OutgoingMail:
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message: ``content_type`` may carry parameters ("text/calendar; method=PUBLISH")."""
+
+    filename: str
+    content_type: str
+    content: bytes
+
+
+def send(
+    session: Session,
+    recipient: str,
+    subject: str,
+    template: str,
+    attachment: Attachment | None = None,
+    **context: Any,
+) -> OutgoingMail:
     """Store a message from ``templates/email/<template>.txt``; it is delivered after commit."""
     context.setdefault("subject", subject)
     body_text, body_html = render(template, **context)
     mail = OutgoingMail(recipient=recipient, subject=subject, body_text=body_text, body_html=body_html)
+    if attachment is not None:
+        mail.attachment_name, mail.attachment_type = attachment.filename, attachment.content_type
+        mail.attachment = attachment.content
     session.add(mail)
     session.flush()
     from peerreview.mail.tasks import deliver_mail

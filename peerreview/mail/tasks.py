@@ -25,6 +25,14 @@ def deliver_mail(session: Session, *, mail_id: int) -> None:
     mail.sent_at = utcnow()
 
 
+def _content_type(value: str) -> tuple[str, str, dict[str, str]]:
+    """ "text/calendar; method=PUBLISH" -> ("text", "calendar", {"method": "PUBLISH"})."""
+    kind, *rest = (part.strip() for part in value.split(";"))
+    maintype, _, subtype = kind.partition("/")
+    params = dict(part.partition("=")[::2] for part in rest if "=" in part)
+    return maintype, subtype or "octet-stream", params
+
+
 def _send_smtp(mail: OutgoingMail) -> None:
     config = current_app.config
     message = EmailMessage()
@@ -33,6 +41,11 @@ def _send_smtp(mail: OutgoingMail) -> None:
     message["Subject"] = mail.subject
     message.set_content(mail.body_text)
     message.add_alternative(mail.body_html, subtype="html")
+    if mail.attachment is not None and mail.attachment_name and mail.attachment_type:
+        maintype, subtype, params = _content_type(mail.attachment_type)
+        message.add_attachment(
+            mail.attachment, maintype=maintype, subtype=subtype, filename=mail.attachment_name, params=params
+        )
     with smtplib.SMTP(config["SMTP_HOST"], int(config["SMTP_PORT"]), timeout=30) as smtp:
         if config["SMTP_STARTTLS"]:
             smtp.starttls()

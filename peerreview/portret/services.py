@@ -353,13 +353,36 @@ def release(session: Session, actor: User, portret: Portret) -> PortretVersion:
 # --- the PDF -----------------------------------------------------------------------------------------------
 
 
+def pdf_fingerprint(item: PortretVersion) -> str:
+    """What the PDF of this version is made from. A concept: its content checksum. A definitive or
+    erratum version also prints its kind, number and reason (and, at the end, the wederhoor, which is
+    locked from adoption on), so a concept PDF of the same content is never served for it."""
+    if item.kind is VersionKind.CONCEPT:
+        return item.checksum
+    marker = f"{item.checksum}:{item.kind.value}:{item.number}:{item.erratum_reason}"
+    return hashlib.sha256(marker.encode()).hexdigest()
+
+
 def pdf_ready(item: PortretVersion) -> bool:
-    return item.pdf_checksum == item.checksum
+    return item.pdf_checksum == pdf_fingerprint(item)
 
 
 def pdf_job_key(item: PortretVersion) -> str:
     """One render job per version and content: a second request for the same PDF queues nothing."""
-    return f"portret-pdf-{item.id}-{item.checksum[:16]}"
+    return f"portret-pdf-{item.id}-{pdf_fingerprint(item)[:16]}"
+
+
+def erratum_number(session: Session, item: PortretVersion) -> int:
+    """An erratum's ordinal (1, 2, ...) among the errata of its portret."""
+    return len(
+        session.scalars(
+            select(PortretVersion.id).where(
+                PortretVersion.portret_id == item.portret_id,
+                PortretVersion.kind == VersionKind.ERRATUM,
+                PortretVersion.number <= item.number,
+            )
+        ).all()
+    )
 
 
 def pdf_state(session: Session, item: PortretVersion) -> str | None:

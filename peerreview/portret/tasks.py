@@ -16,6 +16,7 @@ from peerreview.db import utcnow
 from peerreview.jobs import job, pdf_job
 from peerreview.pdf import render_pdf
 from peerreview.portret import services
+from peerreview.portret.definitive import document_status
 from peerreview.portret.generator import GenerationError
 from peerreview.portret.models import GenerationStatus, Portret, PortretVersion
 from peerreview.rounds.models import Visitatie
@@ -92,18 +93,25 @@ def render_portret_pdf(session: Session, *, gemeente_id: int, version_id: int) -
     )
     if item is None or services.pdf_ready(item):
         return  # gone, or this exact content was rendered already
+    fingerprint = services.pdf_fingerprint(item)
     twin = session.scalar(
         select(PortretVersion).where(
             PortretVersion.portret_id == item.portret_id,
             PortretVersion.checksum == item.checksum,
-            PortretVersion.pdf_checksum == item.checksum,
+            PortretVersion.pdf_checksum == fingerprint,
         )
     )
     if twin is not None:  # the same content was rendered for another version: reuse it
-        item.pdf, item.pdf_checksum = twin.pdf, item.checksum
+        item.pdf, item.pdf_checksum = twin.pdf, fingerprint
         return
     portret = session.get(Portret, item.portret_id)
     assert portret is not None
-    html = render_template("pdf/portret.html", portret=portret, version=item, visitatie=portret.visitatie)
+    html = render_template(
+        "pdf/portret.html",
+        portret=portret,
+        version=item,
+        visitatie=portret.visitatie,
+        status=document_status(session, portret, item),
+    )
     item.pdf = render_pdf(html)
-    item.pdf_checksum = item.checksum
+    item.pdf_checksum = fingerprint

@@ -11,6 +11,7 @@ from peerreview.accounts.forms import ConfirmForm
 from peerreview.conflicts import Conflict
 from peerreview.ids import MAX_ID
 from peerreview.portret import services, skeleton, tasks
+from peerreview.portret.definitive import DocumentStatus, document_status
 from peerreview.portret.forms import SectionForm
 from peerreview.portret.models import Portret, PortretVersion
 from peerreview.rounds.models import Visitatie
@@ -51,6 +52,11 @@ def provenance_link(visitatie: Visitatie, source: dict[str, Any]) -> str | None:
 @bp.app_template_global()
 def portret_for(visitatie: Visitatie) -> Portret | None:
     return services.portret_of(db.session(), visitatie)
+
+
+@bp.app_template_global()
+def document_status_for(portret: Portret, version: PortretVersion) -> DocumentStatus:
+    return document_status(db.session(), portret, version)
 
 
 @bp.app_template_filter()

@@ -16,6 +16,7 @@ from peerreview.db import utcnow
 from peerreview.formatting import LOCAL
 from peerreview.mail import services as mail
 from peerreview.portret import services as portret_services
+from peerreview.portret import tasks as portret_tasks
 from peerreview.portret.models import Portret, VersionKind
 from peerreview.reflectie.comments import unanswered
 from peerreview.reflectie.errors import ReflectieError
@@ -89,6 +90,7 @@ def adopt(session: Session, actor: User, portret: Portret) -> int:
     item.kind = VersionKind.DEFINITIEF
     portret.adopted_version, portret.adopted_at, portret.adopted_by_id = item.number, utcnow(), actor.id
     visitatie.state = VisitatieState.DEFINITIEF
+    portret_tasks.request_pdf(session, item)  # the definitive PDF: no concept marks, with its checksum
     record(session, "portret_adopted", actor=actor, gemeente_id=portret.gemeente_id, obj=portret, version=item.number)
     link = url_for("portret.show", visitatie_id=visitatie.id, _external=True)
     recipients = {a.user.email: a.user for a in team_of(session, visitatie)}

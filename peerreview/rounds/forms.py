@@ -45,6 +45,11 @@ class RoundForm(FlaskForm):
     )
     open_review = BooleanField("Open review: de gemeente ziet aantekeningen meteen (anders pas als het team ze deelt)")
     anonymous_review = BooleanField("Anonieme review: de gemeente en exports tonen reviewers alleen met hun rol")
+    wederhoor = BooleanField(
+        "Wederhoor: de gemeente voegt een bestuurlijke reactie en het reviewteam een nawoord toe aan het definitieve "
+        "portret",
+        default=True,
+    )
 
     def deadline_fields(self) -> list[Any]:
         return [getattr(self, f"deadline_{phase.value}") for phase in Phase]

@@ -98,6 +98,8 @@ class Round(Base):
     same_region_rule: Mapped[str] = mapped_column(sa.String(8), default="block", server_default="block")
     open_review: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     anonymous_review: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Wederhoor: the gemeente adds a bestuurlijke reactie and the team a nawoord to the definitive portret.
+    wederhoor: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     created_by: Mapped[User | None] = relationship()
     deadlines: Mapped[list[RoundDeadline]] = relationship(

@@ -2,7 +2,8 @@
 
 For every visitatie whose current phase has a deadline in ``DAYS_BEFORE`` days (or fewer, if a run
 was missed), the people who must act get one e-mail per threshold. ``ReminderSent`` rows make a
-second run on the same day send nothing.
+second run on the same day send nothing. The same run reminds everyone invited to a reflectiesessie a
+few days before it (``reflectiesessie.services.send_reminders``).
 """
 
 from __future__ import annotations
@@ -76,5 +77,8 @@ def send_due(session: Session, today: date) -> int:
                 link=link,
             )
             sent += 1
+    from peerreview.reflectiesessie.services import send_reminders
+
+    sent += send_reminders(session, today)  # the reflectiesessie, a few days before it is held
     session.flush()
     return sent

@@ -34,6 +34,7 @@ def save_round(
     same_region_rule: str = "block",
     open_review: bool = False,
     anonymous_review: bool = False,
+    wederhoor: bool = True,
 ) -> Round:
     clash = session.scalar(select(Round).where(Round.name == name.strip()))
     if clash is not None and clash is not round_:
@@ -46,6 +47,7 @@ def save_round(
     round_.starts_on, round_.ends_on = starts_on, ends_on
     round_.same_region_rule = same_region_rule if same_region_rule in ("block", "warn") else "block"
     round_.open_review, round_.anonymous_review = open_review, anonymous_review
+    round_.wederhoor = wederhoor
     existing = {d.phase: d for d in round_.deadlines}
     for phase, due_on in deadlines.items():
         if due_on is None:

@@ -75,6 +75,7 @@ def _save(form: forms.RoundForm, round_: Round | None) -> Response | tuple[str, 
                 same_region_rule=form.same_region_rule.data,
                 open_review=form.open_review.data,
                 anonymous_review=form.anonymous_review.data,
+                wederhoor=form.wederhoor.data,
             )
         except services.RoundError as error:
             s.rollback()

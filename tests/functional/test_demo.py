@@ -281,3 +281,27 @@ def test_demo_responses_deventer_answered_and_adopted_roosendaal_still_open():
     assert str(roosendaal["deadline"]) >= "2026-12-17"
     assert "held" in _demo_file("sessie-deventer.yaml") and "held" not in _demo_file("sessie-roosendaal.yaml")
     assert _demo_file("publicatie-deventer.yaml")["publication"] == "netwerk"
+
+
+def test_demo_peel_en_maas_held_its_reflectiesessie_with_lessons_points_and_wederhoor(seeded):
+    from peerreview.mail.models import OutgoingMail
+    from peerreview.reflectiesessie.models import ImprovementPoint, ReflectieSessie, SessieAttendee, SessieLesson
+
+    peel = seeded.scalar(select(Visitatie).join(Gemeente).where(Gemeente.slug == "peel-en-maas"))
+    sessie = seeded.scalar(select(ReflectieSessie).where(ReflectieSessie.visitatie_id == peel.id))
+    assert sessie.held_on is not None and sessie.invited_at is not None
+    assert (
+        sessie.recognisability.value == "herkenbaar"
+        and sessie.section_recognisability["financiering"] == "niet_herkenbaar"
+    )
+    attendees = seeded.scalars(select(SessieAttendee).where(SessieAttendee.sessie_id == sessie.id)).all()
+    assert 8 <= len(attendees) <= 10 and all(a.agreed_at for a in attendees)
+    assert {a.organisation for a in attendees} >= {"Gemeente Peel en Maas", "GGD Limburg-Noord"}
+    assert sum(1 for a in attendees if a.present) == len(attendees) - 2
+    themes = lambda model: {x.theme for x in seeded.scalars(select(model).where(model.visitatie_id == peel.id))}  # noqa: E731
+    assert len(themes(SessieLesson)) == 3 and len(themes(ImprovementPoint)) == 4
+    assert "<p>Het college van burgemeester en wethouders" in sessie.reactie and sessie.nawoord.startswith("<p>")
+    invitation = seeded.scalar(
+        select(OutgoingMail).where(OutgoingMail.subject.like("Uitnodiging: reflectiesessie Peel%"))
+    )
+    assert invitation.attachment_name == "reflectiesessie-peel-en-maas.ics"

@@ -130,3 +130,18 @@ def test_home_pages_show_what_matters_per_role(client_for, make):
     assert "kies de basis- of plusversie" in home
     staff_home = client_for(round_coordinator).get("/").get_data(as_text=True)
     assert "Lopende rondes" in staff_home and "Ronde Oost 2027" in staff_home
+
+
+def test_the_round_form_offers_wederhoor_checked_and_stores_the_choice(client_for, make, session):
+    coordinator = client_for(make.user(network_role=NetworkRole.ROUND_COORDINATOR))
+    form = coordinator.get("/rondes/nieuw").get_data(as_text=True)
+    assert '<input checked id="wederhoor" name="wederhoor" type="checkbox" value="y">' in form
+    assert coordinator.post_form("/rondes/nieuw", {**ROUND, "wederhoor": "y"}).status_code == 302
+    round_ = session.scalar(select(Round))
+    assert round_.wederhoor is True
+    assert coordinator.post_form(f"/rondes/{round_.id}/bewerken", ROUND).status_code == 302  # unchecked
+    session.expire_all()
+    assert session.get(Round, round_.id).wederhoor is False
+    assert "wederhoor (bestuurlijke reactie en nawoord) uit" in coordinator.get(f"/rondes/{round_.id}").get_data(
+        as_text=True
+    )

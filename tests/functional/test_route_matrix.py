@@ -6,7 +6,7 @@ argument the matrix does not know fails the test: add the argument to ``world`` 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -17,6 +17,7 @@ from peerreview.indicators.models import IndicatorImport
 from peerreview.mail.models import OutgoingMail
 from peerreview.portret.models import Portret, PortretVersion, VersionKind
 from peerreview.reflectie.models import Comment, CommentKind, GuestLink
+from peerreview.reflectiesessie.models import ImprovementPoint, ReflectieSessie, SessieAttendee, SessieLesson
 from peerreview.review.models import Annotation, AnnotationKind
 from peerreview.rounds.models import Variant, Visitatie, VisitatieState
 from peerreview.selfeval.models import Answer, Casus, Document, Submission
@@ -200,6 +201,21 @@ def world(request, make, session):
         guest_link_id=guest.id,
     )
     session.add(reactie)
+    sessie = ReflectieSessie(
+        gemeente_id=a.id,
+        visitatie_id=visitatie.id,
+        ics_uid="sessie@test",
+        planned_on=date(2026, 12, 10),
+        starts_at=time(13, 30),
+        ends_at=time(16, 0),
+        location="Raadzaal",
+    )
+    session.add(sessie)
+    session.flush()
+    attendee = SessieAttendee(gemeente_id=a.id, sessie_id=sessie.id, role="Wethouder", organisation="Aardam")
+    lesson = SessieLesson(gemeente_id=a.id, sessie_id=sessie.id, visitatie_id=visitatie.id, theme="T1", text="Les")
+    point = ImprovementPoint(gemeente_id=a.id, sessie_id=sessie.id, visitatie_id=visitatie.id, theme="T2", text="Punt")
+    session.add_all([attendee, lesson, point])
     session.commit()
     values = {
         "slug": a.slug,
@@ -225,6 +241,9 @@ def world(request, make, session):
         "comment_id": reactie.id,
         "link_id": guest.id,
         "token": token,
+        "attendee_id": attendee.id,
+        "lesson_id": lesson.id,
+        "point_id": point.id,
     }
     outsiders = {
         "coordinator of B": make.user(gemeente=b, role=MembershipRole.COORDINATOR),

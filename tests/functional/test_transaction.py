@@ -99,12 +99,14 @@ BLUEPRINTS = (
     "tenants",
     "home",
     "health",
+    "reflectiesessie",
 )
 AUDIT_TABLE = "audit_event"
 # GET routes the route matrix's data does not open for any of the users below, by state, and why.
 PORTRET = ("edit", "history", "pdf", "show", "show_version", "status")
 REFLECTIE = ("index", "links", "log", "apply", "deadline", "guest")
 ANSWERING = {f"reflectie.{name}": "the team answers after the gemeente sent its response" for name in ("log", "apply")}
+SESSIE = ("show", "calendar", "plan", "record", "reactie", "nawoord")
 VISIT_PLANNING = ("edit_conversation", "edit_respondent", "new_conversation", "respondents")
 NOT_ADOPTED = {
     "definitief.show": "only an adopted, published portret has a public page",
@@ -115,6 +117,7 @@ UNREACHED: dict[VisitatieState, dict[str, str]] = {
     VisitatieState.INGEDIEND: {
         **{f"portret.{name}": "the portret is made after the visit" for name in PORTRET},
         **{f"reflectie.{name}": "the gemeente comments on a released concept" for name in REFLECTIE},
+        **{f"reflectiesessie.{name}": "the reflectiesessie follows the visit" for name in SESSIE},
         **NOT_ADOPTED,
     },
     VisitatieState.PORTRET_CONCEPT: {

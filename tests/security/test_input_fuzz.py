@@ -189,6 +189,9 @@ def _url_args(session, world: dict[str, Any]) -> dict[str, Any]:
         "import_id": 1,
         "comment_id": 1,
         "link_id": 1,
+        "attendee_id": 1,
+        "lesson_id": 1,
+        "point_id": 1,
     }
 
 
