@@ -129,6 +129,10 @@ UNREACHED: dict[VisitatieState, dict[str, str]] = {
         "selfeval.reopen": "a zelfevaluatie reopens only while the review has not ended",
         "portret.edit": "a definitive portret changes only by an erratum",
         **{f"reflectie.{name}": "the reflectie ended with the adoption" for name in ("apply", "deadline", "links")},
+        **{
+            f"reflectiesessie.{name}": "plan, record and wederhoor are locked once the portret is adopted"
+            for name in ("plan", "record", "reactie", "nawoord")
+        },
         **{f"visit.{name}": "the visit is planned until the concept portret" for name in VISIT_PLANNING},
         "definitief.show": "the world's portret is published to nobody beyond its gemeente",
     },
