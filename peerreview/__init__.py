@@ -105,9 +105,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
             response.headers["Cache-Control"] = "no-store"
         return response
 
-    from peerreview import cli
+    from peerreview import cli, next_step
 
     cli.init_app(app)
+    next_step.init_app(app)
     return app
 
 

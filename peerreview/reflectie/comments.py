@@ -202,6 +202,18 @@ def unanswered(session: Session, portret: Portret) -> int:
     )
 
 
+def unsent(session: Session, portret: Portret) -> int:
+    """Comments of the gemeente that its coordinator has not sent yet (duplicates folded in not counted)."""
+    return (
+        session.scalar(
+            select(func.count(Comment.id)).where(
+                Comment.portret_id == portret.id, Comment.sent_at.is_(None), Comment.merged_into_id.is_(None)
+            )
+        )
+        or 0
+    )
+
+
 # --- the coordinator -----------------------------------------------------------------------------------
 
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
@@ -10,21 +9,10 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from peerreview import access, db
-from peerreview.rounds import forms, next_step, services
+from peerreview.rounds import forms, services
 from peerreview.rounds.models import Phase, Round, Variant
 
 bp = Blueprint("rounds", __name__)
-
-
-@bp.app_template_global()
-def next_step_for(visitatie: Any, portret: Any = None) -> next_step.Step | None:
-    """The current user's next step on this visitatie, for the header of its pages."""
-    return next_step.next_step(current_user, visitatie, portret)
-
-
-@bp.app_template_global()
-def portret_states() -> tuple[Any, ...]:
-    return next_step.PORTRET_STATES
 
 
 def _round(round_id: int, action: str = "round.manage") -> Round:

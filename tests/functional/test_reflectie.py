@@ -394,3 +394,22 @@ def test_an_answer_to_a_comment_on_the_whole_portret_names_the_section_that_chan
     )
     page = client_for(world["writer"]).get(log).get_data(as_text=True)
     assert "Deels verwerkt" in page and "<ins>Gelukkig" in page
+
+
+def test_the_next_step_on_the_visitatie_page_follows_the_reflectie(client_for, world, session):
+    """Coordinator: send the comments; team: answer them, then propose; the visitatie page says so."""
+    overview = world["base"]
+    comment(client_for(world["writer"]), world, kind="aanvulling", body="Aanvulling een.")
+    comment(client_for(world["writer"]), world, kind="nuance", body="Nuance twee.")
+    page = client_for(world["coordinator"]).get(overview).get_data(as_text=True)
+    assert "Stuur de reactie van de gemeente naar het team (2 reacties klaar)" in page
+    assert "Stuur de reactie" not in client_for(world["writer"]).get(overview).get_data(as_text=True)
+    send(client_for, world)
+    team_page = f"{world['base']}/portret"  # the team's pages of the visitatie start at the portret
+    page = client_for(world["lead"]).get(team_page).get_data(as_text=True)
+    assert "2 reacties wachten op een antwoord van het team" in page
+    for item in session.scalars(select(Comment)):
+        item.decision, item.reason = Decision.NIET_VERWERKT, "Past niet bij wat het team zag."
+    session.commit()
+    page = client_for(world["lead"]).get(team_page).get_data(as_text=True)
+    assert "wachten op een antwoord" not in page and "Stel het portret voor als definitief" in page

@@ -12,13 +12,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from flask import url_for
+from flask import Flask, url_for
+from flask_login import current_user
 
-from peerreview import access
+from peerreview import access, db
 from peerreview.accounts.models import MembershipRole, User
 from peerreview.formatting import LOCAL, date_nl
 from peerreview.portret.models import Portret, Publication
+from peerreview.portret.services import portret_of
+from peerreview.reflectie import comments
+from peerreview.reflectiesessie.services import sessie_of
 from peerreview.rounds.models import Visitatie, VisitatieState
 
 # The states of the portret after the visit, in order, as the visitatie's pages show them.
@@ -57,6 +62,60 @@ def _respond_to_concept(user: User, visitatie: Visitatie, portret: Portret | Non
     return Step(f"Reageer vóór {date_nl(deadline.astimezone(LOCAL).date())} op het concept", link)
 
 
+def _send_response(user: User, visitatie: Visitatie, portret: Portret | None) -> Step | None:
+    """The window closed (or the gemeente is ready): its coordinator sends the comments as one response."""
+    if portret is None or visitatie.state is not VisitatieState.PORTRET_CONCEPT or not _coordinator(user, visitatie):
+        return None
+    waiting = comments.unsent(db.session(), portret)
+    if not waiting:
+        return None
+    noun = "reactie" if waiting == 1 else "reacties"
+    return Step(
+        f"Stuur de reactie van de gemeente naar het team ({waiting} {noun} klaar)",
+        url_for("reflectie.index", visitatie_id=visitatie.id),
+    )
+
+
+def _plan_sessie(user: User, visitatie: Visitatie, portret: Portret | None) -> Step | None:
+    """Once the concept is shared the gemeente's coordinator and the team plan the reflectiesessie."""
+    if (
+        portret is None
+        or portret.released_version is None
+        or visitatie.state not in (VisitatieState.PORTRET_CONCEPT, VisitatieState.REFLECTIE)
+        or not access.can("sessie.plan", visitatie)
+    ):
+        return None
+    sessie = sessie_of(db.session(), visitatie)
+    if sessie is not None and sessie.planned_on is not None:
+        return None
+    return Step("Plan de reflectiesessie", url_for("reflectiesessie.show", visitatie_id=visitatie.id))
+
+
+def _answer_comments(user: User, visitatie: Visitatie, portret: Portret | None) -> Step | None:
+    """The gemeente sent its response: the team answers every comment before proposing the final version."""
+    if portret is None or not access.can("reflectie.answer", visitatie):
+        return None
+    waiting = comments.unanswered(db.session(), portret)
+    if not waiting:
+        return None
+    verb = "wacht" if waiting == 1 else "wachten"
+    noun = "reactie" if waiting == 1 else "reacties"
+    return Step(
+        f"{waiting} {noun} {verb} op een antwoord van het team", url_for("reflectie.log", visitatie_id=visitatie.id)
+    )
+
+
+def _propose(user: User, visitatie: Visitatie, portret: Portret | None) -> Step | None:
+    """Every comment is answered: the team lead proposes the current version as the definitive portret."""
+    if (
+        portret is None
+        or portret.proposed_version == portret.current_version
+        or not access.can("reflectie.propose", visitatie)
+    ):
+        return None
+    return Step("Stel het portret voor als definitief", url_for("reflectie.log", visitatie_id=visitatie.id))
+
+
 def _adopt(user: User, visitatie: Visitatie, portret: Portret | None) -> Step | None:
     """The team proposed the final version; the gemeente's coordinator adopts it."""
     if (
@@ -83,7 +142,15 @@ def _choose_publication(user: User, visitatie: Visitatie, portret: Portret | Non
     )
 
 
-STEPS: list[StepFunction] = [_respond_to_concept, _adopt, _choose_publication]
+STEPS: list[StepFunction] = [
+    _send_response,
+    _respond_to_concept,
+    _answer_comments,
+    _propose,
+    _adopt,
+    _plan_sessie,
+    _choose_publication,
+]
 
 
 def next_step(user: User, visitatie: Visitatie, portret: Portret | None) -> Step | None:
@@ -94,3 +161,15 @@ def next_step(user: User, visitatie: Visitatie, portret: Portret | None) -> Step
         if found is not None:
             return found
     return None
+
+
+def init_app(app: Flask) -> None:
+    """The header of every visitatie page asks for the current user's next step and the portret states."""
+
+    def next_step_for(visitatie: Any, portret: Any = None) -> Step | None:
+        if portret is None and visitatie.state in PORTRET_STATES:
+            portret = portret_of(db.session(), visitatie)
+        return next_step(current_user, visitatie, portret)
+
+    app.add_template_global(next_step_for)
+    app.add_template_global(lambda: PORTRET_STATES, "portret_states")
