@@ -4,13 +4,14 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
 from peerreview import access, db
 from peerreview.accounts.forms import ConfirmForm
 from peerreview.conflicts import Conflict
 from peerreview.ids import MAX_ID
-from peerreview.portret import services, skeleton, tasks
+from peerreview.portret import document_cache, services, skeleton, tasks
 from peerreview.portret.forms import SectionForm
 from peerreview.portret.models import Portret, PortretVersion
 from peerreview.rounds.models import Visitatie
@@ -61,6 +62,11 @@ def reader_html(html: str) -> str:
 @bp.app_template_global()
 def excerpts(html: str) -> dict[str, str]:
     return services.excerpts(html)
+
+
+@bp.app_template_global()
+def portret_document(visitatie: Visitatie, version: PortretVersion, team: bool, editable: bool) -> Markup:
+    return document_cache.document_html(visitatie, version, team=team, editable=editable)
 
 
 @bp.app_template_global()
