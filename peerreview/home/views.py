@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from peerreview import access, db
 from peerreview.rounds.models import Round, Visitatie, VisitatieState
-from peerreview.rounds.services import state_counts
+from peerreview.rounds.services import state_counts_per_round
 
 bp = Blueprint("home", __name__)
 
@@ -27,16 +27,23 @@ def index() -> str:
     )
     rounds = []
     if access.can("round.list"):
+        active = s.scalars(select(Round).where(Round.ends_on >= date.today()).order_by(Round.starts_on)).all()
+        counts = state_counts_per_round(s, [r.id for r in active])
         rounds = [
-            (round_, state_counts(round_.visitaties)[VisitatieState.ZELFEVALUATIE])
-            for round_ in s.scalars(select(Round).where(Round.ends_on >= date.today()).order_by(Round.starts_on))
+            (round_, sum(counts[round_.id].values()), counts[round_.id][VisitatieState.ZELFEVALUATIE])
+            for round_ in active
         ]
     from peerreview.review.models import ReviewAssignment
 
     reviews = s.scalars(select(ReviewAssignment).where(ReviewAssignment.user_id == current_user.id)).all()
+    reviewed = (
+        {v.id: v for v in s.scalars(select(Visitatie).where(Visitatie.id.in_([a.visitatie_id for a in reviews])))}
+        if reviews
+        else {}
+    )
     return render_template(
         "home/index.html",
-        reviews=[(a, s.get(Visitatie, a.visitatie_id)) for a in reviews],
+        reviews=[(a, reviewed[a.visitatie_id]) for a in reviews],
         memberships=sorted(current_user.memberships, key=lambda m: m.gemeente.name),
         visitaties=visitaties,
         rounds=rounds,

@@ -1,8 +1,10 @@
 """Visitatierondes: create, deadlines, participants, the overview, the variant choice."""
 
+import itertools
+import re
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from peerreview.accounts.models import MembershipRole, NetworkRole
 from peerreview.audit.models import AuditEvent
@@ -130,3 +132,63 @@ def test_home_pages_show_what_matters_per_role(client_for, make):
     assert "kies de basis- of plusversie" in home
     staff_home = client_for(round_coordinator).get("/").get_data(as_text=True)
     assert "Lopende rondes" in staff_home and "Ronde Oost 2027" in staff_home
+
+
+def test_the_progress_page_offers_only_the_gemeenten_found_by_name_or_jeugdregio(client_for, make):
+    coordinator = make.user(network_role=NetworkRole.ROUND_COORDINATOR)
+    deventer = make.gemeente("Deventer", regio="IJsselland")
+    make.gemeente("Emmen", regio="Drenthe")
+    make.gemeente("Assen", regio="Drenthe")
+    make.gemeente("Zwolle", regio="IJsselland")
+    round_ = make.round("Ronde Oost 2027", gemeenten=(deventer,))
+    client = client_for(coordinator)
+    url = f"/rondes/{round_.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "3 gemeenten in het netwerk doen nog niet mee" in page
+    assert 'type="checkbox"' not in page  # nothing offered before a search
+    by_region = client.get(f"{url}?zoek=drent").get_data(as_text=True)
+    offered = set(re.findall(r"<label for=\"gemeenten-\d+\">([^<]+)</label>", by_region))
+    assert offered == {"Emmen", "Assen"}
+    by_name = client.get(f"{url}?zoek=ZWOL").get_data(as_text=True)
+    assert set(re.findall(r"<label for=\"gemeenten-\d+\">([^<]+)</label>", by_name)) == {"Zwolle"}
+    taking_part = client.get(f"{url}?zoek=Deventer").get_data(as_text=True)
+    assert 'type="checkbox"' not in taking_part and "Geen gemeente gevonden met ‘Deventer’" in taking_part
+    wildcard = client.get(f"{url}?zoek=%25").get_data(as_text=True)  # a literal %, not "everything"
+    assert 'type="checkbox"' not in wildcard
+
+
+_regions = itertools.count()
+
+
+def _statements(session):
+    """Count the SQL statements sent on the test's connection (the app's sessions share it)."""
+    connection = session.connection()
+    sent: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args):
+        sent.append(statement)
+
+    event.listen(connection, "before_cursor_execute", note)
+    return sent, lambda: event.remove(connection, "before_cursor_execute", note)
+
+
+def test_progress_and_home_pages_run_as_many_queries_for_100_visitaties_as_for_10(client_for, make, session):
+    coordinator = make.user(network_role=NetworkRole.ROUND_COORDINATOR)
+    round_ = make.round("Grote ronde")
+    client = client_for(coordinator)
+    counts = []
+    for n in (10, 100):
+        while len(session.scalars(select(Visitatie).where(Visitatie.round_id == round_.id)).all()) < n:
+            gemeente = make.gemeente(regio=f"Regio {next(_regions)}")  # a jeugdregio of its own: no query per region
+            make.visitatie(gemeente, round_)
+        make.gemeente()  # one more not in the round, so the page offers a search
+        sent, stop = _statements(session)
+        for path in (f"/rondes/{round_.id}", f"/rondes/{round_.id}?zoek=Gemeente", "/"):
+            assert client.get(path).status_code == 200
+        stop()
+        counts.append(len(sent))
+    assert counts[0] == counts[1], counts
+    page = client.get(f"/rondes/{round_.id}").get_data(as_text=True)
+    assert page.count('href="/visitaties/') >= 100 and "Regio " in page
+    home = client.get("/").get_data(as_text=True)
+    assert re.search(r'<td class="num">100</td>\s*<td class="num">100</td>\s*<td class="num">0</td>', home)
