@@ -131,13 +131,16 @@ def main() -> None:
             request()
             print("\n\n".join(" ".join(statement.split()) for statement in shown), end="\n\n")
         if args.profile and args.profile in page.name:
-            profiler = cProfile.Profile()
+            profiler = cProfile.Profile(time.process_time)  # CPU time: the machine is shared
             profiler.enable()
             for _ in range(args.requests):
                 request()
             profiler.disable()
             order, top = os.environ.get("SORT", "cumulative"), int(os.environ.get("TOP", "45"))
-            pstats.Stats(profiler).sort_stats(order).print_stats(top)
+            stats = pstats.Stats(profiler).sort_stats(order)
+            stats.print_stats(top)
+            if os.environ.get("CALLERS"):
+                stats.print_callers(os.environ["CALLERS"])
 
 
 def _requester(client: Any, page: Page, path: str) -> Any:

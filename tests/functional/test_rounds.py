@@ -192,3 +192,20 @@ def test_progress_and_home_pages_run_as_many_queries_for_100_visitaties_as_for_1
     assert page.count('href="/visitaties/') >= 100 and "Regio " in page
     home = client.get("/").get_data(as_text=True)
     assert re.search(r'<td class="num">100</td>\s*<td class="num">100</td>\s*<td class="num">0</td>', home)
+
+
+def test_form_messages_are_dutch_without_reading_the_translations_per_request(client_for, make, monkeypatch):
+    from babel import support
+
+    coordinator = make.user(network_role=NetworkRole.ROUND_COORDINATOR)
+    make.gemeente("Emmen", regio="Drenthe")
+    round_ = make.round("Ronde Noord 2027")
+    reads: list[object] = []
+    real = support.Translations.load
+    monkeypatch.setattr(support.Translations, "load", lambda *a, **k: reads.append(a) or real(*a, **k))
+    client = client_for(coordinator)
+    for _ in range(2):
+        refused = client.post_form(f"/rondes/{round_.id}/gemeenten", {"gemeenten": ["2147483647"]}, token_from="/")
+        assert refused.status_code == 422
+        assert "is een ongeldige keuze voor dit veld" in refused.get_data(as_text=True)
+    assert reads == []
