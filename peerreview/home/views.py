@@ -4,9 +4,10 @@ from datetime import date
 
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from peerreview import access, db
+from peerreview.portret.models import Portret
 from peerreview.rounds.models import Round, Visitatie, VisitatieState
 from peerreview.rounds.services import state_counts_per_round
 
@@ -17,13 +18,29 @@ bp = Blueprint("home", __name__)
 @login_required
 def index() -> str:
     s = db.session()
-    gemeente_ids = [m.gemeente_id for m in current_user.memberships]
-    visitaties = (
-        s.scalars(
-            select(Visitatie).where(Visitatie.gemeente_id.in_(gemeente_ids)).order_by(Visitatie.created_at.desc())
-        ).all()
-        if gemeente_ids
-        else []
+    from peerreview.review.models import ReviewAssignment
+
+    reviews = s.scalars(select(ReviewAssignment).where(ReviewAssignment.user_id == current_user.id)).all()
+    gemeente_ids = {m.gemeente_id for m in current_user.memberships}
+    reviewed_ids = {a.visitatie_id for a in reviews}
+    # The gemeente's own visitaties and the reviewed ones in one query (each also brings its round's deadlines).
+    wanted = [
+        *([Visitatie.gemeente_id.in_(gemeente_ids)] if gemeente_ids else []),
+        *([Visitatie.id.in_(reviewed_ids)] if reviewed_ids else []),
+    ]
+    loaded = (
+        s.scalars(select(Visitatie).where(or_(*wanted)).order_by(Visitatie.created_at.desc())).all() if wanted else []
+    )
+    access.remember_assignments(current_user, reviews, loaded)
+    visitaties = [v for v in loaded if v.gemeente_id in gemeente_ids]
+    reviewed = {v.id: v for v in loaded}
+    portrets = (
+        {
+            p.visitatie_id: p
+            for p in s.scalars(select(Portret).where(Portret.visitatie_id.in_([v.id for v in visitaties])))
+        }
+        if visitaties
+        else {}
     )
     rounds = []
     if access.can("round.list"):
@@ -33,19 +50,12 @@ def index() -> str:
             (round_, sum(counts[round_.id].values()), counts[round_.id][VisitatieState.ZELFEVALUATIE])
             for round_ in active
         ]
-    from peerreview.review.models import ReviewAssignment
-
-    reviews = s.scalars(select(ReviewAssignment).where(ReviewAssignment.user_id == current_user.id)).all()
-    reviewed = (
-        {v.id: v for v in s.scalars(select(Visitatie).where(Visitatie.id.in_([a.visitatie_id for a in reviews])))}
-        if reviews
-        else {}
-    )
     return render_template(
         "home/index.html",
         reviews=[(a, reviewed[a.visitatie_id]) for a in reviews],
         memberships=sorted(current_user.memberships, key=lambda m: m.gemeente.name),
         visitaties=visitaties,
+        portrets=portrets,
         rounds=rounds,
         today=date.today(),
     )

@@ -209,3 +209,35 @@ def test_form_messages_are_dutch_without_reading_the_translations_per_request(cl
         assert refused.status_code == 422
         assert "is een ongeldige keuze voor dit veld" in refused.get_data(as_text=True)
     assert reads == []
+
+
+def test_the_home_page_of_a_reviewer_and_member_runs_as_many_queries_for_six_visitaties_as_for_two(
+    client_for, make, session
+):
+    from peerreview.review.models import ReviewAssignment, TeamRole
+
+    own = make.gemeente("Eigendorp")
+    reviewer = make.user(gemeente=own, role=MembershipRole.COORDINATOR)
+    client = client_for(reviewer)
+    counts = []
+    for n in (1, 3):
+        while len(session.scalars(select(ReviewAssignment)).all()) < n:
+            round_ = make.round()
+            make.visitatie(own, round_)  # the own gemeente's visitatie in that round
+            reviewed = make.visitatie(make.gemeente(), round_)
+            session.add(
+                ReviewAssignment(
+                    gemeente_id=reviewed.gemeente_id,
+                    visitatie_id=reviewed.id,
+                    user_id=reviewer.id,
+                    role=TeamRole.MEMBER,
+                    declared_at=reviewed.created_at,
+                )
+            )
+            session.commit()
+        sent, stop = _statements(session)
+        page = client.get("/").get_data(as_text=True)
+        stop()
+        counts.append(len(sent))
+        assert page.count('<li class="card">') == 2 * n
+    assert counts[0] == counts[1], (counts, [q[:60] for q in sent])
