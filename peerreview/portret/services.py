@@ -24,7 +24,8 @@ from typing import Any
 from flask import url_for
 from markupsafe import Markup
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, defaultload
+from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from peerreview import diffs, jobs
 from peerreview.accounts.models import User
@@ -37,7 +38,7 @@ from peerreview.portret import generator
 from peerreview.portret import skeleton as skeletons
 from peerreview.portret.models import GenerationStatus, Portret, PortretVersion
 from peerreview.review.chapters import annotation_url
-from peerreview.rounds.models import Round, Visitatie, VisitatieState
+from peerreview.rounds.models import Visitatie, VisitatieState
 from peerreview.sanitize import clean_html, plain_text
 
 
@@ -53,12 +54,13 @@ def checksum(content: dict[str, Any]) -> str:
 
 
 def portret_of(session: Session, visitatie: Visitatie) -> Portret | None:
-    # The visitatie is at hand: its round's deadlines need not be loaded again with the portret.
-    return session.scalar(
-        select(Portret)
-        .where(Portret.visitatie_id == visitatie.id)
-        .options(defaultload(Portret.visitatie).defaultload(Visitatie.round).lazyload(Round.deadlines))
+    # The visitatie is at hand: it is not joined in again (with its round, gemeente and deadlines).
+    portret = session.scalar(
+        select(Portret).where(Portret.visitatie_id == visitatie.id).options(lazyload(Portret.visitatie))
     )
+    if portret is not None:
+        set_committed_value(portret, "visitatie", visitatie)
+    return portret
 
 
 def get_or_create(session: Session, visitatie: Visitatie) -> Portret:
