@@ -78,6 +78,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     login_manager.user_loader(auth.load_user)
     babel.init_app(app, locale_selector=lambda: "nl")
+    _load_form_translations_once(app)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     if app.testing:
         app.jinja_env.undefined = jinja2.StrictUndefined
@@ -110,6 +111,24 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     next_step.init_app(app)
     return app
+
+
+def _load_form_translations_once(app: Flask) -> None:
+    """WTForms' Dutch messages ("Ongeldige keuze.") for every request, read from disk once per process.
+
+    Flask-WTF reads and parses WTForms' ``.mo`` file again in every request that builds a form (it
+    keeps the result on the request only: ``flask_wtf.i18n``), a fixed cost on every autosave. The
+    locale here is always nl, so one copy serves every request; Flask-WTF uses what it finds on the
+    request.
+    """
+    from babel import support
+    from wtforms.i18n import messages_path
+
+    translations = support.Translations.load(messages_path(), ["nl"], domain="wtforms")
+
+    @app.before_request
+    def _form_translations() -> None:
+        request.wtforms_translations = translations  # type: ignore[attr-defined]
 
 
 # Static assets, the same for everyone; every other response (pages, downloads, errors, redirects) may hold

@@ -14,7 +14,7 @@ rule as a user of another gemeente and expects 404.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import abort, g
@@ -126,6 +126,16 @@ def assignment(user: User, visitatie: Visitatie) -> Any:
             )
         )
     return cache[key]
+
+
+def remember_assignments(user: User, assignments: Iterable[Any], visitaties: Iterable[Visitatie]) -> None:
+    """Put already loaded review assignments in ``assignment``'s per-request cache. ``assignments`` must be
+    ALL of the user's assignments: on any of ``visitaties`` without one, the user has none. Saves a query
+    per visitatie on pages that list many (the home page)."""
+    cache = g.setdefault("review_assignments", {})
+    by_visitatie = {a.visitatie_id: a for a in assignments if a.user_id == user.id}
+    for visitatie in visitaties:
+        cache.setdefault((user.id, visitatie.id), by_visitatie.get(visitatie.id))
 
 
 _SUBMITTED = (

@@ -94,13 +94,17 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+# Built once: loader options are objects that SQLAlchemy would otherwise construct on every request.
+_USER_OPTIONS = (joinedload(User.memberships), joinedload(User.network_roles))
+
+
 def load_user(ident: str) -> User | None:
     """Flask-Login user loader: the cookie holds ``id:session_token``."""
     user_id, _, token = ident.partition(":")
     if not user_id.isdigit():
         return None
     # one query per request: memberships and roles decide almost every page
-    user = db.session().get(User, int(user_id), options=[joinedload(User.memberships), joinedload(User.network_roles)])
+    user = db.session().get(User, int(user_id), options=_USER_OPTIONS)
     if user is None or not user.active or not secrets.compare_digest(user.session_token, token):
         return None
     return user

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from peerreview.accounts.models import User
 from peerreview.conflicts import Conflict
@@ -125,7 +125,15 @@ def comparison(session: Session, gemeente: Gemeente) -> tuple[list[Column], Refe
     Without a chosen reference group the other gemeenten of the same jeugdregio are the references
     (neighbours) and the size class follows from the number of inhabitants."""
     own = area_of(session, gemeente)
-    group = session.scalar(select(ReferenceGroup).where(ReferenceGroup.gemeente_id == gemeente.id))
+    group = session.scalar(
+        select(ReferenceGroup)
+        .where(ReferenceGroup.gemeente_id == gemeente.id)
+        .options(
+            selectinload(ReferenceGroup.references),
+            joinedload(ReferenceGroup.size_class),
+            joinedload(ReferenceGroup.region),
+        )
+    )
     columns = [Column(own, "gemeente")] if own else []
     if group is not None:
         columns += [Column(a, "referentie") for a in group.references]

@@ -24,7 +24,8 @@ from typing import Any
 from flask import url_for
 from markupsafe import Markup
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from peerreview import diffs, jobs, signals
 from peerreview.accounts.models import User
@@ -53,7 +54,13 @@ def checksum(content: dict[str, Any]) -> str:
 
 
 def portret_of(session: Session, visitatie: Visitatie) -> Portret | None:
-    return session.scalar(select(Portret).where(Portret.visitatie_id == visitatie.id))
+    # The visitatie is at hand: it is not joined in again (with its round, gemeente and deadlines).
+    portret = session.scalar(
+        select(Portret).where(Portret.visitatie_id == visitatie.id).options(lazyload(Portret.visitatie))
+    )
+    if portret is not None:
+        set_committed_value(portret, "visitatie", visitatie)
+    return portret
 
 
 def get_or_create(session: Session, visitatie: Visitatie) -> Portret:

@@ -4,17 +4,19 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
+from sqlalchemy.orm import defaultload
 from werkzeug.wrappers import Response as BaseResponse
 
 from peerreview import access, db
 from peerreview.accounts.forms import ConfirmForm
 from peerreview.conflicts import Conflict
 from peerreview.ids import MAX_ID
-from peerreview.portret import services, skeleton, tasks
+from peerreview.portret import document_cache, services, skeleton, tasks
 from peerreview.portret.definitive import DocumentStatus, document_status
 from peerreview.portret.forms import SectionForm
 from peerreview.portret.models import Portret, PortretVersion
-from peerreview.rounds.models import Visitatie
+from peerreview.rounds.models import Round, Visitatie
 from peerreview.sanitize import without_provenance
 
 bp = Blueprint("portret", __name__, url_prefix="/visitaties/<int:visitatie_id>/portret")
@@ -30,7 +32,10 @@ def _portret(visitatie: Visitatie) -> Portret:
 def _readable(visitatie_id: int) -> tuple[Visitatie, Portret | None, PortretVersion | None, bool]:
     """The portret as this user may read it: the team sees the working draft, the gemeente the released
     version. Returns (visitatie, portret, version, team); the portret is None before the first draft."""
-    visitatie = db.session().get(Visitatie, visitatie_id)
+    # The round's deadlines are not on these pages: not loaded with it (access.visitatie does the same).
+    visitatie = db.session().get(
+        Visitatie, visitatie_id, options=[defaultload(Visitatie.round).lazyload(Round.deadlines)]
+    )
     if visitatie is None:
         abort(404)
     portret = services.portret_of(db.session(), visitatie)
@@ -67,6 +72,11 @@ def reader_html(html: str) -> str:
 @bp.app_template_global()
 def excerpts(html: str) -> dict[str, str]:
     return services.excerpts(html)
+
+
+@bp.app_template_global()
+def portret_document(visitatie: Visitatie, version: PortretVersion, team: bool, editable: bool) -> Markup:
+    return document_cache.document_html(visitatie, version, team=team, editable=editable)
 
 
 @bp.app_template_global()

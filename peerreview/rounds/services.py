@@ -6,15 +6,15 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 
 from flask import url_for
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import Session, joinedload
 
 from peerreview.accounts.models import User
 from peerreview.accounts.services import coordinators_of
 from peerreview.audit.services import record
 from peerreview.mail import services as mail
 from peerreview.rounds.models import Phase, Round, RoundDeadline, Variant, Visitatie, VisitatieState
-from peerreview.tenants.models import Gemeente
+from peerreview.tenants.models import Gemeente, Jeugdregio
 
 
 class RoundError(Exception):
@@ -62,10 +62,59 @@ def save_round(
     return round_
 
 
-def candidates(session: Session, round_: Round) -> list[Gemeente]:
-    """Gemeenten that do not take part in the round yet."""
-    taking_part = select(Visitatie.gemeente_id).where(Visitatie.round_id == round_.id)
-    return list(session.scalars(select(Gemeente).where(Gemeente.id.not_in(taking_part)).order_by(Gemeente.name)))
+def participants(session: Session, round_: Round) -> list[Visitatie]:
+    """The round's visitaties by gemeente name, each with its gemeente and jeugdregio (one query)."""
+    return list(
+        session.scalars(
+            select(Visitatie)
+            .join(Visitatie.gemeente)
+            .where(Visitatie.round_id == round_.id)
+            .options(joinedload(Visitatie.gemeente).joinedload(Gemeente.jeugdregio))
+            .order_by(Gemeente.name)
+        ).unique()
+    )
+
+
+def _not_taking_part(round_: Round) -> ColumnElement[bool]:
+    return Gemeente.id.not_in(select(Visitatie.gemeente_id).where(Visitatie.round_id == round_.id))
+
+
+def candidate_count(session: Session, round_: Round) -> int:
+    """How many gemeenten do not take part in the round yet."""
+    return session.scalar(select(func.count(Gemeente.id)).where(_not_taking_part(round_))) or 0
+
+
+# At most this many gemeenten are offered per search: the network has hundreds, a page of checkboxes
+# for all of them is long to render and to read.
+CANDIDATE_SEARCH_LIMIT = 40
+
+
+def search_candidates(session: Session, round_: Round, text: str) -> tuple[list[Gemeente], bool]:
+    """Gemeenten not in the round yet whose name or jeugdregio contains ``text`` (any case), by name;
+    at most ``CANDIDATE_SEARCH_LIMIT``, and whether there were more."""
+    text = text.strip()
+    found = list(
+        session.scalars(
+            select(Gemeente)
+            .outerjoin(Gemeente.jeugdregio)
+            .where(
+                _not_taking_part(round_),
+                or_(Gemeente.name.icontains(text, autoescape=True), Jeugdregio.name.icontains(text, autoescape=True)),
+            )
+            .order_by(Gemeente.name)
+            .limit(CANDIDATE_SEARCH_LIMIT + 1)
+        )
+    )
+    return found[:CANDIDATE_SEARCH_LIMIT], len(found) > CANDIDATE_SEARCH_LIMIT
+
+
+def candidates(session: Session, round_: Round, ids: Iterable[int]) -> list[Gemeente]:
+    """Those of the gemeenten ``ids`` that do not take part in the round yet, by name."""
+    return list(
+        session.scalars(
+            select(Gemeente).where(Gemeente.id.in_(list(ids)), _not_taking_part(round_)).order_by(Gemeente.name)
+        )
+    )
 
 
 def add_participants(session: Session, actor: User, round_: Round, gemeenten: Iterable[Gemeente]) -> list[Visitatie]:
@@ -104,4 +153,19 @@ def state_counts(visitaties: Iterable[Visitatie]) -> dict[VisitatieState, int]:
     counts = dict.fromkeys(VisitatieState, 0)
     for visitatie in visitaties:
         counts[visitatie.state] += 1
+    return counts
+
+
+def state_counts_per_round(session: Session, round_ids: Iterable[int]) -> dict[int, dict[VisitatieState, int]]:
+    """Per round, how many of its visitaties are in each state: counted by the database (GROUP BY), not
+    by loading every visitatie."""
+    counts = {round_id: dict.fromkeys(VisitatieState, 0) for round_id in round_ids}
+    if counts:
+        rows = session.execute(
+            select(Visitatie.round_id, Visitatie.state, func.count())
+            .where(Visitatie.round_id.in_(list(counts)))
+            .group_by(Visitatie.round_id, Visitatie.state)
+        )
+        for round_id, state, n in rows:
+            counts[round_id][state] = n
     return counts

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from peerreview import access, db
+from peerreview.ids import parse_id
 from peerreview.rounds import forms, services
 from peerreview.rounds.models import Phase, Round, Variant
 
@@ -78,15 +79,32 @@ def _save(form: forms.RoundForm, round_: Round | None) -> Response | tuple[str, 
 @login_required
 def show(round_id: int) -> str:
     round_ = _round(round_id)
-    s = db.session()
     form = forms.ParticipantsForm(formdata=None)
-    form.gemeenten.choices = [SelectChoice(g.id, g.name) for g in services.candidates(s, round_)]
+    return _progress_page(round_, form, request.args.get("zoek", "")[:MAX_SEARCH_LENGTH])
+
+
+# A gemeente or jeugdregio name is shorter; a longer search finds nothing anyway.
+MAX_SEARCH_LENGTH = 120
+
+
+def _progress_page(round_: Round, form: forms.ParticipantsForm, search: str) -> str:
+    """The round's progress, and the gemeenten to add: only those found by ``search`` (name or jeugdregio)
+    are offered as checkboxes, not every gemeente in the network."""
+    s = db.session()
+    visitaties = services.participants(s, round_)
+    found, more = services.search_candidates(s, round_, search) if search.strip() else ([], False)
+    if not form.gemeenten.choices:
+        form.gemeenten.choices = [SelectChoice(g.id, g.name) for g in found]
     return render_template(
         "rounds/show.html",
         round=round_,
+        visitaties=visitaties,
         form=form,
         today=date.today(),
-        counts=services.state_counts(round_.visitaties),
+        counts=services.state_counts(visitaties),
+        search=search,
+        more_found=more,
+        candidate_count=services.candidate_count(s, round_),
     )
 
 
@@ -96,16 +114,11 @@ def add_participants(round_id: int) -> Response | tuple[str, int]:
     round_ = _round(round_id)
     s = db.session()
     form = forms.ParticipantsForm()
-    candidates = {g.id: g for g in services.candidates(s, round_)}
+    posted = [i for i in map(parse_id, request.form.getlist("gemeenten")) if i is not None]
+    candidates = {g.id: g for g in services.candidates(s, round_, posted)}
     form.gemeenten.choices = [SelectChoice(g.id, g.name) for g in candidates.values()]
     if not form.validate_on_submit():
-        return render_template(
-            "rounds/show.html",
-            round=round_,
-            form=form,
-            today=date.today(),
-            counts=services.state_counts(round_.visitaties),
-        ), 422
+        return _progress_page(round_, form, ""), 422
     added = services.add_participants(s, current_user, round_, [candidates[i] for i in form.gemeenten.data])
     names = ", ".join(v.gemeente.name for v in added)
     flash(f"Toegevoegd aan de ronde: {names}. De coördinatoren van deze gemeenten krijgen een e-mail.", "success")

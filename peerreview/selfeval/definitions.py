@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -73,11 +73,13 @@ class Definition:
     sections: tuple[Section, ...]
     casussen: dict[str, Any] | None
 
-    @property
+    # Computed once per definition (loaded once per process, never changed): pages look questions up by
+    # key in loops, and rebuilding these for every lookup cost milliseconds per request. Read-only.
+    @cached_property
     def questions(self) -> dict[str, Question]:
         return {q.key: q for s in self.sections for q in s.all_questions()}
 
-    @property
+    @cached_property
     def pages(self) -> list[Section]:
         """The sections that hold questions: one editor page each."""
         return [s for top in self.sections for s in top.walk() if s.questions]

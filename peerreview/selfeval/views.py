@@ -81,12 +81,13 @@ def _section_context(visitatie: Visitatie, definition: Definition, section_key: 
     index = next(i for i, p in enumerate(pages) if p.key == section_key)
     current = services.answers(s, visitatie)
     assigned = services.assignments(s, visitatie)
+    files = documents.files(s, visitatie)  # once: for the progress and for this section's documents
     return {
         "visitatie": visitatie,
         "definition": definition,
         "section": section,
         "answers": current,
-        "progress": services.progress(definition, current, assigned, documents.covered_sections(s, visitatie)),
+        "progress": services.progress(definition, current, assigned, {k for d in files for k in d.section_keys}),
         "previous": pages[index - 1] if index else None,
         "next": pages[index + 1] if index + 1 < len(pages) else None,
         "notes": services.notes(s, visitatie, section_key),
@@ -97,7 +98,7 @@ def _section_context(visitatie: Visitatie, definition: Definition, section_key: 
         "errors": {},
         "shown": {q.key: current[q.key].value for q in section.questions if q.key in current},
         "bases": {q.key: current[q.key].revision if q.key in current else 0 for q in section.questions},
-        "linked_documents": [d for d in documents.files(s, visitatie) if section_key in d.section_keys],
+        "linked_documents": [d for d in files if section_key in d.section_keys],
     }
 
 

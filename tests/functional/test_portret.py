@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from collections import OrderedDict
 from html.parser import HTMLParser
 
 import pytest
+from markupsafe import escape
 from sqlalchemy import select
 
 from peerreview.mail.models import OutgoingMail
@@ -193,6 +195,36 @@ def test_two_versions_side_by_side(client_for, world, session, run_jobs):
     assert "(was: De visie van Deventer op jeugdhulp)" in changed
     assert "<del>Uit de zelfevaluatie" in changed and "<ins>nieuwe</ins>" in changed
     assert "Inrichting van de jeugdhulp en toegang — ongewijzigd" in page
+
+
+def test_the_portret_page_parses_each_section_once_and_shows_a_new_version_at_once(
+    client_for, world, session, run_jobs, monkeypatch
+):
+    """The provenance list quotes the start of every block: one parse of a section's HTML for all its
+    blocks, none at all when the same version is shown again (its rendering is kept), and an edit,
+    being a new version, is on the page at once."""
+    from peerreview.portret import document_cache, services
+
+    lead = generate(client_for, world, run_jobs)
+    monkeypatch.setattr(document_cache, "_fragments", OrderedDict())  # nothing rendered by earlier tests
+    parsed: list[str] = []
+    real = services.excerpts
+    monkeypatch.setattr(services, "excerpts", lambda html: parsed.append(html) or real(html))
+    page = lead.get(f"{world['base']}/portret").get_data(as_text=True)
+    sections = [s for s in current(session, world).content["sections"] if s["provenance"]]
+    assert len(parsed) == len(sections) > 5
+    visie = next(s for s in sections if s["key"] == "visie")
+    first_block = next(iter(visie["provenance"]))
+    assert f'<span class="bron-tag">{first_block}</span> {escape(real(visie["html"])[first_block])}' in page
+    parsed.clear()
+    assert lead.get(f"{world['base']}/portret").status_code == 200
+    assert parsed == []
+    lead.post_form(
+        f"{world['base']}/portret/secties/visie", {"base": 1, "title": "Visie", "html": "<p>Een nieuwe tekst.</p>"}
+    )
+    again = lead.get(f"{world['base']}/portret").get_data(as_text=True)
+    assert "Een nieuwe tekst." in again and "versie 2" in again
+    assert len(parsed) == len([s for s in current(session, world).content["sections"] if s["provenance"]])
 
 
 def test_release_shares_that_version_with_the_gemeente(client_for, world, session, run_jobs):

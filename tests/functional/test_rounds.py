@@ -1,8 +1,10 @@
 """Visitatierondes: create, deadlines, participants, the overview, the variant choice."""
 
+import itertools
+import re
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from peerreview.accounts.models import MembershipRole, NetworkRole
 from peerreview.audit.models import AuditEvent
@@ -145,3 +147,112 @@ def test_the_round_form_offers_wederhoor_checked_and_stores_the_choice(client_fo
     assert "wederhoor (bestuurlijke reactie en nawoord) uit" in coordinator.get(f"/rondes/{round_.id}").get_data(
         as_text=True
     )
+
+
+def test_the_progress_page_offers_only_the_gemeenten_found_by_name_or_jeugdregio(client_for, make):
+    coordinator = make.user(network_role=NetworkRole.ROUND_COORDINATOR)
+    deventer = make.gemeente("Deventer", regio="IJsselland")
+    make.gemeente("Emmen", regio="Drenthe")
+    make.gemeente("Assen", regio="Drenthe")
+    make.gemeente("Zwolle", regio="IJsselland")
+    round_ = make.round("Ronde Oost 2027", gemeenten=(deventer,))
+    client = client_for(coordinator)
+    url = f"/rondes/{round_.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "3 gemeenten in het netwerk doen nog niet mee" in page
+    assert 'type="checkbox"' not in page  # nothing offered before a search
+    by_region = client.get(f"{url}?zoek=drent").get_data(as_text=True)
+    offered = set(re.findall(r"<label for=\"gemeenten-\d+\">([^<]+)</label>", by_region))
+    assert offered == {"Emmen", "Assen"}
+    by_name = client.get(f"{url}?zoek=ZWOL").get_data(as_text=True)
+    assert set(re.findall(r"<label for=\"gemeenten-\d+\">([^<]+)</label>", by_name)) == {"Zwolle"}
+    taking_part = client.get(f"{url}?zoek=Deventer").get_data(as_text=True)
+    assert 'type="checkbox"' not in taking_part and "Geen gemeente gevonden met ‘Deventer’" in taking_part
+    wildcard = client.get(f"{url}?zoek=%25").get_data(as_text=True)  # a literal %, not "everything"
+    assert 'type="checkbox"' not in wildcard
+
+
+_regions = itertools.count()
+
+
+def _statements(session):
+    """Count the SQL statements sent on the test's connection (the app's sessions share it)."""
+    connection = session.connection()
+    sent: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args):
+        sent.append(statement)
+
+    event.listen(connection, "before_cursor_execute", note)
+    return sent, lambda: event.remove(connection, "before_cursor_execute", note)
+
+
+def test_progress_and_home_pages_run_as_many_queries_for_100_visitaties_as_for_10(client_for, make, session):
+    coordinator = make.user(network_role=NetworkRole.ROUND_COORDINATOR)
+    round_ = make.round("Grote ronde")
+    client = client_for(coordinator)
+    counts = []
+    for n in (10, 100):
+        while len(session.scalars(select(Visitatie).where(Visitatie.round_id == round_.id)).all()) < n:
+            gemeente = make.gemeente(regio=f"Regio {next(_regions)}")  # a jeugdregio of its own: no query per region
+            make.visitatie(gemeente, round_)
+        make.gemeente()  # one more not in the round, so the page offers a search
+        sent, stop = _statements(session)
+        for path in (f"/rondes/{round_.id}", f"/rondes/{round_.id}?zoek=Gemeente", "/"):
+            assert client.get(path).status_code == 200
+        stop()
+        counts.append(len(sent))
+    assert counts[0] == counts[1], counts
+    page = client.get(f"/rondes/{round_.id}").get_data(as_text=True)
+    assert page.count('href="/visitaties/') >= 100 and "Regio " in page
+    home = client.get("/").get_data(as_text=True)
+    assert re.search(r'<td class="num">100</td>\s*<td class="num">100</td>\s*<td class="num">0</td>', home)
+
+
+def test_form_messages_are_dutch_without_reading_the_translations_per_request(client_for, make, monkeypatch):
+    from babel import support
+
+    coordinator = make.user(network_role=NetworkRole.ROUND_COORDINATOR)
+    make.gemeente("Emmen", regio="Drenthe")
+    round_ = make.round("Ronde Noord 2027")
+    reads: list[object] = []
+    real = support.Translations.load
+    monkeypatch.setattr(support.Translations, "load", lambda *a, **k: reads.append(a) or real(*a, **k))
+    client = client_for(coordinator)
+    for _ in range(2):
+        refused = client.post_form(f"/rondes/{round_.id}/gemeenten", {"gemeenten": ["2147483647"]}, token_from="/")
+        assert refused.status_code == 422
+        assert "is een ongeldige keuze voor dit veld" in refused.get_data(as_text=True)
+    assert reads == []
+
+
+def test_the_home_page_of_a_reviewer_and_member_runs_as_many_queries_for_six_visitaties_as_for_two(
+    client_for, make, session
+):
+    from peerreview.review.models import ReviewAssignment, TeamRole
+
+    own = make.gemeente("Eigendorp")
+    reviewer = make.user(gemeente=own, role=MembershipRole.COORDINATOR)
+    client = client_for(reviewer)
+    counts = []
+    for n in (1, 3):
+        while len(session.scalars(select(ReviewAssignment)).all()) < n:
+            round_ = make.round()
+            make.visitatie(own, round_)  # the own gemeente's visitatie in that round
+            reviewed = make.visitatie(make.gemeente(), round_)
+            session.add(
+                ReviewAssignment(
+                    gemeente_id=reviewed.gemeente_id,
+                    visitatie_id=reviewed.id,
+                    user_id=reviewer.id,
+                    role=TeamRole.MEMBER,
+                    declared_at=reviewed.created_at,
+                )
+            )
+            session.commit()
+        sent, stop = _statements(session)
+        page = client.get("/").get_data(as_text=True)
+        stop()
+        counts.append(len(sent))
+        assert page.count('<li class="card">') == 2 * n
+    assert counts[0] == counts[1], (counts, [q[:60] for q in sent])
