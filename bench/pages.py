@@ -99,6 +99,7 @@ PAGES = [
     Page("portret (Peel en Maas)", PM_LEAD, "/visitaties/{pm}/portret", "Peel en Maas"),
     Page("in cijfers (Peel en Maas)", "coordinator@peel-en-maas.demo", "/gemeenten/peel-en-maas/cijfers", "Peel en Maas"),
 ]  # fmt: skip
+BARE_PAGE = Page("bare Flask page", "", "/{size}", "bare-flask-page")  # bench/bare_app.py
 # Measured once with 10 visitaties in the growing round, and again (in PAGES) once it holds 400.
 FLATNESS = {
     "home, network coordinator": "home, network coordinator",
@@ -240,13 +241,16 @@ def under_load(port: int, path: str, marker: str, cookie: str, seconds: float) -
     """Throughput with CONNECTIONS connections. A slow page gets more time: until at least two responses
     per connection ended inside the window (so the rate is not decided by a handful of requests), at
     most a minute."""
+    wanted = 2 * CONNECTIONS
     while True:
         result = wrk(port, path, marker, cookie, CONNECTIONS, seconds, allow_none=True)
-        if result.requests >= 2 * CONNECTIONS or seconds >= MAX_LOAD_SECONDS:
+        if result.requests >= wanted or seconds >= MAX_LOAD_SECONDS:
             if not result.requests:
                 raise NotThePage(f"{path}: no response at all in {seconds:g} s")
             return result
-        seconds = min(MAX_LOAD_SECONDS, seconds * 4)
+        # long enough for ``wanted`` responses at the rate just seen (with a margin), or four times as long
+        needed = 1.3 * seconds * wanted / result.requests if result.requests else 4 * seconds
+        seconds = min(MAX_LOAD_SECONDS, max(needed, 2 * seconds))
 
 
 def settle(port: int) -> None:
@@ -345,9 +349,8 @@ class Measured:
     path: str
     size: int = 0
     queries: int = 0
-    rounds: list[tuple[Wrk, Wrk, Wrk, Wrk]] = field(
-        default_factory=list
-    )  # page load, bare load, page alone, bare alone
+    # per round: page under load, bare under load, page alone, bare alone
+    rounds: list[tuple[Wrk, Wrk, Wrk, Wrk]] = field(default_factory=list)
 
     def median(self, index: int, attribute: str) -> float:
         return statistics.median(getattr(r[index], attribute) for r in self.rounds)
@@ -378,7 +381,7 @@ def measure(
         client = clients[m.page.user]
         m.size = fetch_page(client, m.page, m.path)
         m.queries = count_queries(app, session_cookie(client), m.path)
-        fetch_page(bare_client(bare), BARE_PAGE, f"/{m.size}")
+        fetch_page(Client(bare.port), BARE_PAGE, f"/{m.size}")
         wrk(server.port, m.path, m.page.marker, session_cookie(client), CONNECTIONS, 1, allow_none=True)
         wrk(bare.port, f"/{m.size}", BARE_PAGE.marker, "", CONNECTIONS, 1, allow_none=True)
     for n in range(settings.rounds):
@@ -394,13 +397,6 @@ def measure(
             page_alone = alone(server.port, m.path, m.page.marker, cookie, settings.alone_requests)
             m.rounds.append((page_load, bare_load, page_alone, bare_alone))
     return results
-
-
-def bare_client(bare: Server) -> Client:
-    return Client(bare.port)
-
-
-BARE_PAGE = Page("bare Flask page", "", "/{size}", "bare-flask-page")
 
 
 # --- reporting -----------------------------------------------------------------------------------------
