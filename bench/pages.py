@@ -189,6 +189,11 @@ class NotThePage(Exception):
     """A response was not the page we meant to measure: the run stops, with exit status 1."""
 
 
+# Requests that got no response at all (a connection closed or refused): the run goes on, reports them
+# at the end and exits with status 1. A worker that dies or drops requests is a finding, not noise.
+DROPPED: list[str] = []
+
+
 @dataclass
 class Wrk:
     """One wrk run: requests, duration, latency percentiles (ms)."""
@@ -226,11 +231,12 @@ def wrk(
     if result.returncode != 0 or line is None:
         raise NotThePage(f"wrk failed on {path}:\n{result.stdout}\n{result.stderr}")
     data = json.loads(line.removeprefix("BENCH "))
-    if data["bad"] or data["socket_errors"]:
+    if data["bad"]:
         raise NotThePage(
-            f"{path}: {data['bad']} of {data['requests']} responses were not the page (first: {data['first_bad']}), "
-            f"{data['socket_errors']} socket errors"
+            f"{path}: {data['bad']} of {data['requests']} responses were not the page (first: {data['first_bad']})"
         )
+    if data["socket_errors"]:
+        DROPPED.append(f"{path} on port {port}: {data['socket_errors']} connections failed under load (wrk)")
     if not data["requests"] and not allow_none:
         raise NotThePage(f"{path}: no response at all in {seconds:g} s")
     settle(port)
@@ -278,6 +284,9 @@ def alone(port: int, path: str, marker: str, cookie: str, requests: int) -> Wrk:
             connection.request("GET", path, headers=headers)
             response = connection.getresponse()
             body = response.read()
+        except (OSError, http.client.HTTPException) as error:
+            DROPPED.append(f"{path} on port {port}: {type(error).__name__}: {error} (one request alone)")
+            continue
         finally:
             connection.close()
         times.append((time.perf_counter() - t0) * 1000)
@@ -396,6 +405,7 @@ def measure(
             bare_alone = alone(bare.port, bare_path, BARE_PAGE.marker, "", settings.alone_requests)
             page_alone = alone(server.port, m.path, m.page.marker, cookie, settings.alone_requests)
             m.rounds.append((page_load, bare_load, page_alone, bare_alone))
+        print("\n".join(["", *table(results), ""]), flush=True)  # so far: a broken run still leaves figures
     return results
 
 
@@ -536,8 +546,10 @@ def run(args: argparse.Namespace) -> int:
             "",
             "All targets met." if met else "Not all targets met (a benchmark: exit status 0 all the same).",
         ]
+        if DROPPED:
+            out += ["", f"FAILED: {len(DROPPED)} time(s) a request got no response:", *(f"  {d}" for d in DROPPED)]
         print("\n".join(out), flush=True)
-        return 0
+        return 1 if DROPPED else 0
     finally:
         for process in (server, bare):
             if process is not None:
