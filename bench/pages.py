@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import math
 import os
 import random
 import shutil
@@ -215,7 +216,16 @@ def wrk(
     """``connections`` connections for ``seconds``; every response checked (wrk_check.lua). A warm-up may
     see no response end in time: it still reaches every worker."""
     threads = min(connections, cpu_count())
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "30s", "-s", str(WRK_SCRIPT)]
+    command = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{math.ceil(seconds)}s",
+        "--timeout",
+        "30s",
+        "-s",
+        str(WRK_SCRIPT),
+    ]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     command.append(f"http://127.0.0.1:{port}{path}")
@@ -256,7 +266,7 @@ def under_load(port: int, path: str, marker: str, cookie: str, seconds: float) -
             return result
         # long enough for ``wanted`` responses at the rate just seen (with a margin), or four times as long
         needed = 1.3 * seconds * wanted / result.requests if result.requests else 4 * seconds
-        seconds = min(MAX_LOAD_SECONDS, max(needed, 2 * seconds))
+        seconds = math.ceil(min(MAX_LOAD_SECONDS, max(needed, 2 * seconds)))
 
 
 def settle(port: int) -> None:
