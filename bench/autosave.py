@@ -3,6 +3,7 @@
     .venv/bin/python bench/autosave.py                             # 20 editors, own question, flat out
     .venv/bin/python bench/autosave.py --same-answer --seconds 10  # 20 editors on ONE question
     .venv/bin/python bench/autosave.py --rate 100                  # latency at 100 saves/s offered
+    .venv/bin/python bench/autosave.py --seconds 60                # workers recycle: p99 at most 3 × p50
 
 What it does, all on 127.0.0.1 and bounded in time:
 
@@ -21,10 +22,11 @@ What it does, all on 127.0.0.1 and bounded in time:
    nothing silently overwritten);
 5. stops gunicorn and drops the database (``--keep`` keeps it).
 
-Targets (issue): p95 at most 50 ms and at least 200 saves per second on a 2-core machine, for
-editors on their own questions. Flat out, each editor waits for its answer before saving again, so
-mean latency = editors / throughput (Little's law): the throughput target is read flat out, the
-latency target at a given offered load (``--rate``). The load generator shares the cores.
+Targets (issue 14): p95 at most 50 ms and at least 250 saves per second on a 2-core machine, for
+editors on their own questions, and p99 at most 3 × p50 over a run in which workers recycle (60 s).
+Flat out, each editor waits for its answer before saving again, so mean latency = editors / throughput
+(Little's law): the throughput target is read flat out, the latency target at a given offered load
+(``--rate``). The load generator shares the cores.
 A benchmark, not a test: it measures and prints; the exit status is 0 unless the run itself broke.
 """
 
@@ -56,7 +58,10 @@ sys.path.insert(0, str(ROOT))
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/peerreview_bench"
 PASSWORD = "bench-wachtwoord-lang-genoeg"  # noqa: S105  (throwaway accounts in a throwaway database)
 TARGET_P95_MS = 50.0
-TARGET_SAVES_PER_SECOND = 200.0
+TARGET_SAVES_PER_SECOND = 250.0
+# No latency cliff when gunicorn recycles its workers (max_requests): over a run long enough for every
+# worker to restart at least once (60 s flat out), p99 at most this many times p50.
+TARGET_P99_OVER_P50 = 3.0
 HTTP_TIMEOUT = 30.0
 CSRF_RE = re.compile(
     r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"|<input[^>]*value="([^"]+)"[^>]*name="csrf_token"'
@@ -119,7 +124,7 @@ def drop_database(url: str) -> None:
 
 # What production requires to start; autosave itself queues no jobs and sends no mail.
 PRODUCTION_SERVICES = {
-    "REDIS_URL": "redis://127.0.0.1:6379/14",
+    "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
     "MAIL_BACKEND": "smtp",
     "BASE_URL": "https://127.0.0.1",
 }
@@ -340,7 +345,12 @@ def cpu_report(before: CpuSnapshot, after: CpuSnapshot, count: int, unit: str, c
 
 
 class Server:
-    def __init__(self, env: dict[str, str], workers: int, log_path: Path) -> None:
+    """gunicorn under ``deploy/gunicorn.conf.py`` on a free port; ``app`` may name another WSGI app
+    (``bench/pages.py`` runs its bare Flask page this way, with ``pythonpath="bench"``)."""
+
+    def __init__(
+        self, env: dict[str, str], workers: int, log_path: Path, app: str = "wsgi:app", pythonpath: str | None = None
+    ) -> None:
         self.port = free_port()
         self.workers = workers
         self.log_path = log_path
@@ -355,7 +365,8 @@ class Server:
                 "deploy/gunicorn.conf.py",
                 "-b",
                 f"127.0.0.1:{self.port}",
-                "wsgi:app",
+                *(["--pythonpath", pythonpath] if pythonpath else []),
+                app,
             ],
             cwd=ROOT,
             env=env,
@@ -713,6 +724,19 @@ def run(args: argparse.Namespace) -> int:
                     f"Target ≥ {TARGET_SAVES_PER_SECOND:g} saves/s:   "
                     f"{'MET' if met_rate else 'NOT MET'} ({saves_per_second:.1f}/s)"
                 )
+        restarts = boots_after - boots_before
+        p50, p99 = percentile(ok_ms, 50), percentile(ok_ms, 99)
+        if restarts:
+            met_cliff = p99 <= TARGET_P99_OVER_P50 * p50
+            out.append(
+                f"Target p99 ≤ {TARGET_P99_OVER_P50:g} × p50 while workers recycle: "
+                f"{'MET' if met_cliff else 'NOT MET'} (p99 {p99:.1f} ms = {p99 / p50:.1f} × p50, {restarts} restarts)"
+            )
+        else:
+            out.append(
+                f"Target p99 ≤ {TARGET_P99_OVER_P50:g} × p50 while workers recycle: not measured "
+                "(no worker restarted; run longer, e.g. --seconds 60)"
+            )
         out += [
             "",
             *cpu_report(

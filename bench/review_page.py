@@ -18,12 +18,14 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import text  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
 
 from peerreview import create_app, db, migrations  # noqa: E402
 from peerreview.accounts import auth  # noqa: E402
@@ -33,6 +35,7 @@ from peerreview.rounds.models import Phase, Round, RoundDeadline, Variant, Visit
 from peerreview.selfeval import services, submission  # noqa: E402
 from peerreview.tenants.models import Gemeente, Jeugdregio  # noqa: E402
 
+PASSWORD = "bench-wachtwoord"  # noqa: S105  (throwaway accounts in a throwaway database)
 WORDS = (
     "gemeente jeugdhulp toegang wijkteam gezinscoach huisarts onderwijs aanbieders monitoring raad preventie "
     "jongeren ouders casus regie budget contract inkoop visie kwaliteit gesprek netwerk school zorg"
@@ -45,6 +48,99 @@ def paragraph(rng: random.Random, n: int) -> str:
         words = [rng.choice(WORDS) for _ in range(rng.randint(8, 18))]
         sentences.append(" ".join(words).capitalize() + ".")
     return " ".join(sentences)
+
+
+@dataclass
+class AnnotatedCase:
+    """A submitted self-evaluation under review, with its people (all with password ``PASSWORD``)."""
+
+    visitatie: Visitatie
+    writer: User  # the gemeente's coordinator
+    reviewers: list[User]  # reviewers[0] leads the team
+    staff: User  # round coordinator
+    definition: services.Definition
+    keys: list[str]  # the richtext questions, where the annotations are
+
+
+def seed_annotated(
+    s: Session, rng: random.Random, annotations: int, tag: str = "bench", cbs: int = 9001
+) -> AnnotatedCase:
+    """A round with one submitted self-evaluation (realistic answer lengths), a declared review team of three
+    and ``annotations`` annotations (every fifth with a reply; overlaps happen). ``tag`` keeps names and
+    e-mail addresses apart when one database holds several cases; ``cbs`` and ``cbs + 1`` become CBS codes."""
+    a = Gemeente(
+        name=f"Benchdorp {tag}",
+        slug=f"benchdorp-{tag}",
+        cbs_code=f"GM{cbs:04d}",
+        province="Utrecht",
+        jeugdregio=Jeugdregio(name=f"Bench {tag}"),
+        inhabitants=50_000,
+    )
+    b = Gemeente(
+        name=f"Andersum {tag}",
+        slug=f"andersum-{tag}",
+        cbs_code=f"GM{cbs + 1:04d}",
+        province="Drenthe",
+        jeugdregio=Jeugdregio(name=f"Elders {tag}"),
+        inhabitants=40_000,
+    )
+    s.add_all([a, b])
+    s.flush()
+    password = auth.hash_password(PASSWORD)
+    writer = User(email=f"w@{tag}.bench.nl", name="Schrijver", password_hash=password, two_factor_exempt=True)
+    writer.memberships.append(Membership(gemeente_id=a.id, role=MembershipRole.COORDINATOR))
+    reviewers = []
+    for n in range(3):
+        user = User(email=f"r{n}@{tag}.bench.nl", name=f"Reviewer {n}", password_hash=password, two_factor_exempt=True)
+        user.memberships.append(Membership(gemeente_id=b.id, role=MembershipRole.CONTRIBUTOR))
+        reviewers.append(user)
+    staff = User(email=f"rc@{tag}.bench.nl", name="Ronde", password_hash=password, two_factor_exempt=True)
+    staff.network_roles.append(NetworkRoleGrant(role=NetworkRole.ROUND_COORDINATOR))
+    s.add_all([writer, staff, *reviewers])
+    round_ = Round(name=f"Bench {tag}", starts_on=date(2026, 9, 1), ends_on=date(2027, 6, 30))
+    round_.deadlines.append(RoundDeadline(phase=Phase.ZELFEVALUATIE, due_on=date(2027, 1, 15)))
+    s.add(round_)
+    s.flush()
+    visitatie = Visitatie(round_id=round_.id, gemeente_id=a.id, variant=Variant.BASIS, definition_version=1)
+    s.add(visitatie)
+    s.flush()
+    definition = services.definition_for(visitatie)
+    from tests.factories import sample_value
+
+    for question in definition.questions.values():
+        value = (
+            {"html": "".join(f"<p>{paragraph(rng, 80)}</p>" for _ in range(3))}
+            if question.kind == "richtext"
+            else sample_value(question)
+        )
+        services.save_answer(s, writer, visitatie, question, value, 0)
+    submission.submit(s, writer, visitatie)
+    assignments.set_team(s, staff, visitatie, reviewers[0].id, [reviewers[1].id, reviewers[2].id])
+    for user in reviewers:
+        assignments.declare(s, user, visitatie)
+    keys = [q.key for q in definition.questions.values() if q.kind == "richtext"]
+    latest = annotating.current_submission(s, visitatie)
+    for n in range(annotations):
+        key = rng.choice(keys)
+        plain = annotating.plain_of(latest, key)
+        start = rng.randrange(0, len(plain) - 60)
+        annotation = annotating.create_annotation(
+            s,
+            reviewers[n % 3],
+            visitatie,
+            annotating.AnnotationInput(
+                question_key=key,
+                start=start,
+                end=start + rng.randint(10, 60),
+                quote="",
+                themes=rng.sample([f"T{i}" for i in range(1, 13)], rng.randint(1, 2)),
+                kind=rng.choice(["sterkte", "ontwikkelpunt", "vraag", "ontbrekend_bewijs"]),
+                body=paragraph(rng, 25),
+            ),
+        )
+        if n % 5 == 0:
+            annotating.reply(s, reviewers[(n + 1) % 3], annotation, paragraph(rng, 15))
+    return AnnotatedCase(visitatie, writer, reviewers, staff, definition, keys)
 
 
 def main() -> None:
@@ -72,84 +168,11 @@ def main() -> None:
         with engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     migrations.upgrade(engine)
-    rng = random.Random(7)
     with app.test_request_context():
         s = db.session()
-        regio = Jeugdregio(name="Bench")
-        a = Gemeente(
-            name="Benchdorp",
-            slug="benchdorp",
-            cbs_code="GM9001",
-            province="Utrecht",
-            jeugdregio=regio,
-            inhabitants=50_000,
-        )
-        b = Gemeente(
-            name="Andersum",
-            slug="andersum",
-            cbs_code="GM9002",
-            province="Drenthe",
-            jeugdregio=Jeugdregio(name="Elders"),
-            inhabitants=40_000,
-        )
-        s.add_all([a, b])
-        s.flush()
-        password = auth.hash_password("bench-wachtwoord")
-        writer = User(email="w@bench.nl", name="Schrijver", password_hash=password, two_factor_exempt=True)
-        writer.memberships.append(Membership(gemeente_id=a.id, role=MembershipRole.COORDINATOR))
-        reviewers = []
-        for n in range(3):
-            user = User(email=f"r{n}@bench.nl", name=f"Reviewer {n}", password_hash=password, two_factor_exempt=True)
-            user.memberships.append(Membership(gemeente_id=b.id, role=MembershipRole.CONTRIBUTOR))
-            reviewers.append(user)
-        staff = User(email="rc@bench.nl", name="Ronde", password_hash=password, two_factor_exempt=True)
-        staff.network_roles.append(NetworkRoleGrant(role=NetworkRole.ROUND_COORDINATOR))
-        s.add_all([writer, staff, *reviewers])
-        round_ = Round(name="Bench", starts_on=date(2026, 9, 1), ends_on=date(2027, 6, 30))
-        round_.deadlines.append(RoundDeadline(phase=Phase.ZELFEVALUATIE, due_on=date(2027, 1, 15)))
-        s.add(round_)
-        s.flush()
-        visitatie = Visitatie(round_id=round_.id, gemeente_id=a.id, variant=Variant.BASIS, definition_version=1)
-        s.add(visitatie)
-        s.flush()
-        definition = services.definition_for(visitatie)
-        from tests.factories import sample_value
-
-        for question in definition.questions.values():
-            value = (
-                {"html": "".join(f"<p>{paragraph(rng, 80)}</p>" for _ in range(3))}
-                if question.kind == "richtext"
-                else sample_value(question)
-            )
-            services.save_answer(s, writer, visitatie, question, value, 0)
-        submission.submit(s, writer, visitatie)
-        assignments.set_team(s, staff, visitatie, reviewers[0].id, [reviewers[1].id, reviewers[2].id])
-        for user in reviewers:
-            assignments.declare(s, user, visitatie)
-        keys = [q.key for q in definition.questions.values() if q.kind == "richtext"]
-        latest = annotating.current_submission(s, visitatie)
-        for n in range(args.annotations):
-            key = rng.choice(keys)
-            plain = annotating.plain_of(latest, key)
-            start = rng.randrange(0, len(plain) - 60)
-            annotation = annotating.create_annotation(
-                s,
-                reviewers[n % 3],
-                visitatie,
-                annotating.AnnotationInput(
-                    question_key=key,
-                    start=start,
-                    end=start + rng.randint(10, 60),
-                    quote="",
-                    themes=rng.sample([f"T{i}" for i in range(1, 13)], rng.randint(1, 2)),
-                    kind=rng.choice(["sterkte", "ontwikkelpunt", "vraag", "ontbrekend_bewijs"]),
-                    body=paragraph(rng, 25),
-                ),
-            )
-            if n % 5 == 0:
-                annotating.reply(s, reviewers[(n + 1) % 3], annotation, paragraph(rng, 15))
+        case = seed_annotated(s, random.Random(7), args.annotations)  # noqa: S311  (test text)
         s.commit()
-        visitatie_id = visitatie.id
+        visitatie_id, definition, keys, reviewers = case.visitatie.id, case.definition, case.keys, case.reviewers
 
     import gc
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from peerreview import yamlfiles
 from peerreview.config import ROOT
 from peerreview.selfeval.definitions import THEME, DefinitionError
 from peerreview.selfeval.definitions import latest_version as questionnaire_version
@@ -73,7 +74,7 @@ def latest_version() -> int:
 def load(version: int) -> Skeleton:
     path = path_for(version)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yamlfiles.load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise DefinitionError(f"{path}: cannot be read: {error}") from error
     sections: list[SkeletonSection] = []

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import yaml
-
+from peerreview import yamlfiles
 from peerreview.config import ROOT
 from peerreview.review.models import AnnotationKind
 from peerreview.selfeval.definitions import DefinitionError
@@ -29,7 +28,7 @@ class Theme:
 
 @cache
 def _data() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load((FORMS / "themes-v1.yaml").read_text(encoding="utf-8"))
+    data: dict[str, Any] = yamlfiles.load((FORMS / "themes-v1.yaml").read_text(encoding="utf-8"))
     return data
 
 
@@ -60,7 +59,7 @@ def judgements() -> dict[str, str]:
 
 @cache
 def prompts() -> list[dict[str, Any]]:
-    return list(yaml.safe_load((FORMS / "review-prompts-v1.yaml").read_text(encoding="utf-8"))["prompts"])
+    return list(yamlfiles.load((FORMS / "review-prompts-v1.yaml").read_text(encoding="utf-8"))["prompts"])
 
 
 def validate() -> None:

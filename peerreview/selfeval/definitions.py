@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from peerreview import yamlfiles
 from peerreview.config import ROOT
 
 FORMS = ROOT / "forms"
@@ -103,7 +104,7 @@ def path_for(key: str, version: int) -> Path:
 def load(key: str, version: int) -> Definition:
     path = path_for(key, version)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yamlfiles.load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise DefinitionError(f"{path}: cannot be read: {error}") from error
     return _parse(data, path, key, version)

@@ -11,10 +11,10 @@ import hashlib
 from functools import cache
 from typing import Any
 
-import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from peerreview import yamlfiles
 from peerreview.accounts.models import User
 from peerreview.audit.services import record
 from peerreview.config import ROOT
@@ -27,7 +27,7 @@ MAX_TITLE = 200
 
 @cache
 def checklist() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load((ROOT / "forms" / "documenten-v1.yaml").read_text(encoding="utf-8"))
+    data: dict[str, Any] = yamlfiles.load((ROOT / "forms" / "documenten-v1.yaml").read_text(encoding="utf-8"))
     return data
 
 
