@@ -124,6 +124,11 @@ def _values(world: dict[str, Any]) -> dict[str, list[Any]]:
         "number": [1],
         "filename": ["app.css"],
         "token": ["x"],
+        "comment_id": [1],
+        "link_id": [1],
+        "attendee_id": [1],
+        "lesson_id": [1],
+        "point_id": [1],
     }
 
 
