@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, time
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import url_for
 from sqlalchemy import select, update
@@ -307,34 +307,32 @@ def _theme_text(theme: str, text: str) -> tuple[str, str]:
 
 
 def add_lesson(session: Session, actor: User, visitatie: Visitatie, theme: str, text: str) -> SessieLesson:
-    if adopted(session, visitatie):
-        raise SessieError("Het portret is vastgesteld; de lessen liggen vast.")
-    theme, text = _theme_text(theme, text)
-    sessie = get_or_create(session, visitatie)
-    item = SessieLesson(
-        gemeente_id=sessie.gemeente_id,
-        sessie_id=sessie.id,
-        visitatie_id=visitatie.id,
-        theme=theme,
-        text=text,
-        created_by_id=actor.id,
-    )
-    session.add(item)
-    session.flush()
-    return item
+    return _add_item(session, actor, visitatie, SessieLesson, theme, text, "de lessen liggen vast")
 
 
 def add_improvement_point(
     session: Session, actor: User, visitatie: Visitatie, theme: str, text: str
 ) -> ImprovementPoint:
+    return _add_item(
+        session, actor, visitatie, ImprovementPoint, theme, text, "de verbeterpunten uit de sessie liggen vast"
+    )
+
+
+Item = TypeVar("Item", SessieLesson, ImprovementPoint)
+
+
+def _add_item(
+    session: Session, actor: User, visitatie: Visitatie, model: type[Item], theme: str, text: str, fixed: str
+) -> Item:
+    """A lesson or an improvement point of the session, linked to a theme; both lie fixed after adoption."""
     if adopted(session, visitatie):
-        raise SessieError("Het portret is vastgesteld; de verbeterpunten uit de sessie liggen vast.")
+        raise SessieError(f"Het portret is vastgesteld; {fixed}.")
     theme, text = _theme_text(theme, text)
     sessie = get_or_create(session, visitatie)
-    item = ImprovementPoint(
+    item = model(
         gemeente_id=sessie.gemeente_id,
-        visitatie_id=visitatie.id,
         sessie_id=sessie.id,
+        visitatie_id=visitatie.id,
         theme=theme,
         text=text,
         created_by_id=actor.id,
