@@ -40,7 +40,7 @@ def test_reminders_go_out_at_14_and_3_days_once_each(app, make, session):
     sent = subjects(session)
     assert sorted(r for r, _ in sent) == ["coord@deventer.nl"] * 2 + ["invuller@deventer.nl"] * 2
     assert sent[0][1] == "Herinnering: zelfevaluatie indienen uiterlijk 15 januari 2027"
-    body = session.scalars(select(OutgoingMail)).first().body_text
+    body = session.scalars(select(OutgoingMail).order_by(OutgoingMail.id)).first().body_text
     assert "(over 14 dagen)" in body and "/visitaties/" in body
 
 
