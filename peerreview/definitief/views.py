@@ -13,12 +13,11 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
 from peerreview import access, db
-from peerreview.conflicts import Conflict
 from peerreview.definitief import services
 from peerreview.definitief.forms import PUBLICATION_HINTS, ErratumForm, PublicationForm
 from peerreview.ids import MAX_ID
+from peerreview.portret import section_editor, skeleton, tasks
 from peerreview.portret import services as portret_services
-from peerreview.portret import skeleton, tasks
 from peerreview.portret.models import Portret, PortretVersion, Publication
 
 bp = Blueprint("definitief", __name__)
@@ -99,63 +98,47 @@ def erratum(visitatie_id: int, section: str) -> BaseResponse | tuple[str, int]:
     definition = skeleton.load(portret.skeleton_version).section(section)
     if entry is None or definition is None:
         abort(404)
-    shown = {"title": entry["title"], "html": entry["html"], "motto": adopted.content.get("motto", ""), "reason": ""}
-    shown["base"] = adopted.number
-    theirs, status, error = None, 200, None
-    if request.method == "POST":
-        form = ErratumForm()
-        shown = {
-            "title": form.title.data or "",
-            "html": form.html.data or "",
-            "motto": form.motto.data or "",
-            "reason": form.reason.data or "",
-        }
-        shown["base"] = form.base.data if form.base.data is not None else adopted.number
-        if not form.validate_on_submit():
-            status, error = 422, form.first_error() or "Het erratum kon niet worden opgeslagen. Probeer het opnieuw."
+    edit = section_editor.run(
+        ErratumForm,
+        {"title": entry["title"], "html": entry["html"], "motto": adopted.content.get("motto", ""), "reason": ""},
+        adopted.number,
+        lambda form: portret_services.save_section(
+            s,
+            current_user,
+            portret,
+            section,
+            form.base.data or 0,
+            form.title.data or "",
+            form.html.data or "",
+            motto=(form.motto.data or "") if definition.kind == "title" else None,
+            erratum_reason=form.reason.data or "",
+        ),
+        invalid="Het erratum kon niet worden opgeslagen. Probeer het opnieuw.",
+        conflict=lambda number: (
+            f"Intussen is versie {number} vastgesteld met een andere tekst voor deze "
+            "sectie. Je eigen tekst staat in het veld; de vastgestelde tekst zie je erboven."
+        ),
+        refused=(portret_services.PortretError,),
+    )
+    if edit.done:
+        if edit.saved.number == adopted.number:
+            flash("Er is niets veranderd, dus er is geen erratum gemaakt.", "info")
         else:
-            try:
-                item = portret_services.save_section(
-                    s,
-                    current_user,
-                    portret,
-                    section,
-                    form.base.data or 0,
-                    form.title.data or "",
-                    form.html.data or "",
-                    motto=(form.motto.data or "") if definition.kind == "title" else None,
-                    erratum_reason=form.reason.data or "",
-                )
-            except Conflict as conflict:
-                s.rollback()
-                theirs, status = conflict.context["section"], 409
-                shown["base"] = conflict.current.number
-                error = (
-                    f"Intussen is versie {conflict.current.number} vastgesteld met een andere tekst voor deze "
-                    "sectie. Je eigen tekst staat in het veld; de vastgestelde tekst zie je erboven."
-                )
-            except portret_services.PortretError as refused:
-                s.rollback()
-                status, error = 409, str(refused)
-            else:
-                if item.number == adopted.number:
-                    flash("Er is niets veranderd, dus er is geen erratum gemaakt.", "info")
-                else:
-                    for version in services.versions_to_render(s, portret):  # the new one, and any earlier
-                        tasks.request_pdf(s, version)
-                    flash(f"Erratum opgeslagen als versie {item.number}; versie {adopted.number} blijft beschikbaar.")
-                return redirect(url_for("portret.show", visitatie_id=visitatie.id, _anchor=f"sectie-{section}"))
+            for version in services.versions_to_render(s, portret):  # the new one, and any earlier
+                tasks.request_pdf(s, version)
+            flash(f"Erratum opgeslagen als versie {edit.saved.number}; versie {adopted.number} blijft beschikbaar.")
+        return redirect(url_for("portret.show", visitatie_id=visitatie.id, _anchor=f"sectie-{section}"))
     return render_template(
         "portret/edit.html",
         visitatie=visitatie,
         portret=portret,
         entry=entry,
         definition=definition,
-        form=shown,
-        theirs=theirs,
-        error=error,
+        form=edit.shown,
+        theirs=edit.theirs,
+        error=edit.error,
         erratum=True,
-    ), status
+    ), edit.status
 
 
 # --- public pages ------------------------------------------------------------------------------------

@@ -10,9 +10,8 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from peerreview import access, db
 from peerreview.accounts.forms import ConfirmForm
-from peerreview.conflicts import Conflict
 from peerreview.ids import MAX_ID
-from peerreview.portret import document_cache, services, skeleton, tasks
+from peerreview.portret import document_cache, section_editor, services, skeleton, tasks
 from peerreview.portret.definitive import DocumentStatus, document_status
 from peerreview.portret.forms import SectionForm
 from peerreview.portret.models import Portret, PortretVersion
@@ -147,53 +146,37 @@ def edit(visitatie_id: int, section: str) -> BaseResponse | str | tuple[str, int
     definition = skeleton.load(portret.skeleton_version).section(section)
     if entry is None or definition is None:
         abort(404)
-    shown = {"title": entry["title"], "html": entry["html"], "motto": current.content.get("motto", "")}
-    shown["base"] = current.number
-    theirs, status, error = None, 200, None
-    if request.method == "POST":
-        form = SectionForm()
-        # What the user typed is shown again whatever happens; the base only when it was a valid number.
-        shown = {"title": form.title.data or "", "html": form.html.data or "", "motto": form.motto.data or ""}
-        shown["base"] = form.base.data if form.base.data is not None else current.number
-        if not form.validate_on_submit():
-            status, error = 422, form.first_error() or "De sectie kon niet worden opgeslagen. Probeer het opnieuw."
-        else:
-            try:
-                services.save_section(
-                    s,
-                    current_user,
-                    portret,
-                    section,
-                    form.base.data or 0,  # validated: a whole number
-                    form.title.data or "",
-                    form.html.data or "",
-                    motto=(form.motto.data or "") if definition.kind == "title" else None,
-                )
-            except Conflict as conflict:
-                s.rollback()
-                theirs, status = conflict.context["section"], 409
-                shown["base"] = conflict.current.number
-                error = (
-                    "Iemand anders heeft deze sectie intussen opgeslagen (versie "
-                    f"{conflict.current.number}). Je eigen tekst staat in het veld; de opgeslagen tekst zie je "
-                    "erboven. Voeg ze samen en sla opnieuw op."
-                )
-            except services.PortretError as refused:
-                s.rollback()
-                status, error = 409, str(refused)
-            else:
-                flash(f"‘{entry['title']}’ is opgeslagen als versie {portret.current_version}.", "success")
-                return redirect(url_for("portret.show", visitatie_id=visitatie.id, _anchor=f"sectie-{section}"))
+    edit = section_editor.run(
+        SectionForm,
+        {"title": entry["title"], "html": entry["html"], "motto": current.content.get("motto", "")},
+        current.number,
+        lambda form: services.save_section(
+            s,
+            current_user,
+            portret,
+            section,
+            form.base.data or 0,  # validated: a whole number
+            form.title.data or "",
+            form.html.data or "",
+            motto=(form.motto.data or "") if definition.kind == "title" else None,
+        ),
+        invalid="De sectie kon niet worden opgeslagen. Probeer het opnieuw.",
+        conflict=section_editor.someone_else_saved,
+        refused=(services.PortretError,),
+    )
+    if edit.done:
+        flash(f"‘{entry['title']}’ is opgeslagen als versie {portret.current_version}.", "success")
+        return redirect(url_for("portret.show", visitatie_id=visitatie.id, _anchor=f"sectie-{section}"))
     return render_template(
         "portret/edit.html",
         visitatie=visitatie,
         portret=portret,
         entry=entry,
         definition=definition,
-        form=shown,
-        theirs=theirs,
-        error=error,
-    ), status
+        form=edit.shown,
+        theirs=edit.theirs,
+        error=edit.error,
+    ), edit.status
 
 
 @bp.route("/versies")

@@ -11,9 +11,8 @@ from werkzeug.wrappers import Response
 
 from peerreview import access, db
 from peerreview.accounts.forms import ConfirmForm
-from peerreview.conflicts import Conflict
+from peerreview.portret import section_editor, skeleton
 from peerreview.portret import services as portret_services
-from peerreview.portret import skeleton
 from peerreview.portret.models import Portret
 from peerreview.reflectie import adoption, answers, comments, guests
 from peerreview.reflectie.errors import ReflectieError
@@ -330,54 +329,39 @@ def apply(visitatie_id: int, comment_id: int) -> str | Response | tuple[str, int
     if not answers.can_apply(comment) or comment.sent_at is None or current is None or entry is None:
         abort(404)
     html, found = answers.proposed_html(entry["html"], comment.passage or "", comment.correction)
-    shown = {"title": entry["title"], "html": html, "base": current.number, "reason": "De correctie is overgenomen."}
-    theirs, error, status = None, None, 200
-    if request.method == "POST":
-        form = ApplyForm()
-        shown = {
-            "title": form.title.data or "",
-            "html": form.html.data or "",
-            "base": form.base.data if form.base.data is not None else current.number,
-            "reason": form.reason.data or "",
-        }
-        if not form.validate_on_submit():
-            status, error = 422, form.first_error() or "De sectie kon niet worden opgeslagen."
-        else:
-            try:
-                number = answers.apply_correction(
-                    s,
-                    current_user,
-                    portret,
-                    comment,
-                    form.base.data or 0,
-                    shown["title"],
-                    shown["html"],
-                    shown["reason"],
-                )
-            except Conflict as conflict:
-                s.rollback()
-                theirs, status, shown["base"] = conflict.context["section"], 409, conflict.current.number
-                error = (
-                    f"Iemand anders heeft deze sectie intussen opgeslagen (versie {conflict.current.number}). Je eigen "
-                    "tekst staat in het veld; de opgeslagen tekst zie je erboven. Voeg ze samen en sla opnieuw op."
-                )
-            except (ReflectieError, portret_services.PortretError) as refused:
-                s.rollback()
-                status, error = 422, str(refused)
-            else:
-                flash(f"De correctie staat in versie {number}; de reactie is beantwoord als verwerkt.", "success")
-                return redirect(url_for("reflectie.log", visitatie_id=visitatie.id, _anchor=f"reactie-{comment.id}"))
+    edit = section_editor.run(
+        ApplyForm,
+        {"title": entry["title"], "html": html, "reason": "De correctie is overgenomen."},
+        current.number,
+        lambda form: answers.apply_correction(
+            s,
+            current_user,
+            portret,
+            comment,
+            form.base.data or 0,
+            form.title.data or "",
+            form.html.data or "",
+            form.reason.data or "",
+        ),
+        invalid="De sectie kon niet worden opgeslagen.",
+        conflict=section_editor.someone_else_saved,
+        refused=(ReflectieError, portret_services.PortretError),
+        refused_status=422,
+    )
+    if edit.done:
+        flash(f"De correctie staat in versie {edit.saved}; de reactie is beantwoord als verwerkt.", "success")
+        return redirect(url_for("reflectie.log", visitatie_id=visitatie.id, _anchor=f"reactie-{comment.id}"))
     return render_template(
         "reflectie/apply.html",
         visitatie=visitatie,
         portret=portret,
         comment=comment,
         entry=entry,
-        form=shown,
+        form=edit.shown,
         found=found,
-        theirs=theirs,
-        error=error,
-    ), status
+        theirs=edit.theirs,
+        error=edit.error,
+    ), edit.status
 
 
 # --- deadline and the definitive portret -----------------------------------------------------------------
