@@ -63,6 +63,11 @@ def versions_to_render(session: Session, portret: Portret) -> list[PortretVersio
     return [v for v in portret_services.definitive_versions(session, portret) if not portret_services.pdf_ready(v)]
 
 
+def published_to_network(portret: Portret) -> bool:
+    """Readable by every participant of the network: a visitor without an account is asked to log in."""
+    return portret.adopted_version is not None and portret.publication is Publication.NETWERK
+
+
 def was_published(portret: Portret) -> bool:
     """Withdrawn after having been published: its public URL is gone (410), not unknown (404)."""
     return portret.publication is Publication.GEMEENTE and portret.publication_withdrawn_at is not None

@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from peerreview import access, db
 from peerreview.definitief import services
 from peerreview.definitief.forms import PUBLICATION_HINTS, ErratumForm, PublicationForm
+from peerreview.extensions import login_manager
 from peerreview.ids import MAX_ID
 from peerreview.portret import section_editor, skeleton, tasks
 from peerreview.portret import services as portret_services
@@ -151,6 +152,8 @@ def _published(slug: str, visitatie_id: int, action: str = "portret.published") 
     if portret is None:
         abort(404)
     if not access.can(action, portret):
+        if not current_user.is_authenticated and services.published_to_network(portret):
+            abort(login_manager.unauthorized())  # a link shared in the network: log in, then read it
         if services.was_published(portret):
             abort(Response(render_template("definitief/withdrawn.html"), status=410))
         abort(404)
