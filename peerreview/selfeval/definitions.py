@@ -46,6 +46,10 @@ class Question:
     def label_of(self, name: str, value: str) -> str:
         return next((o["label"] for o in self.spec.get(name, []) if str(o["value"]) == str(value)), str(value))
 
+    def rated_items(self) -> list[dict[str, Any]]:
+        """A rating list's items that are rated: not the heading rows that group the items below them."""
+        return [item for item in self.spec.get("items", []) if not item.get("heading")]
+
 
 @dataclass(frozen=True)
 class Section:
@@ -228,7 +232,9 @@ def _check_kind(qkey: str, kind: str, spec: dict[str, Any], fail: Any) -> None:
     elif kind == "checklist":
         values("items")
     elif kind == "rating_list":
-        values("items")
+        for item in values("items"):
+            if not isinstance(item.get("heading", False), bool):
+                raise fail(f"question {qkey}: 'heading' of item {item['value']} must be true or false")
         values("scale")
     elif kind == "rows":
         columns = spec.get("columns")

@@ -84,7 +84,7 @@ def clean(question: Question, raw: Any) -> dict[str, Any]:
         result = {}
         for item in question.spec["items"]:
             entry = items.get(str(item["value"])) or {}
-            status = str(entry.get("status") or "")
+            status = "" if item.get("heading") else str(entry.get("status") or "")  # a heading row is not rated
             if status and status not in scale:
                 raise InvalidValue(f"{question.label}: kies bij ‘{item['label']}’ een van de mogelijkheden.")
             comment = _short(question, entry.get("comment"), str(item["label"]))
@@ -137,7 +137,9 @@ def plain(question: Question, value: dict[str, Any]) -> str:
         lines = []
         for item in question.spec["items"]:
             entry = value.get("items", {}).get(str(item["value"]))
-            if entry:
+            if entry and item.get("heading"):
+                lines.append(f"{item['label']}: {entry['comment']}" if entry.get("comment") else str(item["label"]))
+            elif entry:
                 status = question.label_of("scale", entry["status"]) if entry.get("status") else "—"
                 lines.append(f"{item['label']}: {status}" + (f". {entry['comment']}" if entry.get("comment") else ""))
         return "\n".join(lines)
@@ -169,7 +171,7 @@ def table(question: Question, value: dict[str, Any]) -> tuple[list[str], list[li
             entry = value.get("items", {}).get(str(item["value"]))
             if entry:
                 status = question.label_of("scale", entry["status"]) if entry.get("status") else "—"
-                rows.append([str(item["label"]), status, str(entry.get("comment") or "")])
+                rows.append([str(item["label"]), "" if item.get("heading") else status, str(entry.get("comment") or "")])
         return ["Onderdeel", "Stand van zaken", "Toelichting"], rows
     raise ValueError(f"{question.kind} is not a table")
 
@@ -183,7 +185,7 @@ def is_filled(question: Question, value: dict[str, Any] | None) -> bool:
     if kind == "checklist":
         return bool(value.get("values")) or bool(plain_text(value.get("explanation", "")))
     if kind == "rating_list":
-        return all(value.get("items", {}).get(str(i["value"]), {}).get("status") for i in question.spec["items"])
+        return all(value.get("items", {}).get(str(i["value"]), {}).get("status") for i in question.rated_items())
     if kind == "rows":
         return len(value.get("rows", [])) >= max(1, int(question.spec.get("min_rows", 1)))
     if kind == "number":

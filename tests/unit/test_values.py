@@ -72,6 +72,19 @@ def test_rating_list_is_filled_only_when_every_item_has_a_status():
     assert not is_filled(question, clean(question, {"items": items}))
 
 
+def test_the_routekaarts_heading_rows_are_not_rated_but_keep_their_comment():
+    question = Q["s2_3_2"]
+    headings = [str(i["value"]) for i in question.spec["items"] if i.get("heading")]
+    assert headings == ["2", "3", "4"]
+    items = {str(i["value"]): {"status": "deels_aanwezig"} for i in question.rated_items()}
+    assert is_filled(question, clean(question, {"items": items}))  # complete without the heading rows
+    items["3"] = {"status": "aanwezig", "comment": "Eén loket"}
+    value = clean(question, {"items": items})
+    assert value["items"]["3"] == {"status": None, "comment": "Eén loket"}  # a status on a heading is not kept
+    assert "3. Vindbare en toegankelijke hulp: Eén loket" in plain(question, value).splitlines()
+    assert "3a. Toegankelijk: Deels aanwezig" in plain(question, value).splitlines()
+
+
 def test_strengths_need_both_parts():
     question = Q["s2_1_6"]
     assert not is_filled(question, clean(question, {"goed": "<p>Veel</p>", "ontwikkel": ""}))
