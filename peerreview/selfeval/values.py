@@ -171,7 +171,8 @@ def table(question: Question, value: dict[str, Any]) -> tuple[list[str], list[li
             entry = value.get("items", {}).get(str(item["value"]))
             if entry:
                 status = question.label_of("scale", entry["status"]) if entry.get("status") else "—"
-                rows.append([str(item["label"]), "" if item.get("heading") else status, str(entry.get("comment") or "")])
+                status = "" if item.get("heading") else status
+                rows.append([str(item["label"]), status, str(entry.get("comment") or "")])
         return ["Onderdeel", "Stand van zaken", "Toelichting"], rows
     raise ValueError(f"{question.kind} is not a table")
 
