@@ -333,6 +333,15 @@ def _zelfevaluaties(session: Session) -> bool:
                 scope=consent["scope"],
                 recorded_how=consent["recorded_how"],
             )
+            for other in consent.get("also", []):
+                cases.add_consent(
+                    session,
+                    authors[1],
+                    casus,
+                    given_by=other["given_by"],
+                    given_on=date.fromisoformat(other["given_on"]),
+                    recorded_how=other["recorded_how"],
+                )
             for field_key, html in {**entry.get("steps", {}), **entry.get("lessons", {})}.items():
                 field = cases.field(definition, field_key)
                 assert field is not None, f"no case field {field_key}"

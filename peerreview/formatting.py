@@ -24,11 +24,11 @@ LOCAL = ZoneInfo("Europe/Amsterdam")
 DATETIME_PATTERN = "d MMMM y, HH:mm"  # nl's own long date-time reads "15 januari 2027 om 14:05"
 
 
-def date_nl(value: date | None) -> str:
-    """15 januari 2027"""
-    if value is None:
+def date_nl(value: date | str | None) -> str:
+    """15 januari 2027 (also from an ISO date, as snapshots store them)"""
+    if value is None or value == "":
         return "—"
-    return format_date(value, "long", locale=NL)
+    return format_date(date.fromisoformat(value) if isinstance(value, str) else value, "long", locale=NL)
 
 
 def datetime_nl(value: datetime | None) -> str:

@@ -37,6 +37,7 @@ ACTIONS = {
     "selfeval_submitted": "Zelfevaluatie ingediend",
     "selfeval_reopened": "Zelfevaluatie heropend",
     "casus_created": "Casus aangemaakt",
+    "consent_recorded": "Toestemming voor casus vastgelegd",
     "casus_read": "Casusteksten gelezen",
     "consent_withdrawn": "Toestemming voor casus ingetrokken",
     "privacy_cleared": "Mogelijk persoonsgegeven gemarkeerd als niet persoonlijk",

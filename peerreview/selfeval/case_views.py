@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Self
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -17,24 +19,35 @@ from peerreview.selfeval.definitions import Definition
 from peerreview.selfeval.models import Casus
 
 
-class CaseForm(FlaskForm):
+class ConsentForm(FlaskForm):
+    """One person's consent: who (a role), when, and how it was recorded."""
+
+    given_by = SelectField("Wie gaf toestemming?", choices=[])
+    given_on = DateField("Datum van de toestemming", validators=[DataRequired("Vul een geldige datum in.")])
+    recorded_how = SelectField("Hoe is de toestemming vastgelegd?", choices=[])
+
+    def configure(self, definition: Definition) -> Self:
+        consent = (definition.casussen or {}).get("consent", {})
+        self.given_by.choices = [SelectChoice(o["value"], o["label"]) for o in consent.get("given_by", [])]
+        self.recorded_how.choices = [SelectChoice(o["value"], o["label"]) for o in consent.get("recorded_how", [])]
+        return self
+
+
+class CaseForm(ConsentForm):
+    """A new case: its pseudonym, what the consent covers, and the first person's consent."""
+
     pseudonym = StringField(
         "Schuilnaam van de casus",
         validators=[DataRequired("Geef de casus een schuilnaam."), Length(max=80)],
         description="Geen echte naam: bijvoorbeeld ‘Casus Noor’ of ‘Gezin Vos’.",
     )
-    given_by = SelectField("Wie gaf toestemming?", choices=[])
-    given_on = DateField("Datum van de toestemming", validators=[DataRequired("Vul een geldige datum in.")])
-    recorded_how = SelectField("Hoe is de toestemming vastgelegd?", choices=[])
     scope = TextAreaField(
         "Waarvoor is toestemming gegeven?", validators=[DataRequired("Beschrijf waarvoor de toestemming geldt.")]
     )
 
-    def configure(self, definition: Definition) -> CaseForm:
-        consent = (definition.casussen or {}).get("consent", {})
-        self.given_by.choices = [SelectChoice(o["value"], o["label"]) for o in consent.get("given_by", [])]
-        self.recorded_how.choices = [SelectChoice(o["value"], o["label"]) for o in consent.get("recorded_how", [])]
-        self.scope.description = consent.get("scope_guidance", "")
+    def configure(self, definition: Definition) -> Self:
+        super().configure(definition)
+        self.scope.description = (definition.casussen or {}).get("consent", {}).get("scope_guidance", "")
         return self
 
 
@@ -46,7 +59,7 @@ class WithdrawForm(FlaskForm):
         description="Zoals de gemeente of partner het doorgaf.",
     )
 
-    def configure(self, definition: Definition) -> WithdrawForm:
+    def configure(self, definition: Definition) -> Self:
         consent = (definition.casussen or {}).get("consent", {})
         self.withdrawn_by.choices = [
             SelectChoice("", "Kies…"),
@@ -111,7 +124,11 @@ def casus(visitatie_id: int, casus_id: int) -> str:
 
 
 def _casus_page(
-    visitatie: Visitatie, definition: Definition, item: Casus, withdraw_form: WithdrawForm | None = None
+    visitatie: Visitatie,
+    definition: Definition,
+    item: Casus,
+    withdraw_form: WithdrawForm | None = None,
+    consent_form: ConsentForm | None = None,
 ) -> str:
     s = db.session()
     texts = cases.texts(s, item)
@@ -127,8 +144,33 @@ def _casus_page(
         can_withdraw=access.can("casus.withdraw_consent", visitatie) and not item.withdrawn_at,
         findings=[f for f in cases.findings(s, visitatie) if f.casus.id == item.id],
         withdraw_form=withdraw_form or WithdrawForm(formdata=None).configure(definition),
+        consent_form=consent_form or ConsentForm(formdata=None).configure(definition),
         given_by={o["value"]: o["label"] for o in (definition.casussen or {}).get("consent", {}).get("given_by", [])},
     )
+
+
+@bp.route("/casussen/<int:casus_id>/toestemming", methods=["POST"])
+@login_required
+def add_consent(visitatie_id: int, casus_id: int) -> Response | tuple[str, int]:
+    """Record one more person's consent for the case."""
+    visitatie, definition = _plus(visitatie_id, "selfeval.edit")
+    item = _casus(visitatie, casus_id)
+    if item.withdrawn_at is not None:
+        abort(404)
+    form = ConsentForm().configure(definition)
+    if not form.validate_on_submit():
+        return _casus_page(visitatie, definition, item, consent_form=form), 422
+    assert form.given_on.data is not None
+    cases.add_consent(
+        db.session(),
+        current_user,
+        item,
+        given_by=form.given_by.data,
+        given_on=form.given_on.data,
+        recorded_how=form.recorded_how.data,
+    )
+    flash("De toestemming is vastgelegd.", "success")
+    return redirect(url_for("selfeval.casus", visitatie_id=visitatie.id, casus_id=item.id))
 
 
 @bp.route("/casussen/<int:casus_id>/toestemming-intrekken", methods=["POST"])

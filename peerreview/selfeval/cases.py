@@ -24,7 +24,7 @@ from peerreview.db import utcnow
 from peerreview.rounds.models import Visitatie
 from peerreview.sanitize import plain_text
 from peerreview.selfeval.definitions import Definition, Question
-from peerreview.selfeval.models import Answer, AnswerRevision, Casus, PrivacyClearance, Submission
+from peerreview.selfeval.models import Answer, AnswerRevision, Casus, CasusConsent, PrivacyClearance, Submission
 from peerreview.selfeval.privacy import Finding, find_personal_data
 from peerreview.selfeval.snapshot import Blocker, canonical_json
 
@@ -72,20 +72,47 @@ def create(
     scope: str,
     recorded_how: str,
 ) -> Casus:
+    """A new case with the consent of its first person; ``add_consent`` records anyone else's."""
     casus = Casus(
         gemeente_id=visitatie.gemeente_id,
         visitatie_id=visitatie.id,
         pseudonym=pseudonym.strip(),
-        consent_given_by=given_by,
-        consent_given_on=given_on,
         consent_scope=scope.strip(),
-        consent_recorded_how=recorded_how,
-        consent_recorded_by_id=actor.id,
     )
     session.add(casus)
     session.flush()
     record(session, "casus_created", actor=actor, gemeente_id=visitatie.gemeente_id, obj=casus)
+    add_consent(session, actor, casus, given_by=given_by, given_on=given_on, recorded_how=recorded_how)
     return casus
+
+
+def add_consent(
+    session: Session, actor: User, casus: Casus, *, given_by: str, given_on: date, recorded_how: str
+) -> CasusConsent:
+    """One more person's consent for the case (a mother and her son each give their own)."""
+    if casus.withdrawn_at is not None:
+        raise ValueError("consent for a withdrawn case")
+    consent = CasusConsent(
+        gemeente_id=casus.gemeente_id,
+        casus_id=casus.id,
+        given_by=given_by,
+        given_on=given_on,
+        recorded_how=recorded_how,
+        recorded_by_id=actor.id,
+    )
+    session.add(consent)
+    session.flush()
+    session.expire(casus, ["consents"])
+    record(
+        session,
+        "consent_recorded",
+        actor=actor,
+        gemeente_id=casus.gemeente_id,
+        obj=casus,
+        given_by=given_by,
+        recorded_how=recorded_how,
+    )
+    return consent
 
 
 def texts(session: Session, casus: Casus) -> dict[str, Answer]:
@@ -212,10 +239,11 @@ def snapshot(session: Session, visitatie: Visitatie) -> list[dict[str, Any]]:
                 "id": casus.id,
                 "pseudonym": casus.pseudonym,
                 "consent": {
-                    "given_by": casus.consent_given_by,
-                    "given_on": casus.consent_given_on.isoformat(),
                     "scope": casus.consent_scope,
-                    "recorded_how": casus.consent_recorded_how,
+                    "given": [
+                        {"given_by": c.given_by, "given_on": c.given_on.isoformat(), "recorded_how": c.recorded_how}
+                        for c in casus.consents
+                    ],
                 },
                 "fields": {k: {"value": a.value, "plain": a.plain} for k, a in sorted(texts(session, casus).items())},
             }

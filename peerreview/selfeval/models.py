@@ -132,7 +132,8 @@ class Document(TenantOwned, Base):
 
 class Casus(TenantOwned, Base):
     """A plusversie case. Its texts are answers with keys ``casus<id>_<field>``; withdrawing consent
-    deletes them and keeps only the pseudonym and the fact of the withdrawal."""
+    deletes them and keeps only the pseudonym and the fact of the withdrawal. Consent may come from more
+    than one person (a mother and her son): one :class:`CasusConsent` each; one withdrawal ends the case."""
 
     __tablename__ = "casus"
     __extra_table_args__ = (tenant_reference("visitatie_id", "visitatie"),)
@@ -140,21 +141,40 @@ class Casus(TenantOwned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     visitatie_id: Mapped[int] = mapped_column(index=True)
     pseudonym: Mapped[str] = mapped_column(sa.String(80))
-    consent_given_by: Mapped[str] = mapped_column(sa.String(20))
-    consent_given_on: Mapped[date]
     consent_scope: Mapped[str] = mapped_column(sa.Text)
-    consent_recorded_how: Mapped[str] = mapped_column(sa.String(20))
-    consent_recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     withdrawn_at: Mapped[datetime | None]
     consent_withdrawn_by: Mapped[str | None] = mapped_column(sa.String(20))  # who withdrew: a given_by value
     withdrawn_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))  # recorded it
 
-    consent_recorded_by: Mapped[User | None] = relationship(foreign_keys=[consent_recorded_by_id], lazy="joined")
     withdrawn_by: Mapped[User | None] = relationship(foreign_keys=[withdrawn_by_id], lazy="joined")
+    consents: Mapped[list[CasusConsent]] = relationship(
+        order_by="CasusConsent.id",
+        lazy="selectin",
+        primaryjoin="and_(Casus.id == CasusConsent.casus_id, Casus.gemeente_id == CasusConsent.gemeente_id)",
+        viewonly=True,
+    )
 
     def field_key(self, field: str) -> str:
         return f"casus{self.id}_{field}"
+
+
+class CasusConsent(TenantOwned, Base):
+    """One person's consent for a case: who gave it (a role, never a name), when, how it was recorded,
+    and who recorded it when."""
+
+    __tablename__ = "casus_consent"
+    __extra_table_args__ = (tenant_reference("casus_id", "casus", ondelete="CASCADE"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    casus_id: Mapped[int] = mapped_column(index=True)
+    given_by: Mapped[str] = mapped_column(sa.String(20))
+    given_on: Mapped[date]
+    recorded_how: Mapped[str] = mapped_column(sa.String(20))
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    recorded_by: Mapped[User | None] = relationship(lazy="joined")
 
 
 class PrivacyClearance(TenantOwned, Base):

@@ -60,9 +60,49 @@ def test_a_case_starts_with_recorded_consent(client_for, plus, session):
     assert "Beschrijf waarvoor de toestemming geldt." in html and 'value="Casus Noor"' in html
     assert new_case(writer, plus).status_code == 302
     casus = session.scalar(select(Casus))
-    assert casus.consent_given_by == "jongere" and casus.consent_recorded_by_id == plus["writer"].id
+    [consent] = casus.consents
+    assert consent.given_by == "jongere" and consent.recorded_by_id == plus["writer"].id
     assert write(writer, plus, casus.id, "dossieronderzoek", "<p>Tijdlijn van de hulp.</p>").status_code == 200
     assert write(writer, plus, 999, "dossieronderzoek", "<p>x</p>").status_code == 404
+
+
+def test_consent_from_a_second_person_is_recorded_with_who_recorded_it(app, client_for, plus, session):
+    writer, coordinator = client_for(plus["writer"]), client_for(plus["coordinator"])
+    new_case(writer, plus)
+    casus = session.scalar(select(Casus))
+    url = f"{plus['base']}/casussen/{casus.id}/toestemming"
+    page_url = f"{plus['base']}/casussen/{casus.id}"
+    refused = coordinator.post_form(
+        url, {"given_by": "ouder", "given_on": "", "recorded_how": "mondeling"}, token_from=page_url
+    )
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert "Vul een geldige datum in." in html and '<option selected value="mondeling">' in html
+    second = {"given_by": "ouder", "given_on": "2026-10-03", "recorded_how": "mondeling"}
+    assert coordinator.post_form(url, second, token_from=page_url).status_code == 302
+    session.expire_all()
+    given = [(c.given_by, c.given_on.isoformat(), c.recorded_by_id) for c in casus.consents]
+    assert given == [("jongere", "2026-10-02", plus["writer"].id), ("ouder", "2026-10-03", plus["coordinator"].id)]
+    page = writer.get(page_url).get_data(as_text=True)
+    assert "Jongere, 2 oktober 2026" in page and "Ouder of verzorger, 3 oktober 2026" in page
+    assert f"vastgelegd door {plus['coordinator'].name}" in page
+    events = session.scalars(select(AuditEvent).where(AuditEvent.action == "consent_recorded")).all()
+    assert [e.details["given_by"] for e in events] == ["jongere", "ouder"]
+    from peerreview.selfeval.cases import snapshot
+
+    [entry] = snapshot(session, plus["visitatie"])
+    assert [g["given_by"] for g in entry["consent"]["given"]] == ["jongere", "ouder"]
+
+
+def test_no_consent_is_added_to_a_withdrawn_case(client_for, plus, session):
+    writer, coordinator = client_for(plus["writer"]), client_for(plus["coordinator"])
+    new_case(writer, plus)
+    casus = session.scalar(select(Casus))
+    base = f"{plus['base']}/casussen/{casus.id}"
+    withdrawn = coordinator.post_form(f"{base}/toestemming-intrekken", {"withdrawn_by": "jongere"}, token_from=base)
+    assert withdrawn.status_code == 302
+    late = {"given_by": "ouder", "given_on": "2026-10-03", "recorded_how": "mondeling"}
+    assert coordinator.post_form(f"{base}/toestemming", late, token_from=f"{plus['base']}/casussen").status_code == 404
 
 
 def test_personal_data_blocks_submission_until_fixed_or_cleared(app, client_for, plus, session):

@@ -76,10 +76,7 @@ def world(request, make, session):
         gemeente_id=a.id,
         visitatie_id=visitatie.id,
         pseudonym="Casus Noor",
-        consent_given_by="jongere",
-        consent_given_on=date(2026, 10, 1),
         consent_scope="dossier",
-        consent_recorded_how="schriftelijk",
     )
     document = Document(
         gemeente_id=a.id,

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -31,10 +30,7 @@ def _secrets(released: bool):
             gemeente_id=visitatie.gemeente_id,
             visitatie_id=visitatie.id,
             pseudonym="Casus Sam",
-            consent_given_by="ouder",
-            consent_given_on=date(2026, 10, 1),
             consent_scope="dossier",
-            consent_recorded_how="schriftelijk",
         )
         session.add(casus)
         session.flush()
