@@ -311,6 +311,8 @@ def _write_answers(w: Writer, m: Material, keys: tuple[str, ...]) -> None:
         if question.kind == "richtext":
             w.html(value.get("html", ""), source)
         elif question.kind in ("rows", "rating_list"):
+            if value.get("intro"):
+                w.html(value["intro"], source)
             head, rows = values.table(question, value)
             w.block("table", _table_html(head, rows), source)
         else:

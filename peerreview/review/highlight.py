@@ -57,19 +57,21 @@ def highlighted(text: str, items: list[Annotation], numbers: dict[int, int]) -> 
 
 
 def highlighted_table(
-    head: list[str], rows: list[list[str]], text: str, items: list[Annotation], numbers: dict[int, int]
+    head: list[str], rows: list[list[str]], text: str, items: list[Annotation], numbers: dict[int, int], start: int = 0
 ) -> Markup | None:
     """A table answer as a table (in a scroll region), with its passages marked. The text between the
     cells (" | " and the line breaks of the plain text) stays in the page, hidden, so that the text of the
     table is still exactly the answer's plain text and a selection maps to the same offsets as in a
     paragraph; the header row is left out of that text (``data-not-answer``). None when the cells do not
-    make up ``text`` (then the caller shows the plain text)."""
-    if "\n".join(" | ".join(row) for row in rows) != text:
+    make up ``text`` from ``start`` on (then the caller shows the plain text). Before ``start``: the text
+    the answer gives before its table, shown as text."""
+    if "\n".join(" | ".join(row) for row in rows) != text[start:]:
         return None
     placed = _placed(text, items)
+    before = _marked(text, placed, numbers, 0, start) if start else ""
     header = "".join(f'<th scope="col" data-not-answer>{escape(label)}</th>' for label in head)
     body = []
-    offset = 0
+    offset = start
     for r, row in enumerate(rows):
         cells = []
         for c, cell in enumerate(row):
@@ -83,7 +85,7 @@ def highlighted_table(
             cells.append(f"<td>{marked}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     return Markup(  # noqa: S704 - every piece of text is escaped above
-        f"{SCROLL_REGION}<table><thead><tr>{header}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+        f"{before}{SCROLL_REGION}<table><thead><tr>{header}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
     )
 
 

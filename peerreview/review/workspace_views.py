@@ -19,6 +19,7 @@ from peerreview.review.highlight import highlighted, highlighted_table, theme_st
 from peerreview.review.models import Annotation
 from peerreview.review.workspace import reviewer_label, with_card_context, workspace_context
 from peerreview.rounds.models import Visitatie
+from peerreview.sanitize import plain_text
 from peerreview.selfeval import values
 from peerreview.selfeval.definitions import Question
 
@@ -40,7 +41,8 @@ def highlight_answer(question: Question, answer: Any, items: list[Annotation], n
     """An answer with its passages marked: a table answer as a table, the rest as text."""
     if question.kind == "rows":
         head, rows = values.table(question, answer.value or {})
-        table = highlighted_table(head, rows, answer.plain, items, numbers)
+        intro = plain_text((answer.value or {}).get("intro", ""))  # text before the table, one line break apart
+        table = highlighted_table(head, rows, answer.plain, items, numbers, start=len(intro) + 1 if intro else 0)
         if table is not None:
             return table
     return highlighted(answer.plain, items, numbers)

@@ -227,6 +227,10 @@ def _check_kind(qkey: str, kind: str, spec: dict[str, Any], fail: Any) -> None:
                 raise fail(f"question {qkey}: every entry of '{name}' needs a value and a label")
         return items
 
+    if "intro" in spec and (
+        kind not in ("rows", "rating_list") or not isinstance(spec["intro"], str) or not spec["intro"]
+    ):
+        raise fail(f"question {qkey}: 'intro' (the label of the text before a table) belongs to rows or rating_list")
     if kind == "choice":
         values("options")
     elif kind == "checklist":

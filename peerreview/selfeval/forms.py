@@ -35,6 +35,11 @@ BASE_ERROR = (
 EMPTY_ROWS = 2  # blank rows offered below the filled ones
 
 
+def _with_intro(question: Question, form: MultiDict[str, str], prefix: str, value: dict[str, Any]) -> dict[str, Any]:
+    """A table question that asks for text too (``intro`` in its definition): the text before the table."""
+    return {"intro": form.get(prefix + "intro", ""), **value} if question.spec.get("intro") else value
+
+
 def raw_value(question: Question, form: MultiDict[str, str], key: str | None = None) -> dict[str, Any]:
     prefix = f"{key or question.key}."
     kind = question.kind
@@ -45,25 +50,35 @@ def raw_value(question: Question, form: MultiDict[str, str], key: str | None = N
     if kind == "checklist":
         return {"values": form.getlist(prefix + "values"), "explanation": form.get(prefix + "explanation", "")}
     if kind == "rating_list":
-        return {
-            "items": {
-                str(item["value"]): {
-                    "status": form.get(f"{prefix}items.{item['value']}.status", ""),
-                    "comment": form.get(f"{prefix}items.{item['value']}.comment", ""),
+        return _with_intro(
+            question,
+            form,
+            prefix,
+            {
+                "items": {
+                    str(item["value"]): {
+                        "status": form.get(f"{prefix}items.{item['value']}.status", ""),
+                        "comment": form.get(f"{prefix}items.{item['value']}.comment", ""),
+                    }
+                    for item in question.spec["items"]
                 }
-                for item in question.spec["items"]
-            }
-        }
+            },
+        )
     if kind == "rows":
         indexes = sorted(
             {int(k.split(".")[2]) for k in form if k.startswith(prefix + "rows.") and _index(k.split(".")[2])}
         )
-        return {
-            "rows": [
-                {c["key"]: form.get(f"{prefix}rows.{i}.{c['key']}", "") for c in question.spec["columns"]}
-                for i in indexes
-            ]
-        }
+        return _with_intro(
+            question,
+            form,
+            prefix,
+            {
+                "rows": [
+                    {c["key"]: form.get(f"{prefix}rows.{i}.{c['key']}", "") for c in question.spec["columns"]}
+                    for i in indexes
+                ]
+            },
+        )
     if kind == "number":
         return {"value": form.get(prefix + "value", "")}
     if kind == "strengths":

@@ -90,7 +90,7 @@ def clean(question: Question, raw: Any) -> dict[str, Any]:
             comment = _short(question, entry.get("comment"), str(item["label"]))
             if status or comment:
                 result[str(item["value"])] = {"status": status or None, "comment": comment}
-        return {"items": result}
+        return _intro(question, raw, {"items": result})
     if kind == "rows":
         rows = raw.get("rows") if isinstance(raw.get("rows"), list) else []
         if len(rows) > MAX_ROWS:
@@ -111,7 +111,7 @@ def clean(question: Question, raw: Any) -> dict[str, Any]:
                     cleaned[column["key"]] = _short(question, value, str(column["label"]))
             if any(v not in (None, "") for v in cleaned.values()):
                 cleaned_rows.append(cleaned)
-        return {"rows": cleaned_rows}
+        return _intro(question, raw, {"rows": cleaned_rows})
     if kind == "number":
         return {"value": parse_number(raw.get("value"), question.label, question.spec.get("min"))}
     if kind == "strengths":
@@ -120,6 +120,11 @@ def clean(question: Question, raw: Any) -> dict[str, Any]:
             "ontwikkel": _html(question, raw.get("ontwikkel")),
         }
     raise InvalidValue(f"unknown kind {kind}")
+
+
+def _intro(question: Question, raw: dict[str, Any], value: dict[str, Any]) -> dict[str, Any]:
+    """The text before a table, for a table question that asks for both (``intro`` in its definition)."""
+    return {"intro": _html(question, raw.get("intro")), **value} if question.spec.get("intro") else value
 
 
 def plain(question: Question, value: dict[str, Any]) -> str:
@@ -134,7 +139,7 @@ def plain(question: Question, value: dict[str, Any]) -> str:
         labels = [question.label_of("items", v) for v in value.get("values", [])]
         return "\n".join(t for t in ("; ".join(labels), plain_text(value.get("explanation", ""))) if t)
     if kind == "rating_list":
-        lines = []
+        lines = [intro] if (intro := plain_text(value.get("intro", ""))) else []
         for item in question.spec["items"]:
             entry = value.get("items", {}).get(str(item["value"]))
             if entry and item.get("heading"):
@@ -144,10 +149,12 @@ def plain(question: Question, value: dict[str, Any]) -> str:
                 lines.append(f"{item['label']}: {status}" + (f". {entry['comment']}" if entry.get("comment") else ""))
         return "\n".join(lines)
     if kind == "rows":
-        return "\n".join(
+        intro = plain_text(value.get("intro", ""))
+        rows = [
             " | ".join(cell_text(column, row.get(column["key"])) for column in question.spec["columns"])
             for row in value.get("rows", [])
-        )
+        ]
+        return "\n".join([intro, *rows] if intro else rows)
     if kind == "number":
         number = value.get("value")
         return "" if number is None else f"{number_nl(number)} {question.spec.get('unit', '')}".strip()
@@ -188,7 +195,10 @@ def is_filled(question: Question, value: dict[str, Any] | None) -> bool:
     if kind == "rating_list":
         return all(value.get("items", {}).get(str(i["value"]), {}).get("status") for i in question.rated_items())
     if kind == "rows":
-        return len(value.get("rows", [])) >= max(1, int(question.spec.get("min_rows", 1)))
+        min_rows = int(question.spec.get("min_rows", 1))
+        if min_rows == 0 and plain_text(value.get("intro", "")):
+            return True  # answered in text: the table is optional
+        return len(value.get("rows", [])) >= max(1, min_rows)
     if kind == "number":
         return value.get("value") is not None
     if kind == "strengths":

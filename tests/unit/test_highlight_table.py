@@ -42,3 +42,14 @@ def test_a_passage_ending_on_the_glue_keeps_its_reference():
 
 def test_cells_that_do_not_make_up_the_text_fall_back_to_none():
     assert highlighted_table(HEAD, ROWS, "iets anders", [], {}) is None
+
+
+def test_the_text_before_the_table_is_shown_before_it_with_the_same_offsets():
+    intro = "We tellen twee dingen."
+    text = f"{intro}\n{TEXT}"
+    passage = annotation(5, text.index("twee"), text.index("318") + 3)  # from the text into the table
+    html = str(highlighted_table(HEAD, ROWS, text, [passage], {5: 1}, start=len(intro) + 1))
+    assert answer_text(html) == text
+    assert html.index("twee") < html.index("<table")
+    assert html.count('data-annotations="a-5"') == 3  # the text, the first cell, the second cell
+    assert highlighted_table(HEAD, ROWS, text, [], {}) is None  # without the start the cells do not match

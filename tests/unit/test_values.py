@@ -85,6 +85,28 @@ def test_the_routekaarts_heading_rows_are_not_rated_but_keep_their_comment():
     assert "3a. Toegankelijk: Deels aanwezig" in plain(question, value).splitlines()
 
 
+def test_table_questions_that_ask_for_text_too_keep_both():
+    question = Q["s1_5"]
+    assert question.spec["intro"]
+    value = clean(question, {"intro": "<p>Vooral <b>korte lijnen</b>.</p><script>x</script>", "rows": []})
+    assert value["intro"] == "<p>Vooral <b>korte lijnen</b>.</p>"
+    value = clean(question, {"intro": "<p>Vooral korte lijnen.</p>", "rows": [{"factor": "Eén loket"}]})
+    lines = plain(question, value).splitlines()
+    assert lines[0] == "Vooral korte lijnen." and lines[1].startswith("Eén loket")
+    # a table question without a text part keeps none, whatever is sent
+    from dataclasses import replace
+
+    without = replace(question, spec={k: v for k, v in question.spec.items() if k != "intro"})
+    assert "intro" not in clean(without, {"intro": "<p>x</p>", "rows": [{"factor": "Eén loket"}]})
+
+
+def test_a_table_question_with_an_optional_table_is_answered_by_its_text_alone():
+    question = Q["s2_3_3"]
+    assert question.spec.get("min_rows") == 0
+    assert not is_filled(question, clean(question, {"intro": "", "rows": []}))
+    assert is_filled(question, clean(question, {"intro": "<p>Zie het jaarverslag, bijlage 2.</p>", "rows": []}))
+
+
 def test_strengths_need_both_parts():
     question = Q["s2_1_6"]
     assert not is_filled(question, clean(question, {"goed": "<p>Veel</p>", "ontwikkel": ""}))
