@@ -170,18 +170,17 @@ def passages_for(session: Session, visitatie: Visitatie) -> list[dict[str, Any]]
 
 
 def write_passages(session: Session, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert passages (dicts as ``passages_for`` makes them) with their themes; returns their ids."""
+    """Insert passages (dicts as ``passages_for`` makes them) with their themes, in two statements;
+    returns their ids in the order of ``rows``."""
     if not rows:
         return []
     now = utcnow()
-    ids: list[int] = []
-    themes: list[dict[str, Any]] = []
-    for row in rows:
-        values = {k: v for k, v in row.items() if k != "themes"}
-        values.setdefault("indexed_at", now)
-        passage_id = session.execute(insert(NetworkPassage).values(**values).returning(NetworkPassage.id)).scalar_one()
-        ids.append(passage_id)
-        themes.extend({"passage_id": passage_id, "theme": code} for code in row["themes"])
+    values = [{"indexed_at": now, **{k: v for k, v in row.items() if k != "themes"}} for row in rows]
+    inserted = session.execute(
+        insert(NetworkPassage).returning(NetworkPassage.id, sort_by_parameter_order=True), values
+    ).scalars()
+    ids = list(inserted)
+    themes = [{"passage_id": i, "theme": code} for i, row in zip(ids, rows, strict=True) for code in row["themes"]]
     if themes:
         session.execute(insert(NetworkPassageTheme), themes)
     return ids
