@@ -51,7 +51,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from autosave import SENTENCES, app_env, drop_database, migrate, percentile, recreate_database  # noqa: E402
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/peerreview_bench_network"
-PASSWORD = "bench-netwerk-wachtwoord"
+PASSWORD = "bench-netwerk-wachtwoord"  # noqa: S105  (throwaway accounts in a throwaway database)
 ANALYST = "analist@bench-netwerk.example"
 MEMBER = "coordinator@bench-netwerk.example"
 PROVINCES = (
@@ -558,7 +558,7 @@ def measure_in_process(app: Any, network: Network, requests: int) -> list[str]:
                 raise SystemExit(f"{label}: {path} gave {response.status_code}")
         statements = [0]
 
-        def count(*_args: object) -> None:
+        def count(*_args: object, statements: list[int] = statements) -> None:
             statements[0] += 1
 
         event.listen(engine, "before_cursor_execute", count)
