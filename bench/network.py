@@ -647,9 +647,7 @@ def run(args: argparse.Namespace) -> int:
             for line in measure_gunicorn(env, network, args.requests, args.workers):
                 print(line)
         print(f"\ntarget: p95 ≤ {TARGET_PAGE_P95_MS:.0f} ms per page (issue 11)")
-        print(
-            f"median of the in-process matrix p50s is the number to compare across runs; machine: {os.cpu_count()} cores, shared"
-        )
+        print(f"machine: {os.cpu_count()} cores, shared; load average {os.getloadavg()[0]:.1f}")
     finally:
         if args.keep:
             print(f"kept {args.database_url}")
