@@ -9,6 +9,7 @@ A round that is none of these is left out; a gemeente with no round to show is n
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -193,13 +194,7 @@ def _figures(
             item.cells[row.period] = row.focus.text
     ordered = sorted(periods, key=indicators.period_sort_key)
     notes = {int(n.split(" ", 1)[0].removeprefix("⚠")): n for n in block["footnotes"]}
-    used = {
-        int(mark)
-        for row in by_code.values()
-        for text in row.cells.values()
-        for mark in [text.rsplit("⚠", 1)[1]]
-        if "⚠" in text and mark.isdigit()
-    }
+    used = {int(n) for row in by_code.values() for text in row.cells.values() for n in re.findall(r"⚠(\d+)", text)}
     footnotes = [notes[n] for n in sorted(used) if n in notes]
     sources = [s for s in block["sources"] if s["code"] in by_code]
     return ordered, list(by_code.values()), footnotes, sources

@@ -174,3 +174,17 @@ def test_the_figures_page_takes_a_fixed_number_of_queries(app, client_for, sessi
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert len(statements) == few <= 16
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "kengetal=ONBEKEND&periode=2099&tegen=JH121&tegen_periode=%3C&set=iets&g=nergens&groep=XX",
+        "kengetal=JH121&tegen=JH121&g=" + "a" * 500 + "&ses_decile=%E2%80%AE&province=" + "x" * 300,
+        "kengetal=&periode=&set=gekozen",
+    ],
+)
+def test_hostile_or_odd_choices_give_a_page_not_an_error(client_for, world, query):
+    client = client_for(world["outsider"])
+    for path in ("/netwerk/cijfers", "/netwerk/cijfers.csv"):
+        assert client.get(f"{path}?{query}").status_code == 200, (path, query)

@@ -207,3 +207,19 @@ def test_comparison_asks_for_two_or_three(client_for, world):
     assert four.status_code in (400, 404)
     three = client.get("/netwerk/portretten/vergelijk?" + "&".join(f"p={i}" for i in ids[1:]))
     assert three.status_code == 200 and "cols-3" in three.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["ronde=99999999999999999999&status=%3Cscript%3E&sorteer=iets&richting=op", "province=%3C%2F&ses_decile=-1"],
+)
+def test_hostile_library_queries_give_the_page(client_for, world, query):
+    response = client_for(world["analyst"]).get(f"/netwerk/portretten?{query}")
+    assert response.status_code == 200
+
+
+def test_a_comparison_with_hostile_ids_is_not_found(client_for, world):
+    client = client_for(world["analyst"])
+    for query in ("p=0&p=1", "p=2147483648&p=1", "p=-1&p=1", "p=%EF%BC%91"):
+        assert client.get(f"/netwerk/portretten/vergelijk?{query}").status_code == 404, query
+    assert client.get("/netwerk/portretten/vergelijk?p=%00").status_code < 500
