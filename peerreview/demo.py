@@ -174,6 +174,7 @@ def seed(session: Session) -> bool:
     created = _sessies(session) or created
     created = _vaststellingen(session) or created
     created = _publicaties(session) or created
+    created = _earlier_round(session) or created
     created = _network_index(session) or created
     return created or len(session.new) > before
 
@@ -864,4 +865,113 @@ def _vaststellingen(session: Session) -> bool:
         adoption.propose(session, people["lead"], portret)
         adoption.adopt(session, people["coordinator"], portret)
         created = True
+    return created
+
+
+# --- an earlier round (the network puts a gemeente's rounds side by side) --------------------------------
+
+
+def _earlier_round(session: Session) -> bool:
+    """An earlier round for one gemeente (ronde-2023-*.yaml): the round, a definitive portret published to the
+    network and the team's theme summaries, written directly (the round is over). Skipped when it exists."""
+    from datetime import UTC, datetime, time
+
+    from peerreview.portret import services as portret_services
+    from peerreview.portret import tasks as portret_tasks
+    from peerreview.portret.models import Portret, PortretVersion, Publication, VersionKind
+    from peerreview.portret.skeleton import load as load_skeleton
+    from peerreview.review.models import ThemeSummary
+    from peerreview.rounds.models import VisitatieState
+
+    created = False
+    for path in sorted(CONTENT.glob("ronde-*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        spec = data["round"]
+        if session.scalar(select(Round).where(Round.name == spec["name"])) is not None:
+            continue
+        gemeente = session.scalars(select(Gemeente).where(Gemeente.slug == data["gemeente"])).one()
+        coordinator = session.scalar(select(User).where(User.email == "coordinator@netwerk.demo"))
+        round_ = Round(
+            name=spec["name"],
+            description=" ".join(spec.get("description", "").split()),
+            starts_on=spec["starts_on"],
+            ends_on=spec["ends_on"],
+            created_by=coordinator,
+        )
+        for phase, due_on in spec.get("deadlines", {}).items():
+            round_.deadlines.append(RoundDeadline(phase=Phase(phase), due_on=due_on))
+        session.add(round_)
+        session.flush()
+
+        def moment(day: date) -> datetime:
+            return datetime.combine(day, time(12, 0), tzinfo=UTC)
+
+        visitatie = Visitatie(
+            round_id=round_.id,
+            gemeente_id=gemeente.id,
+            variant=Variant.BASIS,
+            definition_version=1,
+            state=VisitatieState.DEFINITIEF,
+            annotations_released_at=moment(data["released_on"]),
+        )
+        session.add(visitatie)
+        session.flush()
+        for code, item in data["summaries"].items():
+            session.add(
+                ThemeSummary(
+                    gemeente_id=gemeente.id,
+                    visitatie_id=visitatie.id,
+                    theme_code=code,
+                    judgement=item.get("judgement"),
+                    summary=" ".join(item["summary"].split()),
+                    updated_at=moment(data["released_on"]),
+                )
+            )
+        skeleton = load_skeleton(1)
+        texts = {s["key"]: clean_html(s["html"]) for s in data["sections"]}
+        sections = [
+            {
+                "key": section.key,
+                "kind": section.kind,
+                "level": section.level,
+                "title": section.heading(gemeente.name, data["motto"]),
+                "html": texts.get(section.key, ""),
+                "provenance": {},
+            }
+            for section in skeleton.sections
+            if section.kind == "title" or section.key in texts
+        ]
+        content = {"skeleton": 1, "gemeente": gemeente.name, "motto": data["motto"], "sections": sections}
+        adopted = moment(data["adopted_on"])
+        portret = Portret(
+            gemeente_id=gemeente.id,
+            visitatie_id=visitatie.id,
+            skeleton_version=1,
+            current_version=1,
+            released_version=1,
+            released_at=moment(data["released_on"]),
+            proposed_version=1,
+            proposed_at=adopted,
+            adopted_version=1,
+            adopted_at=adopted,
+            publication=Publication(data["publication"]),
+            published_at=adopted,
+        )
+        session.add(portret)
+        session.flush()
+        version = PortretVersion(
+            gemeente_id=gemeente.id,
+            portret_id=portret.id,
+            number=1,
+            content=content,
+            checksum=portret_services.checksum(content),
+            note="Vastgesteld",
+            kind=VersionKind.DEFINITIEF,
+            created_at=adopted,
+        )
+        session.add(version)
+        session.flush()
+        portret_tasks.request_pdf(session, version)
+        created = True
+    session.flush()
     return created

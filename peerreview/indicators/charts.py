@@ -1,9 +1,11 @@
 """Server-side SVG charts, identical on screen and on paper.
 
 ``svg(chart)`` renders the plain chart data of ``services.chart_data`` (which the portret also keeps
-in its versions). The charts use presentation attributes only (no inline styles, so the strict
-Content-Security-Policy allows them), carry a <title> and a <desc> for screen readers, and print
-every value next to its bar or line, so that nothing depends on colour alone.
+in its versions) and of the network's figures page (``peerreview.network.figures``: bars for many
+gemeenten, and a scatter of one indicator against another). The charts use presentation attributes
+only (no inline styles, so the strict Content-Security-Policy allows them), carry a <title> and a
+<desc> for screen readers, and print every value next to its bar or line, so that nothing depends on
+colour alone.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ def svg(chart: dict[str, Any]) -> Markup:
         return _bars(chart)
     if chart["kind"] == "lines":
         return _lines(chart)
+    if chart["kind"] == "scatter":
+        return _scatter(chart)
     raise ValueError(f"unknown chart kind {chart['kind']!r}")
 
 
@@ -74,7 +78,9 @@ def _bars(chart: dict[str, Any]) -> Markup:
             f'<text x="{label_width - 8}" y="{y + 13}" text-anchor="end" fill="#1f2933"{weight}>'
             f"{escape(bar['label'])}</text>"
         )
-        parts.append(f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar_height}" fill="{colour}"/>')
+        parts.append(
+            f'<rect class="bar" x="{label_width}" y="{y}" width="{length:.1f}" height="{bar_height}" fill="{colour}"/>'
+        )
         label = value_text(bar["value"], unit, decimals) + (" ⚠" if bar["flagged"] else "")
         parts.append(
             f'<text x="{label_width + length + 6:.1f}" y="{y + 13}" fill="#1f2933"{weight}>{escape(label)}</text>'
@@ -170,5 +176,95 @@ def _lines(chart: dict[str, Any]) -> Markup:
     for (_y, text, colour, focus), y in zip(ends, placed, strict=True):
         weight = ' font-weight="bold"' if focus else ""
         parts.append(f'<text x="{left + plot_w + 10}" y="{y + 4:.1f}" fill="{colour}"{weight}>{escape(text)}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 - every text above is escaped
+
+
+def _diamond(x: float, y: float, r: float) -> str:
+    return f"M{x:.1f},{y - r:.1f} L{x + r:.1f},{y:.1f} L{x:.1f},{y + r:.1f} L{x - r:.1f},{y:.1f} Z"
+
+
+def _scatter(chart: dict[str, Any]) -> Markup:
+    """One point per gemeente: a diamond with its name for a marked one (a gemeente with a portret), a small
+    circle for the others; a legend shows both shapes, so the mark does not depend on colour. Axis labels
+    name the indicators and periods; the description lists every point."""
+    points = chart["points"]
+    x_axis, y_axis = chart["x"], chart["y"]
+    height, left, right, top, bottom = 420, 72, 24, 44, 56
+    plot_w, plot_h = WIDTH - left - right, height - top - bottom
+
+    def bounds(values: list[float]) -> tuple[float, float]:
+        low, high = min(values), max(values)
+        pad = (high - low) * 0.08 or 1.0
+        return (max(0.0, low - pad) if low >= 0 else low - pad), high + pad
+
+    x_low, x_high = bounds([p["x"] for p in points] or [0.0, 1.0])
+    y_low, y_high = bounds([p["y"] for p in points] or [0.0, 1.0])
+
+    def x_of(value: float) -> float:
+        return left + plot_w * (value - x_low) / (x_high - x_low)
+
+    def y_of(value: float) -> float:
+        return top + plot_h * (1 - (value - y_low) / (y_high - y_low))
+
+    def text(value: float, axis: dict[str, Any]) -> str:
+        return value_text(value, axis["unit"], axis["decimals"])
+
+    marked_word = chart["legend"]["marked"].lower()
+    summary = f"Horizontaal {x_axis['label']}, verticaal {y_axis['label']}. " + "; ".join(
+        f"{p['label']}{' (' + marked_word + ')' if p['marked'] else ''}: {text(p['x'], x_axis)} en "
+        f"{text(p['y'], y_axis)}" + (" (zie voetnoot)" if p["flagged"] else "")
+        for p in points
+    )
+    parts = _open(chart, height, summary)
+    # legend, above the plot
+    parts.append(f'<path d="{_diamond(left + 6, 16, 6)}" fill="{COLOURS["gemeente"]}"/>')
+    parts.append(f'<text x="{left + 18}" y="20" fill="#1f2933">{escape(chart["legend"]["marked"])}</text>')
+    parts.append(
+        f'<circle cx="{left + 246}" cy="16" r="4" fill="none" stroke="{COLOURS["referentie"]}" stroke-width="1.5"/>'
+    )
+    parts.append(f'<text x="{left + 256}" y="20" fill="#1f2933">{escape(chart["legend"]["other"])}</text>')
+    # axes with round ticks
+    for tick in _ticks(y_low, y_high):
+        y = y_of(tick)
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#e5e7eb"/>')
+        parts.append(
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#4b5563">{escape(text(tick, y_axis))}</text>'
+        )
+    for tick in _ticks(x_low, x_high):
+        x = x_of(tick)
+        parts.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{top + plot_h}" stroke="#e5e7eb"/>')
+        parts.append(
+            f'<text x="{x:.1f}" y="{top + plot_h + 16}" text-anchor="middle" fill="#4b5563">'
+            f"{escape(text(tick, x_axis))}</text>"
+        )
+    parts.append(
+        f'<path d="M{left},{top} V{top + plot_h} H{left + plot_w}" fill="none" stroke="#1f2933" stroke-width="1"/>'
+    )
+    parts.append(
+        f'<text x="{left + plot_w / 2:.1f}" y="{height - 10}" text-anchor="middle" fill="#1f2933" font-weight="bold">'
+        f"{escape(x_axis['label'])}</text>"
+    )
+    middle = top + plot_h / 2
+    parts.append(
+        f'<text x="16" y="{middle:.1f}" text-anchor="middle" fill="#1f2933" font-weight="bold" '
+        f'transform="rotate(-90 16 {middle:.1f})">{escape(y_axis["label"])}</text>'
+    )
+    # the others first, the marked ones on top with their names
+    for p in sorted(points, key=lambda p: p["marked"]):
+        x, y = x_of(p["x"]), y_of(p["y"])
+        if p["marked"]:
+            parts.append(f'<path class="point marked" d="{_diamond(x, y, 7)}" fill="{COLOURS["gemeente"]}"/>')
+            label = p["label"] + (" ⚠" if p["flagged"] else "")
+            anchor, dx = ("end", -10) if x > left + plot_w * 0.75 else ("start", 10)
+            parts.append(
+                f'<text x="{x + dx:.1f}" y="{y + 4:.1f}" text-anchor="{anchor}" fill="#1f2933" font-weight="bold">'
+                f"{escape(label)}</text>"
+            )
+        else:
+            parts.append(
+                f'<circle class="point" cx="{x:.1f}" cy="{y:.1f}" r="4" fill="none" '
+                f'stroke="{COLOURS["referentie"]}" stroke-width="1.5"/>'
+            )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every text above is escaped

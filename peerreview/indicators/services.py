@@ -214,6 +214,32 @@ class Footnote:
         return f"{labels}.{note} Geldt voor {where}"
 
 
+class FootnoteBook:
+    """Numbers the explanations of flagged values as a table is filled: values that share their flags and
+    note share one footnote (⚠1, ⚠2, ...), which lists every cell it applies to. The *in cijfers* block and
+    the network's figures page both fill their tables through it."""
+
+    def __init__(self) -> None:
+        self.footnotes: list[Footnote] = []
+        self._by_text: dict[tuple[tuple[str, ...], str], Footnote] = {}
+        self._noted: set[int] = set()
+
+    def cell(self, stored_value: IndicatorValue, indicator: Indicator, area_name: str) -> Cell:
+        """The value as a table cell: formatted, with its footnote mark when it is flagged."""
+        text = format_value(indicator, stored_value.value)
+        if stored_value.flags:
+            key = (tuple(stored_value.flags), stored_value.note)
+            if key not in self._by_text:
+                self._by_text[key] = Footnote(len(self.footnotes) + 1, list(stored_value.flags), stored_value.note)
+                self.footnotes.append(self._by_text[key])
+            footnote = self._by_text[key]
+            if stored_value.id not in self._noted:
+                self._noted.add(stored_value.id)
+                footnote.cells.append((area_name, indicator.short_name, stored_value.period, indicator.group))
+            text += f" ⚠{footnote.number}"
+        return Cell(stored_value.value, text, list(stored_value.flags), stored_value.note)
+
+
 @dataclass
 class Figures:
     gemeente: Gemeente
@@ -259,26 +285,14 @@ def figures_for(session: Session, gemeente: Gemeente, base_periods: dict[str, st
         )
     }
     focus_code = columns[0].area.code if columns and columns[0].role == "gemeente" else None
-    footnotes: list[Footnote] = []
-    notes_by_text: dict[tuple[tuple[str, ...], str], Footnote] = {}
-    noted_values: set[int] = set()
+    book = FootnoteBook()
+    footnotes = book.footnotes
 
     def cell(indicator: Indicator, column: Column, period: str) -> Cell:
         stored_value = values.get((indicator.code, column.area.code, period))
         if stored_value is None:
             return Cell(None, "—")
-        text = format_value(indicator, stored_value.value)
-        if stored_value.flags:
-            key = (tuple(stored_value.flags), stored_value.note)
-            if key not in notes_by_text:
-                notes_by_text[key] = Footnote(len(footnotes) + 1, list(stored_value.flags), stored_value.note)
-                footnotes.append(notes_by_text[key])
-            footnote = notes_by_text[key]
-            if stored_value.id not in noted_values:
-                noted_values.add(stored_value.id)
-                footnote.cells.append((column.area.name, indicator.short_name, period, indicator.group))
-            text += f" ⚠{footnote.number}"
-        return Cell(stored_value.value, text, list(stored_value.flags), stored_value.note)
+        return book.cell(stored_value, indicator, column.area.name)
 
     rows_by_group: dict[str, list[Row]] = {key: [] for key in GROUPS}
     series: dict[str, list[str]] = {}

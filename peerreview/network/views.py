@@ -4,6 +4,9 @@ Importing this module registers them all; ``create_app`` registers ``bp``."""
 from __future__ import annotations
 
 from peerreview.network import (  # noqa: F401  (each module adds its routes to bp)
+    figures_views,
+    history_views,
+    library_views,
     matrix_views,
 )
 from peerreview.network.blueprint import bp

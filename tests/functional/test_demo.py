@@ -28,7 +28,8 @@ def test_demo_has_the_report_and_drenthe_municipalities(seeded):
     assert coevorden.cbs_code == "GM0109"
     assert coevorden.jeugdregio.name == "Drenthe"
     assert coevorden.size_class == "20.000–50.000"
-    assert seeded.scalar(select(func.count()).select_from(Visitatie)) == len(demo.PARTICIPANTS)
+    earlier_rounds = len(list(demo.CONTENT.glob("ronde-*.yaml")))  # each one visitatie in an earlier round
+    assert seeded.scalar(select(func.count()).select_from(Visitatie)) == len(demo.PARTICIPANTS) + earlier_rounds
     extra = sum(len(data.get("people", [])) for data, _g, _v in demo._content(seeded, "reactie-*.yaml"))
     assert seeded.scalar(select(func.count()).select_from(User)) == 3 + 2 * len(demo.GEMEENTEN) + extra
 
@@ -60,7 +61,7 @@ def test_demo_has_self_evaluations_in_several_states(seeded):
     from peerreview.selfeval.models import Answer, AnswerRevision, Casus, Submission
 
     def visitatie(slug):
-        return seeded.scalar(select(Visitatie).join(Gemeente).where(Gemeente.slug == slug))
+        return seeded.scalar(select(Visitatie).join(Gemeente).order_by(Visitatie.id).where(Gemeente.slug == slug))
 
     seeded.expire_all()  # the PDF was rendered by a job in its own session
     deventer, peel, emmen = visitatie("deventer"), visitatie("peel-en-maas"), visitatie("emmen")
@@ -84,7 +85,7 @@ def test_demo_has_released_reviews_with_annotations_replies_and_summaries(seeded
 
     seeded.expire_all()
     reviewed = {
-        slug: seeded.scalar(select(Visitatie).join(Gemeente).where(Gemeente.slug == slug))
+        slug: seeded.scalar(select(Visitatie).join(Gemeente).order_by(Visitatie.id).where(Gemeente.slug == slug))
         for slug in ("deventer", "peel-en-maas", "roosendaal")
     }
     deventer = reviewed["deventer"]
@@ -110,8 +111,8 @@ def test_demo_has_a_visit_a_released_portret_and_the_reports_figures(seeded):
     from peerreview.visit.models import Conversation, ConversationStatus, Quote
 
     seeded.expire_all()  # the PDF was rendered by a job in its own session
-    peel = seeded.scalar(select(Visitatie).join(Gemeente).where(Gemeente.slug == "peel-en-maas"))
-    deventer = seeded.scalar(select(Visitatie).join(Gemeente).where(Gemeente.slug == "deventer"))
+    peel = seeded.scalar(select(Visitatie).join(Gemeente).order_by(Visitatie.id).where(Gemeente.slug == "peel-en-maas"))
+    deventer = seeded.scalar(select(Visitatie).join(Gemeente).order_by(Visitatie.id).where(Gemeente.slug == "deventer"))
     assert peel.state is VisitatieState.DEFINITIEF  # the reflectie followed (test_demo_peel_en_maas_responded...)
     held = seeded.scalars(
         select(Conversation).where(
@@ -156,7 +157,9 @@ def test_demo_zaltbommel_has_a_released_review_and_concept_portret(seeded):
     from peerreview.visit.models import Quote
 
     seeded.expire_all()  # the PDF was rendered by a job in its own session
-    zaltbommel = seeded.scalar(select(Visitatie).join(Gemeente).where(Gemeente.slug == "zaltbommel"))
+    zaltbommel = seeded.scalar(
+        select(Visitatie).join(Gemeente).order_by(Visitatie.id).where(Gemeente.slug == "zaltbommel")
+    )
     assert zaltbommel.state.value in AFTER_RELEASE
     assert zaltbommel.annotations_released_at is not None
     team = team_of(seeded, zaltbommel)
@@ -208,7 +211,7 @@ def test_demo_peel_en_maas_responded_to_its_concept_and_adopted_the_portret(seed
     from peerreview.rounds.models import VisitatieState
 
     seeded.expire_all()
-    peel = seeded.scalar(select(Visitatie).join(Gemeente).where(Gemeente.slug == "peel-en-maas"))
+    peel = seeded.scalar(select(Visitatie).join(Gemeente).order_by(Visitatie.id).where(Gemeente.slug == "peel-en-maas"))
     portret = seeded.scalar(select(Portret).where(Portret.visitatie_id == peel.id))
     items = seeded.scalars(select(Comment).where(Comment.portret_id == portret.id)).all()
     kinds = Counter(c.kind.value for c in items)
@@ -251,7 +254,7 @@ def test_demo_releases_deventer_and_roosendaal_concepts_holding_every_passage_th
 
     seeded.expire_all()  # the PDFs were rendered by a job in its own session
     for slug in ("deventer", "roosendaal"):
-        visitatie = seeded.scalar(select(Visitatie).join(Gemeente).where(Gemeente.slug == slug))
+        visitatie = seeded.scalar(select(Visitatie).join(Gemeente).order_by(Visitatie.id).where(Gemeente.slug == slug))
         assert visitatie.state.value in AFTER_RELEASE, slug
         portret = seeded.scalar(select(Portret).where(Portret.visitatie_id == visitatie.id))
         assert portret.released_version is not None and portret.released_version > 1  # generated, then edited
@@ -287,7 +290,7 @@ def test_demo_peel_en_maas_held_its_reflectiesessie_with_lessons_points_and_wede
     from peerreview.mail.models import OutgoingMail
     from peerreview.reflectiesessie.models import ImprovementPoint, ReflectieSessie, SessieAttendee, SessieLesson
 
-    peel = seeded.scalar(select(Visitatie).join(Gemeente).where(Gemeente.slug == "peel-en-maas"))
+    peel = seeded.scalar(select(Visitatie).join(Gemeente).order_by(Visitatie.id).where(Gemeente.slug == "peel-en-maas"))
     sessie = seeded.scalar(select(ReflectieSessie).where(ReflectieSessie.visitatie_id == peel.id))
     assert sessie.held_on is not None and sessie.invited_at is not None
     assert (
@@ -305,3 +308,20 @@ def test_demo_peel_en_maas_held_its_reflectiesessie_with_lessons_points_and_wede
         select(OutgoingMail).where(OutgoingMail.subject.like("Uitnodiging: reflectiesessie Peel%"))
     )
     assert invitation.attachment_name == "reflectiesessie-peel-en-maas.ics"
+
+
+def test_demo_deventer_has_an_earlier_round_the_network_puts_next_to_the_current_one(seeded, app):
+    """ronde-2023-deventer.yaml: the analyst finds both rounds of Deventer side by side, with the judgements
+    of each team, and the library lists the earlier portret with the three definitive ones of this round."""
+    client = app.test_client()
+    client.post_form("/inloggen", {"email": "analist@netwerk.demo", "password": demo.PASSWORD})
+    history = client.get("/netwerk/gemeenten/deventer/rondes")
+    assert history.status_code == 200
+    html = history.get_data(as_text=True)
+    assert "Visitatieronde jeugdhulp 2023" in html and "Visitatieronde jeugdhulp 2026–2027" in html
+    assert "Van Wieg naar Werk: vooraan in de wijk" in html and "anders dan eerder" in html
+    library = client.get("/netwerk/portretten?status=definitief").get_data(as_text=True)
+    assert library.count('href="/netwerk/gemeenten/deventer/rondes"') == 2
+    assert "Van Wieg naar Werk: vooraan in de wijk" in library
+    figures = client.get("/netwerk/cijfers?kengetal=JH121&tegen=SES_DECIEL&set=alle&groep=NL01")
+    assert figures.status_code == 200 and "Gemeente met een portret" in figures.get_data(as_text=True)

@@ -280,6 +280,7 @@ def test_matrix_covers_the_object_routes(app):
         "rounds.visitatie",
         "rounds.show",
         "admin.toggle_network_role",
+        "network.history_rounds",
     } <= endpoints
 
 

@@ -120,6 +120,7 @@ UNREACHED: dict[VisitatieState, dict[str, str]] = {
         **{f"reflectie.{name}": "the gemeente comments on a released concept" for name in REFLECTIE},
         **{f"reflectiesessie.{name}": "the reflectiesessie follows the visit" for name in SESSIE},
         **NOT_ADOPTED,
+        "network.history_rounds": "a gemeente's rounds are shown once its review or portret is released",
     },
     VisitatieState.PORTRET_CONCEPT: {
         "selfeval.reopen": "a zelfevaluatie reopens only while the review has not ended",
