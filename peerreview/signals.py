@@ -29,3 +29,13 @@ portret_version_stored = _signals.signal(
     The reflectie connects the re-anchoring of the gemeente's passage comments to this.
     """,
 )
+
+passages_reindexed = _signals.signal(
+    "passages-reindexed",
+    doc="""The network's passage index of one visitatie was rebuilt (``peerreview.network.indexer``).
+
+    Sender: None. Keyword arguments: ``session`` (receivers flush, never commit), ``visitatie_id`` and
+    ``passage_ids`` (the ids of the visitatie's passages as they are now; the old rows are deleted).
+    The network's search rewrites its search rows of those passages.
+    """,
+)
