@@ -57,6 +57,11 @@ SNIPPET_WORDS = 32
 FACETS = ("theme", "gemeente", "province", "round", "kind")
 
 
+def number(value: str) -> int | None:
+    """A positive id or page number written in ASCII digits (at most nine), else None."""
+    return int(value) if re.fullmatch(r"[0-9]{1,9}", value) and int(value) > 0 else None
+
+
 # --- the interface -------------------------------------------------------------------------------------
 
 
@@ -72,18 +77,18 @@ class Facets:
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> Facets:
-        def number(name: str) -> int | None:
-            value = (args.get(name) or "").strip()
-            return int(value) if value.isdigit() and len(value) < 10 else None
+        """The facets a query string chose; a value that cannot be one is ignored (never an error)."""
 
-        theme = (args.get("thema") or "").strip().upper()
-        kind = (args.get("soort") or "").strip()
-        province = (args.get("provincie") or "").strip()[:40]
+        def text(name: str, limit: int) -> str:
+            return (args.get(name) or "").replace("\x00", "").strip()[:limit]
+
+        theme = text("thema", 3).upper()
+        kind = text("soort", 32)
         return cls(
-            theme=theme if re.fullmatch(r"T\d{1,2}", theme) else None,
-            gemeente=number("gemeente"),
-            province=province or None,
-            round=number("ronde"),
+            theme=theme if re.fullmatch(r"T[0-9]{1,2}", theme) else None,
+            gemeente=number(text("gemeente", 12)),
+            province=text("provincie", 40) or None,
+            round=number(text("ronde", 12)),
             kind=PassageKind(kind) if kind in {k.value for k in PassageKind} else None,
         )
 
@@ -169,7 +174,7 @@ def search(
     the total and the facet counts. Anonymous visitors (``user`` None or not authenticated) get only
     *openbaar* material."""
     facets = facets or Facets()
-    query = (query or "").strip()[:MAX_QUERY]
+    query = (query or "").replace("\x00", "").strip()[:MAX_QUERY]
     stems = stemming.query_stems(query)[:MAX_STEMS]
     results = Results(query=query, stems=stems, facets_chosen=facets, per_page=per_page)
     if not stems:

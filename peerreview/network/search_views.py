@@ -33,8 +33,7 @@ CSV_LIMIT = 5000
 
 
 def _page_number() -> int:
-    value = request.args.get("pagina", "")
-    return int(value) if value.isdigit() and len(value) < 6 else 1
+    return min(search.number(request.args.get("pagina", "")) or 1, 100_000)
 
 
 def _links(hits: list[search.Hit]) -> dict[int, str]:

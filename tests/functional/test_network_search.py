@@ -289,3 +289,33 @@ def test_the_csv_holds_every_hit_with_its_gemeente_and_escapes_formulas(client_f
     assert rows[0][:3] == ["positie", "gemeente", "provincie"]
     assert rows[1][1] == "Deventer" and rows[1][5] == "T1 T4"
     assert rows[1][8].startswith("'=")
+
+
+HOSTILE = [
+    "\x00",
+    '"',
+    "' OR 1=1 --",
+    "NEAR(a b)",
+    "a* OR b:c",
+    "!&|():*",
+    "<script>alert(1)</script>",
+    "²³",
+    "9" * 40,
+    "-1",
+    "x" * 5000,
+    "T99",
+    "ëën",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_values_in_every_argument_never_give_an_error(client_for, session, world, value):
+    v = world["deventer"]
+    index(session, v, passage(session, v, "Wachtlijst voor jeugdhulp."))
+    client = client_for(world["analyst"])
+    for path in ("/netwerk/zoeken", "/netwerk/zoeken.csv"):
+        for name in ("q", "thema", "gemeente", "provincie", "ronde", "soort", "pagina"):
+            args = {"q": "wachtlijst", name: value}
+            response = client.get(path, query_string=args)
+            assert response.status_code == (422 if "\x00" in value else 200), (path, name)  # the app refuses NUL
+            assert "<script>alert" not in response.get_data(as_text=True)
