@@ -447,5 +447,5 @@ def _chunks(items: Sequence[int], size: int) -> Iterable[Sequence[int]]:
 
 
 @signals.passages_reindexed.connect
-def _passages_reindexed(_sender: Any, *, session: Session, passage_ids: Iterable[int], **_extra: Any) -> None:
+def _passages_reindexed(session: Session, *, passage_ids: Iterable[int], **_extra: Any) -> None:
     refresh(session, passage_ids)

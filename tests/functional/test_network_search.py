@@ -14,6 +14,7 @@ from peerreview import signals
 from peerreview.accounts.models import NetworkRole
 from peerreview.network import search
 from peerreview.network.models import Audience, NetworkPassage, NetworkPassageTheme, PassageKind
+from tests.factories import definitive
 
 _keys = iter(range(1, 10**6))
 
@@ -38,7 +39,7 @@ def passage(session, visitatie, text, *, title="", audience=Audience.NETWERK, ki
 def index(session, visitatie, *rows):
     """As the indexer does: flush the rows, then tell the search which passages the visitatie has now."""
     session.flush()
-    signals.passages_reindexed.send(None, session=session, visitatie_id=visitatie.id, passage_ids=[r.id for r in rows])
+    signals.passages_reindexed.send(session, visitatie_id=visitatie.id, passage_ids=[r.id for r in rows])
     session.commit()
 
 
@@ -319,3 +320,37 @@ def test_hostile_values_in_every_argument_never_give_an_error(client_for, sessio
             response = client.get(path, query_string=args)
             assert response.status_code == (422 if "\x00" in value else 200), (path, name)  # the app refuses NUL
             assert "<script>alert" not in response.get_data(as_text=True)
+
+
+def test_a_published_portret_is_found_through_the_indexer_and_vanishes_when_withdrawn(app, session, make):
+    """The whole path: the indexer rebuilds the visitatie's passages, the signal refreshes the search;
+    withdrawing the publication empties both."""
+    from peerreview.definitief import services as definitief
+    from peerreview.network import indexer
+    from peerreview.portret.models import Portret, Publication
+
+    world = definitive(app, session, make)
+    visitatie = world["visitatie"]
+    portret = session.get(Portret, world["portret_id"])
+    coordinator = session.merge(world["coordinator"])
+    reader = make.user(gemeente=make.gemeente("Elders"))
+    with app.test_request_context():
+        definitief.choose(session, coordinator, portret, Publication.NETWERK)
+        indexer.reindex_visitatie(session, visitatie.id)
+        session.commit()
+        section = session.scalars(
+            sa.select(NetworkPassage).where(
+                NetworkPassage.visitatie_id == visitatie.id, NetworkPassage.kind == PassageKind.SECTIE
+            )
+        ).first()
+        assert section is not None
+        word = max(section.text.split(), key=len).strip(".,;:()")
+        found = search.search(session, reader, word)
+        assert section.id in {hit.passage.id for hit in found.hits}
+        definitief.choose(session, coordinator, portret, Publication.GEMEENTE)
+        indexer.reindex_visitatie(session, visitatie.id)
+        session.commit()
+        assert search.search(session, reader, word).total == 0
+        stored = sa.text("SELECT count(*) FROM network_search")
+        passages = session.scalar(sa.select(sa.func.count()).select_from(NetworkPassage))
+        assert session.scalar(stored) == passages
