@@ -21,13 +21,13 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, event, insert, select
 from sqlalchemy.orm import Session
 
 from peerreview import jobs, signals
 from peerreview.db import utcnow
 from peerreview.jobs import job
-from peerreview.network.models import Audience, NetworkPassage, NetworkPassageTheme, PassageKind
+from peerreview.network.models import Audience, NetworkCell, NetworkPassage, NetworkPassageTheme, PassageKind
 from peerreview.portret import skeleton as skeletons
 from peerreview.portret.models import Portret, PortretVersion, Publication
 from peerreview.reflectiesessie.models import ImprovementPoint, SessieLesson
@@ -45,6 +45,14 @@ _ANNOTATION_KINDS = {
     AnnotationKind.ONTWIKKELPUNT: PassageKind.ONTWIKKELPUNT,
 }
 TITLE_MAX = 300
+# The kinds the theme matrix counts, and the column of ``NetworkCell`` that counts them.
+CELL_COUNTS = {
+    PassageKind.SAMENVATTING: "summaries",
+    PassageKind.STERKTE: "strengths",
+    PassageKind.ONTWIKKELPUNT: "points",
+    PassageKind.LES: "lessons",
+    PassageKind.VERBETERPUNT: "improvements",
+}
 
 
 def publication_audience(portret: Portret | None) -> Audience | None:
@@ -170,20 +178,55 @@ def passages_for(session: Session, visitatie: Visitatie) -> list[dict[str, Any]]
 
 
 def write_passages(session: Session, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert passages (dicts as ``passages_for`` makes them) with their themes; returns their ids."""
+    """Insert passages (dicts as ``passages_for`` makes them) with their themes, in two statements;
+    returns their ids in the order of ``rows``."""
     if not rows:
         return []
     now = utcnow()
-    ids: list[int] = []
-    themes: list[dict[str, Any]] = []
-    for row in rows:
-        values = {k: v for k, v in row.items() if k != "themes"}
-        values.setdefault("indexed_at", now)
-        passage_id = session.execute(insert(NetworkPassage).values(**values).returning(NetworkPassage.id)).scalar_one()
-        ids.append(passage_id)
-        themes.extend({"passage_id": passage_id, "theme": code} for code in row["themes"])
+    values = [{"indexed_at": now, **{k: v for k, v in row.items() if k != "themes"}} for row in rows]
+    inserted = session.execute(
+        insert(NetworkPassage).returning(NetworkPassage.id, sort_by_parameter_order=True), values
+    ).scalars()
+    ids = list(inserted)
+    themes = [{"passage_id": i, "theme": code} for i, row in zip(ids, rows, strict=True) for code in row["themes"]]
     if themes:
         session.execute(insert(NetworkPassageTheme), themes)
+    return ids
+
+
+def cell_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The ``NetworkCell`` rows for these passages: per visitatie, theme and audience the count of each
+    counted kind, and the judgement of the theme summary."""
+    cells: dict[tuple[int, str, Audience], dict[str, Any]] = {}
+    for row in rows:
+        column = CELL_COUNTS.get(row["kind"])
+        if column is None:
+            continue
+        for theme in row["themes"]:
+            cell = cells.setdefault(
+                (row["visitatie_id"], theme, row["audience"]),
+                {
+                    "visitatie_id": row["visitatie_id"],
+                    "theme": theme,
+                    "audience": row["audience"],
+                    "gemeente_id": row["gemeente_id"],
+                    "round_id": row["round_id"],
+                    "judgement": None,
+                    **dict.fromkeys(CELL_COUNTS.values(), 0),
+                },
+            )
+            cell[column] += 1
+            if row["kind"] is PassageKind.SAMENVATTING and row.get("judgement"):
+                cell["judgement"] = row["judgement"]
+    return list(cells.values())
+
+
+def write_index(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert passages (dicts as ``passages_for`` makes them) and their per-theme counts; their ids."""
+    ids = write_passages(session, rows)
+    cells = cell_rows(rows)
+    if cells:
+        session.execute(insert(NetworkCell), cells)
     return ids
 
 
@@ -191,13 +234,16 @@ def remove_visitatie(session: Session, visitatie_id: int) -> None:
     old = select(NetworkPassage.id).where(NetworkPassage.visitatie_id == visitatie_id)
     session.execute(delete(NetworkPassageTheme).where(NetworkPassageTheme.passage_id.in_(old)))
     session.execute(delete(NetworkPassage).where(NetworkPassage.visitatie_id == visitatie_id))
+    session.execute(delete(NetworkCell).where(NetworkCell.visitatie_id == visitatie_id))
 
 
 def reindex_visitatie(session: Session, visitatie_id: int) -> int:
-    """Delete and rebuild the visitatie's passages; the number of passages it has now. Flushes, never commits."""
+    """Delete and rebuild the visitatie's passages (and their per-theme counts); the number of passages it
+    has now. Flushes, never commits."""
     remove_visitatie(session, visitatie_id)
     visitatie = session.get(Visitatie, visitatie_id)
-    ids = write_passages(session, passages_for(session, visitatie)) if visitatie is not None else []
+    rows = passages_for(session, visitatie) if visitatie is not None else []
+    ids = write_index(session, rows)
     session.flush()
     signals.passages_reindexed.send(session, visitatie_id=visitatie_id, passage_ids=ids)
     return len(ids)
@@ -235,14 +281,23 @@ def reindex_job(session: Session, *, visitatie_id: int) -> int:
 
 def request_reindex(session: Session, visitatie_id: int) -> None:
     """Rebuild the visitatie's passages in a job after this transaction commits (once per transaction)."""
-    transaction = session.get_transaction()
-    requested: tuple[Any, set[int]] | None = session.info.get("network_reindex")
-    if requested is None or requested[0] is not transaction:
-        requested = session.info["network_reindex"] = (transaction, set())
-    if visitatie_id in requested[1]:
+    requested: set[int] = session.info.setdefault("network_reindex", set())
+    if visitatie_id in requested:
         return
-    requested[1].add(visitatie_id)
+    requested.add(visitatie_id)
     jobs.enqueue_after_commit(session, reindex_job, visitatie_id=visitatie_id)
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    if not session.in_nested_transaction():  # a released SAVEPOINT is not the end of the transaction
+        session.info.pop("network_reindex", None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _rolled_back(session: Session, previous_transaction: Any) -> None:
+    if not previous_transaction.nested:
+        session.info.pop("network_reindex", None)
 
 
 @signals.network_material_changed.connect

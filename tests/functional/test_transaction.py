@@ -100,6 +100,7 @@ BLUEPRINTS = (
     "home",
     "health",
     "reflectiesessie",
+    "network",
 )
 AUDIT_TABLE = "audit_event"
 # GET routes the route matrix's data does not open for any of the users below, by state, and why.
