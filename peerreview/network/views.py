@@ -8,6 +8,7 @@ from peerreview.network import (  # noqa: F401  (each module adds its routes to 
     history_views,
     library_views,
     matrix_views,
+    search_views,
 )
 from peerreview.network.blueprint import bp
 
