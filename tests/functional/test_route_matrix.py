@@ -15,6 +15,7 @@ from peerreview.accounts import auth
 from peerreview.accounts.models import Invitation, Membership, MembershipRole
 from peerreview.indicators.models import IndicatorImport
 from peerreview.mail.models import OutgoingMail
+from peerreview.network.models import Audience, NetworkPassage, PassageKind
 from peerreview.portret.models import Portret, PortretVersion, VersionKind
 from peerreview.reflectie.models import Comment, CommentKind, GuestLink
 from peerreview.reflectiesessie.models import ImprovementPoint, ReflectieSessie, SessieAttendee, SessieLesson
@@ -216,6 +217,17 @@ def world(request, make, session):
     lesson = SessieLesson(gemeente_id=a.id, sessie_id=sessie.id, visitatie_id=visitatie.id, theme="T1", text="Les")
     point = ImprovementPoint(gemeente_id=a.id, sessie_id=sessie.id, visitatie_id=visitatie.id, theme="T2", text="Punt")
     session.add_all([attendee, lesson, point])
+    # A passage of A's released review in the network index, concept material: network staff only.
+    concept = NetworkPassage(
+        key=f"summary:{visitatie.id}",
+        kind=PassageKind.SAMENVATTING,
+        audience=Audience.CONCEPT,
+        visitatie_id=visitatie.id,
+        gemeente_id=a.id,
+        round_id=round_.id,
+        text="Concept",
+    )
+    session.add(concept)
     session.commit()
     values = {
         "slug": a.slug,
@@ -244,6 +256,8 @@ def world(request, make, session):
         "attendee_id": attendee.id,
         "lesson_id": lesson.id,
         "point_id": point.id,
+        "key": concept.key,
+        "lens": "sturing",
     }
     outsiders = {
         "coordinator of B": make.user(gemeente=b, role=MembershipRole.COORDINATOR),
