@@ -159,6 +159,21 @@ def world(app, session, make):
         )
         session.commit()
     w["document"], w["casus"] = document, casus
+    # The strength as a passage of the network's index (analysts code it with lenses).
+    from peerreview.network.models import Audience, NetworkPassage, PassageKind
+
+    session.add(
+        NetworkPassage(
+            key=f"annotation:{w['strength'].id}",
+            kind=PassageKind.STERKTE,
+            audience=Audience.NETWERK,
+            visitatie_id=visitatie.id,
+            gemeente_id=visitatie.gemeente_id,
+            round_id=visitatie.round_id,
+            text="Sterkte",
+        )
+    )
+    session.commit()
     return w
 
 
@@ -192,6 +207,8 @@ def _url_args(session, world: dict[str, Any]) -> dict[str, Any]:
         "attendee_id": 1,
         "lesson_id": 1,
         "point_id": 1,
+        "key": f"annotation:{world['strength'].id}",
+        "lens": "sturing",
     }
 
 
