@@ -287,3 +287,27 @@ def test_export_filters_must_be_known(client_for, network):
     assert analyst.get("/netwerk/export.csv?lens=geen").status_code == 404
     assert analyst.get("/netwerk/export.csv?code=financieel").status_code == 404
     assert analyst.get("/netwerk/export.csv?gemeente=alfa&lens=sturing&code=financieel").status_code == 200
+
+
+# --- the demo -----------------------------------------------------------------------------------------------
+
+
+def test_the_demo_codes_passages_it_finds_and_skips_an_empty_index(session, make, capsys):
+    from peerreview.network import lens_demo
+
+    assert lens_demo.seed(session) is False
+    assert "passage-index van het netwerk is leeg" in capsys.readouterr().out
+    make.user("analist@netwerk.demo", network_role=NetworkRole.ANALYST)
+    visitatie = make.visitatie(make.gemeente("Deventer"))
+    passage(session, visitatie, "annotation:90", Audience.NETWERK, "Andere tekst.", themes=("T8",))
+    passage(
+        session, visitatie, "annotation:91", Audience.NETWERK, "Weten wat we uitgeven, elke dag.", themes=("T8", "T9")
+    )
+    session.commit()
+    assert lens_demo.seed(session) is True
+    session.commit()
+    assert codes_in_db(session, "annotation:91") == {
+        ("sturing", "financieel"),
+        ("toetsstenen", "meten_met_indicatoren"),
+    }
+    assert lens_demo.seed(session) is False  # idempotent
