@@ -311,3 +311,49 @@ def test_the_demo_codes_passages_it_finds_and_skips_an_empty_index(session, make
         ("toetsstenen", "meten_met_indicatoren"),
     }
     assert lens_demo.seed(session) is False  # idempotent
+
+
+def test_the_whole_path_publication_coding_withdrawal(app, session, make, client_for):
+    """A published portret's passages are coded; after the gemeente withdraws the publication and the index
+    is rebuilt, the member no longer sees them on the lens page nor in the export, the analyst still sees the
+    released review material (now concept) but not the portret's sections, and every coding is kept."""
+    from peerreview.definitief import services as publication
+    from peerreview.network import indexer
+    from peerreview.portret.models import Portret, Publication
+    from tests.factories import definitive
+
+    world = definitive(app, session, make)
+    visitatie_id = world["visitatie"].id
+    analyst = make.user(network_role=NetworkRole.ANALYST)
+    reader = make.user(gemeente=make.gemeente("Lezerdam"))  # another gemeente in the network
+
+    def publish(scope):
+        with app.test_request_context():
+            portret = session.get(Portret, world["portret_id"])
+            publication.choose(session, session.merge(world["coordinator"]), portret, scope)
+            indexer.reindex_visitatie(session, visitatie_id)
+            session.commit()
+
+    publish(Publication.NETWERK)
+    keys = {
+        p.kind: p.key
+        for p in session.scalars(select(NetworkPassage).where(NetworkPassage.visitatie_id == visitatie_id))
+    }
+    section, strength = keys[PassageKind.SECTIE], keys[PassageKind.STERKTE]
+    as_analyst = client_for(analyst)
+    code(as_analyst, section, ("jeugdwet_doelen", "integrale_hulp"))
+    code(as_analyst, strength, ("jeugdwet_doelen", "integrale_hulp"))
+    as_reader = client_for(reader)
+    assert "Deventer (2)" in as_reader.get("/netwerk/lenzen").get_data(as_text=True)
+    assert "Een visie die breed gedragen wordt." in as_reader.get("/netwerk/export.csv?lens=jeugdwet_doelen").get_data(
+        as_text=True
+    )
+
+    publish(Publication.GEMEENTE)  # withdrawn
+    page = as_reader.get("/netwerk/lenzen").get_data(as_text=True)
+    assert "Deventer" not in page
+    assert "Een visie" not in as_reader.get("/netwerk/export.csv?lens=jeugdwet_doelen").get_data(as_text=True)
+    assert as_reader.get(f"/netwerk/passages/{strength}").status_code == 404
+    assert "Deventer (1)" in as_analyst.get("/netwerk/lenzen").get_data(as_text=True)  # the strength, as concept
+    assert as_analyst.get(f"/netwerk/passages/{section}").status_code == 404
+    assert codes_in_db(session, section) == {("jeugdwet_doelen", "integrale_hulp")}
