@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import text
 
+from peerreview.migrations import include_name
 from peerreview.models import Base
 
 engine = context.config.attributes["engine"]
@@ -22,6 +23,7 @@ with engine.connect() as connection:
             target_metadata=Base.metadata,
             compare_type=True,
             compare_server_default=True,
+            include_name=include_name,  # the search index is not a model (peerreview.network.search)
             render_as_batch=not postgres,  # SQLite alters tables by copying them
             transaction_per_migration=True,
         )

@@ -13,6 +13,15 @@ from sqlalchemy.engine import Engine
 
 from peerreview.config import ROOT
 
+# Tables the migrations create per dialect and no model describes: the network's search index
+# (``peerreview.network.search``; on SQLite an FTS5 table with its shadow tables ``network_search_*``).
+SEARCH_TABLES = "network_search"
+
+
+def include_name(name: str | None, type_: str, _parent_names: Any) -> bool:
+    """Leave the search index out of the comparison of models and database."""
+    return not (type_ == "table" and name is not None and name.startswith(SEARCH_TABLES))
+
 
 def config(engine: Engine) -> Config:
     cfg = Config()
@@ -44,5 +53,8 @@ def differences(engine: Engine) -> list[Any]:
     from peerreview.models import Base
 
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True, "compare_server_default": True})
+        context = MigrationContext.configure(
+            connection,
+            opts={"compare_type": True, "compare_server_default": True, "include_name": include_name},
+        )
         return list(compare_metadata(context, Base.metadata))

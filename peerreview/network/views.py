@@ -6,6 +6,7 @@ from __future__ import annotations
 from peerreview.network import (  # noqa: F401  (each module adds its routes to bp)
     lens_views,
     matrix_views,
+    search_views,
 )
 from peerreview.network.blueprint import bp
 

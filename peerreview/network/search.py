@@ -1,0 +1,451 @@
+"""Full-text search over the network's passages: one interface, two backends.
+
+``search(session, user, query, facets)`` is the only entry point. It answers with the passages the user
+may read (``access.audiences(user)``, applied *inside* the SQL, with the facet filters), ranked, with a
+highlighted snippet of each passage's own text, the facet counts (theme, gemeente, province, round, kind)
+of the visible hits only, and one page of hits.
+
+Stemming is done in Python (``peerreview.network.stemming``) for both databases; the databases only
+match the pre-stemmed words. The side table ``network_search`` holds, per passage, the stems of its title
+and of its text. It is created by the migration, differently per dialect, and is not a model (Alembic's
+model comparison skips it, see ``peerreview.migrations.SEARCH_TABLES``):
+
+* PostgreSQL: a table ``network_search (passage_id PK, FK -> network_passage ON DELETE CASCADE,
+  title_stems, stems, document tsvector GENERATED ... STORED)`` with a GIN index on ``document``. The
+  generated ``document`` is ``setweight(to_tsvector('simple', title_stems), 'A') ||
+  setweight(to_tsvector('simple', stems), 'B')``: the ``simple`` configuration only lowercases and
+  splits, so it keeps our stems as they are. Ranking: ``ts_rank`` (weights: the title counts 2.5 times
+  the text; frequency counts).
+* SQLite: an FTS5 virtual table ``network_search (title_stems, stems)`` whose rowid is the passage id,
+  ``unicode61`` tokenizer (our stems are already folded). FTS5 has no foreign keys, so the migration adds
+  a trigger that deletes a passage's row when the passage is deleted. Ranking: ``bm25`` with the title
+  weighted 2.5.
+
+The ranking rule both backends keep, and the tests check: among passages that match, one with the word
+in its title or more often in its text ranks above a passing mention.
+
+A query matches a passage when every stem of the query (stop words left out) is among the passage's
+stems (title or text). Maintenance: the indexer sends ``signals.passages_reindexed`` after rebuilding a
+visitatie's passages; :func:`refresh` (connected to it) writes their search rows in the same
+transaction. A passage that left the index leaves the search with it (cascade or trigger).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from markupsafe import Markup, escape
+from sqlalchemy.orm import Session
+
+from peerreview import access, signals
+from peerreview.network import stemming
+from peerreview.network.models import Audience, NetworkPassage, NetworkPassageTheme, PassageKind
+from peerreview.review import themes
+from peerreview.rounds.models import Round
+from peerreview.tenants.models import Gemeente
+
+PER_PAGE = 20
+MAX_QUERY = 200  # characters; a longer query is cut (it would only match less)
+MAX_STEMS = 12
+TITLE_WEIGHT = 2.5  # PostgreSQL: ts_rank's weights A (1.0) over B (0.4); SQLite: bm25's column weights
+SNIPPET_WORDS = 32
+FACETS = ("theme", "gemeente", "province", "round", "kind")
+
+
+def number(value: str) -> int | None:
+    """A positive id or page number written in ASCII digits (at most nine), else None."""
+    return int(value) if re.fullmatch(r"[0-9]{1,9}", value) and int(value) > 0 else None
+
+
+# --- the interface -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Facets:
+    """The chosen facet values (each one value or None), from a request's query string."""
+
+    theme: str | None = None
+    gemeente: int | None = None
+    province: str | None = None
+    round: int | None = None
+    kind: PassageKind | None = None
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> Facets:
+        """The facets a query string chose; a value that cannot be one is ignored (never an error)."""
+
+        def text(name: str, limit: int) -> str:
+            return (args.get(name) or "").replace("\x00", "").strip()[:limit]
+
+        theme = text("thema", 3).upper()
+        kind = text("soort", 32)
+        return cls(
+            theme=theme if re.fullmatch(r"T[0-9]{1,2}", theme) else None,
+            gemeente=number(text("gemeente", 12)),
+            province=text("provincie", 40) or None,
+            round=number(text("ronde", 12)),
+            kind=PassageKind(kind) if kind in {k.value for k in PassageKind} else None,
+        )
+
+    def args(self) -> dict[str, str]:
+        """The query-string arguments of these facets (the names the page uses)."""
+        out = {
+            "thema": self.theme,
+            "gemeente": self.gemeente,
+            "provincie": self.province,
+            "ronde": self.round,
+            "soort": self.kind.value if self.kind else None,
+        }
+        return {k: str(v) for k, v in out.items() if v is not None}
+
+    def value(self, facet: str) -> str | None:
+        chosen = getattr(self, facet)
+        if chosen is None:
+            return None
+        return chosen.value if isinstance(chosen, PassageKind) else str(chosen)
+
+    def without(self, facet: str) -> Facets:
+        return Facets(**{**self.__dict__, facet: None})
+
+    def active(self) -> bool:
+        return any(getattr(self, f) is not None for f in FACETS)
+
+
+@dataclass(frozen=True)
+class FacetCount:
+    value: str  # as it goes in the query string
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Hit:
+    passage: NetworkPassage
+    rank: float
+    snippet: Markup
+    title: Markup
+    themes: tuple[str, ...]
+    gemeente: str
+    gemeente_slug: str
+    province: str
+    round: str
+
+    @property
+    def concept(self) -> bool:
+        return self.passage.audience is Audience.CONCEPT
+
+
+@dataclass
+class Results:
+    query: str
+    stems: list[str]
+    facets_chosen: Facets
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    per_page: int = PER_PAGE
+    facets: dict[str, list[FacetCount]] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def searched(self) -> bool:
+        return bool(self.stems)
+
+
+def search(
+    session: Session,
+    user: Any,
+    query: str,
+    facets: Facets | None = None,
+    *,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> Results:
+    """The passages matching ``query`` that ``user`` may read, filtered by ``facets``: one page of hits,
+    the total and the facet counts. Anonymous visitors (``user`` None or not authenticated) get only
+    *openbaar* material."""
+    facets = facets or Facets()
+    query = (query or "").replace("\x00", "").strip()[:MAX_QUERY]
+    stems = stemming.query_stems(query)[:MAX_STEMS]
+    results = Results(query=query, stems=stems, facets_chosen=facets, per_page=per_page)
+    if not stems:
+        return results
+    audiences = tuple(a.value for a in access.audiences(user))
+    dialect = session.get_bind().dialect.name
+    matches = _match(dialect, stems)
+    results.facets, results.total = _facet_counts(session, matches, audiences, facets)
+    pages = max(1, math.ceil(results.total / per_page))
+    results.page = min(max(1, page), pages)
+    if results.total:
+        results.hits = _hits(session, matches, audiences, facets, stems, results.page, per_page)
+    return results
+
+
+def search_all(session: Session, user: Any, query: str, facets: Facets | None = None, *, limit: int = 5000) -> Results:
+    """Every hit up to ``limit`` (for the CSV export): one page as large as the limit."""
+    return search(session, user, query, facets, page=1, per_page=limit)
+
+
+# --- the two backends -------------------------------------------------------------------------------------
+
+
+def _match(dialect: str, stems: Sequence[str]) -> Any:
+    """A subquery ``m(passage_id, rank)``: the passages whose stems hold every query stem, with a rank
+    that is higher for a better match."""
+    if dialect == "postgresql":
+        statement = sa.text(
+            "SELECT s.passage_id AS passage_id, ts_rank(s.document, q.query) AS rank "
+            "FROM network_search AS s, plainto_tsquery('simple', :search_stems) AS q(query) "
+            "WHERE s.document @@ q.query"
+        ).bindparams(search_stems=" ".join(stems))
+    else:
+        # Every stem as an FTS5 string ("..." with quotes doubled): implicit AND, no query syntax.
+        expression = " ".join('"' + s.replace('"', '""') + '"' for s in stems)
+        statement = sa.text(
+            "SELECT rowid AS passage_id, -bm25(network_search, 2.5, 1.0) AS rank "  # TITLE_WEIGHT
+            "FROM network_search WHERE network_search MATCH :search_stems"
+        ).bindparams(search_stems=expression)
+    return statement.columns(passage_id=sa.Integer, rank=sa.Float).subquery("m")
+
+
+def _filtered(statement: sa.Select[Any], audiences: tuple[str, ...], facets: Facets) -> sa.Select[Any]:
+    """``statement`` (over network_passage joined to gemeente) limited to what the user may read and to
+    the chosen facets: in the query, so nothing invisible is ever counted or fetched."""
+    p = NetworkPassage.__table__.c
+    statement = statement.where(p.audience.in_(audiences))
+    if facets.theme is not None:
+        t = NetworkPassageTheme.__table__.c
+        statement = statement.where(sa.exists().where(t.passage_id == p.id, t.theme == facets.theme))
+    if facets.gemeente is not None:
+        statement = statement.where(p.gemeente_id == facets.gemeente)
+    if facets.province is not None:
+        statement = statement.where(Gemeente.__table__.c.province == facets.province)
+    if facets.round is not None:
+        statement = statement.where(p.round_id == facets.round)
+    if facets.kind is not None:
+        statement = statement.where(p.kind == facets.kind.value)
+    return statement
+
+
+def _facet_counts(
+    session: Session, matches: Any, audiences: tuple[str, ...], facets: Facets
+) -> tuple[dict[str, list[FacetCount]], int]:
+    """The counts per facet value of the visible hits, and their total: one statement over the hits."""
+    p = NetworkPassage.__table__.c
+    g = Gemeente.__table__.c
+    r = Round.__table__.c
+    t = NetworkPassageTheme.__table__.c
+    hits = _filtered(
+        sa.select(p.id, p.kind, p.gemeente_id, g.name.label("gemeente_name"), g.province, p.round_id)
+        .select_from(NetworkPassage.__table__)
+        .join(matches, matches.c.passage_id == p.id)
+        .join(Gemeente.__table__, g.id == p.gemeente_id),
+        audiences,
+        facets,
+    ).cte("hits")
+    text = sa.String()
+
+    def group(name: str, value: Any, label: Any, *joins: tuple[Any, Any]) -> Any:
+        statement: Any = sa.select(
+            sa.literal(name, text).label("facet"),
+            sa.cast(value, text).label("value"),
+            sa.cast(label, text).label("label"),
+            sa.func.count().label("n"),
+        ).select_from(hits)
+        for table, on in joins:
+            statement = statement.join(table, on)
+        return statement.group_by(value, label)
+
+    statement = sa.union_all(
+        group("kind", hits.c.kind, hits.c.kind),
+        group("gemeente", hits.c.gemeente_id, hits.c.gemeente_name),
+        group("province", hits.c.province, hits.c.province),
+        group("round", hits.c.round_id, r.name, (Round.__table__, r.id == hits.c.round_id)),
+        group("theme", t.theme, t.theme, (NetworkPassageTheme.__table__, t.passage_id == hits.c.id)),
+    )
+    grouped: dict[str, list[tuple[str, str, int]]] = {f: [] for f in FACETS}
+    for facet, value, label, n in session.execute(statement):
+        grouped[facet].append((value, label, n))
+    total = sum(n for _value, _label, n in grouped["kind"])
+    theme_labels = {code: f"{code} {theme.short}" for code, theme in themes.themes().items()}
+    theme_order = {code: i for i, code in enumerate(theme_labels)}
+    kind_order = {k.value: i for i, k in enumerate(PassageKind)}
+    kind_labels = {k.value: k.label for k in PassageKind}
+    out: dict[str, list[FacetCount]] = {}
+    for facet in FACETS:
+        chosen = facets.value(facet)
+        items = [
+            FacetCount(
+                value=value,
+                label=(
+                    theme_labels.get(value, value)
+                    if facet == "theme"
+                    else kind_labels.get(value, label)
+                    if facet == "kind"
+                    else label
+                ),
+                count=n,
+                selected=value == chosen,
+            )
+            for value, label, n in grouped[facet]
+        ]
+        if facet == "theme":
+            items.sort(key=lambda i: theme_order.get(i.value, 99))
+        elif facet == "kind":
+            items.sort(key=lambda i: kind_order.get(i.value, 99))
+        elif facet == "round":
+            items.sort(key=lambda i: i.label, reverse=True)
+        else:
+            items.sort(key=lambda i: i.label)
+        out[facet] = items
+    return out, total
+
+
+def _hits(
+    session: Session,
+    matches: Any,
+    audiences: tuple[str, ...],
+    facets: Facets,
+    stems: Sequence[str],
+    page: int,
+    per_page: int,
+) -> list[Hit]:
+    p = NetworkPassage.__table__.c
+    g = Gemeente.__table__.c
+    r = Round.__table__.c
+    statement = _filtered(
+        sa.select(NetworkPassage, matches.c.rank, g.name, g.slug, g.province, r.name)
+        .join(matches, matches.c.passage_id == p.id)
+        .join(Gemeente.__table__, g.id == p.gemeente_id)
+        .join(Round.__table__, r.id == p.round_id),
+        audiences,
+        facets,
+    )
+    statement = statement.order_by(matches.c.rank.desc(), p.id).limit(per_page).offset((page - 1) * per_page)
+    rows = session.execute(statement).all()  # the themes come along (NetworkPassage.theme_rows: selectin)
+    wanted = set(stems)
+    return [
+        Hit(
+            passage=passage,
+            rank=float(rank or 0.0),
+            snippet=snippet(passage.text or "", wanted),
+            title=highlight(passage.title or "", wanted),
+            themes=tuple(passage.themes),
+            gemeente=gemeente,
+            gemeente_slug=slug,
+            province=province,
+            round=round_name,
+        )
+        for passage, rank, gemeente, slug, province, round_name in rows
+    ]
+
+
+# --- snippets -------------------------------------------------------------------------------------------
+
+
+def highlight(text: str, wanted: set[str]) -> Markup:
+    """``text``, HTML-escaped, with every word whose stem is wanted wrapped in ``<mark>``."""
+    return _marked(text, list(stemming.words(text)), wanted, 0, None)
+
+
+def snippet(text: str, wanted: set[str], size: int = SNIPPET_WORDS) -> Markup:
+    """About ``size`` words of the passage's own ``text`` around its first matching word (the window with
+    the most matching words), HTML-escaped, matches in ``<mark>``, with an ellipsis where it was cut."""
+    found = list(stemming.words(text))
+    if not found:
+        return Markup("")
+    hits = [i for i, m in enumerate(found) if stemming.stem_of(m.group()) in wanted]
+    start = 0
+    if hits and len(found) > size:
+        best = max(range(len(hits)), key=lambda h: sum(1 for j in hits[h:] if j < hits[h] + size))
+        start = max(0, min(hits[best] - size // 4, len(found) - size))
+    end = min(len(found), start + size)
+    return _marked(text, found, wanted, start, end)
+
+
+def _marked(text: str, found: list[re.Match[str]], wanted: set[str], start: int, end: int | None) -> Markup:
+    if not found:
+        return escape(text)
+    last = len(found) if end is None else end
+    begin = 0 if start == 0 else found[start].start()
+    finish = len(text) if last >= len(found) else found[last - 1].end()
+    parts: list[Markup] = [ELLIPSIS_BEFORE] if begin > 0 else []
+    position = begin
+    for match in found[start:last]:
+        parts.append(escape(text[position : match.start()]))
+        word = match.group()
+        parts.append(MARK.format(word) if stemming.stem_of(word) in wanted else escape(word))
+        position = match.end()
+    parts.append(escape(text[position:finish]))
+    if finish < len(text):
+        parts.append(ELLIPSIS_AFTER)
+    return Markup("").join(parts)
+
+
+MARK = Markup("<mark>{}</mark>")  # format() escapes the word
+ELLIPSIS_BEFORE = Markup("… ")
+ELLIPSIS_AFTER = Markup(" …")
+
+
+# --- maintenance ----------------------------------------------------------------------------------------
+
+
+def refresh(session: Session, passage_ids: Iterable[int]) -> int:
+    """(Re)write the search rows of these passages from their current title and text; flushes, never
+    commits. Ids without a passage (deleted meanwhile) get no row. Returns the number of rows written."""
+    ids = sorted(set(passage_ids))
+    if not ids:
+        return 0
+    session.flush()
+    dialect = session.get_bind().dialect.name
+    rows = []
+    p = NetworkPassage.__table__.c
+    for chunk in _chunks(ids, 500):
+        for passage_id, title, text in session.execute(sa.select(p.id, p.title, p.text).where(p.id.in_(chunk))):
+            rows.append(
+                {"id": passage_id, "title": stemming.stem_text(title or ""), "text": stemming.stem_text(text or "")}
+            )
+    delete, insert = _WRITES["postgresql" if dialect == "postgresql" else "sqlite"]
+    for chunk in _chunks(ids, 500):
+        session.execute(delete, {"ids": list(chunk)})
+    if rows:
+        session.execute(insert, rows)
+    return len(rows)
+
+
+_WRITES = {
+    "postgresql": (
+        sa.text("DELETE FROM network_search WHERE passage_id IN :ids").bindparams(sa.bindparam("ids", expanding=True)),
+        sa.text("INSERT INTO network_search (passage_id, title_stems, stems) VALUES (:id, :title, :text)"),
+    ),
+    "sqlite": (  # FTS5: the rowid is the passage id
+        sa.text("DELETE FROM network_search WHERE rowid IN :ids").bindparams(sa.bindparam("ids", expanding=True)),
+        sa.text("INSERT INTO network_search (rowid, title_stems, stems) VALUES (:id, :title, :text)"),
+    ),
+}
+
+
+def rebuild(session: Session) -> int:
+    """Every passage's search row anew (after an edit of the stemming exceptions, or a restore)."""
+    session.execute(sa.text("DELETE FROM network_search"))
+    ids = list(session.scalars(sa.select(NetworkPassage.id)))
+    return refresh(session, ids)
+
+
+def _chunks(items: Sequence[int], size: int) -> Iterable[Sequence[int]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+@signals.passages_reindexed.connect
+def _passages_reindexed(session: Session, *, passage_ids: Iterable[int], **_extra: Any) -> None:
+    refresh(session, passage_ids)
