@@ -1,7 +1,7 @@
 """lens codes on the network's passages (Jeugdwet goals, steering, toetsstenen), by passage key
 
 Revision ID: 810d442bd7be
-Revises: 5e2b8c41d9a7
+Revises: b7d4a9c2e1f3
 Created: 2026-12-03 23:00:00
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import peerreview.db
 
 revision = '810d442bd7be'
-down_revision = '5e2b8c41d9a7'
+down_revision = 'b7d4a9c2e1f3'
 branch_labels = None
 depends_on = None
 

@@ -179,3 +179,15 @@ def lens_filter(
     if not lens:
         return select_stmt
     return select_stmt.where(passage_key_column.in_(matching_keys(lens, code)))
+
+
+def parse_choice(value: str | None) -> tuple[str, str | None] | None:
+    """A lens filter as one query-string value: ``"sturing"`` (any code of the lens) or
+    ``"sturing:financieel"`` (one code), as ``templates/network/_lens_filter.html`` offers it. Returns
+    (lens, code or None); None for an empty or unknown value (a filter that cannot be is ignored)."""
+    lens, _, code = (value or "").replace("\x00", "").strip()[:100].partition(":")
+    if lens_of(lens) is None:
+        return None
+    if code:
+        return (lens, code) if valid_pair(lens, code) else None
+    return lens, None

@@ -357,3 +357,40 @@ def test_the_whole_path_publication_coding_withdrawal(app, session, make, client
     assert "Deventer (1)" in as_analyst.get("/netwerk/lenzen").get_data(as_text=True)  # the strength, as concept
     assert as_analyst.get(f"/netwerk/passages/{section}").status_code == 404
     assert codes_in_db(session, section) == {("jeugdwet_doelen", "integrale_hulp")}
+
+
+# --- the lens filter on other pages ------------------------------------------------------------------------
+
+
+def test_search_filters_by_lens_in_the_query(client_for, session, network):
+    from peerreview.network import search
+
+    _code_all(session, network)
+    search.refresh(session, list(session.scalars(select(NetworkPassage.id))))
+    session.commit()
+    analyst = client_for(network["analyst"])
+    everything = analyst.get("/netwerk/zoeken?q=korte+lijnen+huisartsen").get_data(as_text=True)
+    assert "Titel annotation:1" in everything
+    assert 'name="lens"' in everything  # the lens select on the page
+    financieel = analyst.get("/netwerk/zoeken?q=budgetplafonds&lens=sturing:financieel").get_data(as_text=True)
+    assert "Titel annotation:2" in financieel
+    interactief = analyst.get("/netwerk/zoeken?q=budgetplafonds&lens=sturing:interactief").get_data(as_text=True)
+    assert "Titel annotation:2" not in interactief
+    any_code = analyst.get("/netwerk/zoeken?q=korte+lijnen&lens=sturing").get_data(as_text=True)
+    assert "Titel annotation:1" in any_code
+    unknown = analyst.get("/netwerk/zoeken?q=korte+lijnen&lens=sturing:geen").get_data(as_text=True)
+    assert "Titel annotation:1" in unknown  # an impossible filter is ignored, as the other facets are
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("sturing", ("sturing", None)),
+        ("sturing:financieel", ("sturing", "financieel")),
+        ("sturing:x", None),
+        ("", None),
+        ("x\x00", None),
+    ],
+)
+def test_a_lens_choice_is_parsed_or_ignored(value, expected):
+    assert lenses.parse_choice(value) == expected
