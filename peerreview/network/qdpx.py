@@ -115,7 +115,8 @@ def source_texts(passages: Iterable[NetworkPassage]) -> dict[int, tuple[str, lis
         length = 0
         spans: list[tuple[NetworkPassage, int, int]] = []
         for p in items:
-            heading = f"[{p.kind.label}] {p.title}".rstrip() + "\n"
+            title = "" if p.title == p.kind.label else p.title
+            heading = f"[{p.kind.label}] {title}".rstrip() + "\n"
             parts.append(heading)
             length += len(heading)
             start = length
@@ -207,7 +208,7 @@ def build(
                     source,
                     "PlainTextSelection",
                     guid=passage_guid(p.key),
-                    name=f"{p.kind.label}: {p.title}"[:200],
+                    name=(p.kind.label if p.title in ("", p.kind.label) else f"{p.kind.label}: {p.title}")[:200],
                     startPosition=str(start),
                     endPosition=str(end),
                     creatingUser=export_user,
