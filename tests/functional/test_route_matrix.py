@@ -15,7 +15,8 @@ from peerreview.accounts import auth
 from peerreview.accounts.models import Invitation, Membership, MembershipRole
 from peerreview.indicators.models import IndicatorImport
 from peerreview.mail.models import OutgoingMail
-from peerreview.network.models import Audience, NetworkPassage, PassageKind
+from peerreview.network import indexer
+from peerreview.network.models import NetworkPassage
 from peerreview.portret.models import Portret, PortretVersion, VersionKind
 from peerreview.reflectie.models import Comment, CommentKind, GuestLink
 from peerreview.reflectiesessie.models import ImprovementPoint, ReflectieSessie, SessieAttendee, SessieLesson
@@ -217,17 +218,8 @@ def world(request, make, session):
     lesson = SessieLesson(gemeente_id=a.id, sessie_id=sessie.id, visitatie_id=visitatie.id, theme="T1", text="Les")
     point = ImprovementPoint(gemeente_id=a.id, sessie_id=sessie.id, visitatie_id=visitatie.id, theme="T2", text="Punt")
     session.add_all([attendee, lesson, point])
-    # A passage of A's released review in the network index, concept material: network staff only.
-    concept = NetworkPassage(
-        key=f"summary:{visitatie.id}",
-        kind=PassageKind.SAMENVATTING,
-        audience=Audience.CONCEPT,
-        visitatie_id=visitatie.id,
-        gemeente_id=a.id,
-        round_id=round_.id,
-        text="Concept",
-    )
-    session.add(concept)
+    session.commit()
+    indexer.reindex_visitatie(session, visitatie.id)  # the network sees the lessons as concept (staff only)
     session.commit()
     values = {
         "slug": a.slug,
@@ -256,8 +248,13 @@ def world(request, make, session):
         "attendee_id": attendee.id,
         "lesson_id": lesson.id,
         "point_id": point.id,
-        "key": concept.key,
+        # a passage of A in the network index: concept material (network staff only)
+        "key": session.scalar(
+            select(NetworkPassage.key).where(NetworkPassage.visitatie_id == visitatie.id).order_by(NetworkPassage.id)
+        ),
         "lens": "sturing",
+        "gemeente_id": a.id,
+        "theme": "T1",
     }
     outsiders = {
         "coordinator of B": make.user(gemeente=b, role=MembershipRole.COORDINATOR),

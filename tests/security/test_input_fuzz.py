@@ -159,20 +159,10 @@ def world(app, session, make):
         )
         session.commit()
     w["document"], w["casus"] = document, casus
-    # The strength as a passage of the network's index (analysts code it with lenses).
-    from peerreview.network.models import Audience, NetworkPassage, PassageKind
+    # The network's passage index (the strength is a passage analysts code with lenses).
+    from peerreview.network import indexer
 
-    session.add(
-        NetworkPassage(
-            key=f"annotation:{w['strength'].id}",
-            kind=PassageKind.STERKTE,
-            audience=Audience.NETWERK,
-            visitatie_id=visitatie.id,
-            gemeente_id=visitatie.gemeente_id,
-            round_id=visitatie.round_id,
-            text="Sterkte",
-        )
-    )
+    indexer.reindex_visitatie(session, visitatie.id)
     session.commit()
     return w
 
@@ -209,6 +199,8 @@ def _url_args(session, world: dict[str, Any]) -> dict[str, Any]:
         "point_id": 1,
         "key": f"annotation:{world['strength'].id}",
         "lens": "sturing",
+        "gemeente_id": visitatie.gemeente_id,
+        "theme": "T1",
     }
 
 
