@@ -37,7 +37,7 @@ LENSES_DIR = ROOT / "forms" / "lenses"
 KEY = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
 FILE_NAME = re.compile(r"^([a-z][a-z0-9-]*)-v(\d+)\.yaml$")
 
-S = TypeVar("S", bound=Select[Any])
+S = TypeVar("S", bound=Select[*tuple[Any, ...]])
 
 
 class LensError(DefinitionError):

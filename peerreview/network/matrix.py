@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from peerreview.indicators.models import Area, AreaKind, Indicator, IndicatorValue
 from peerreview.indicators.services import format_value, period_label, period_sort_key
+from peerreview.network import lenses
 from peerreview.network.context import GemeenteContext
 from peerreview.network.models import Audience, NetworkPassage, NetworkPassageTheme, PassageKind
 from peerreview.rounds.models import Round
@@ -77,8 +78,10 @@ def cells(
     round_id: int | None = None,
     gemeente_ids: Iterable[int] | None = None,
     themes: Sequence[str] = THEMES,
+    lens: tuple[str, str | None] | None = None,
 ) -> dict[int, tuple[int, dict[str, Cell]]]:
-    """gemeente id -> (round id, theme -> Cell), for the gemeenten with visible material: ONE query."""
+    """gemeente id -> (round id, theme -> Cell), for the gemeenten with visible material: ONE query.
+    ``lens`` (lens, code or None): count only passages an analyst coded with it (``lenses.lens_filter``)."""
     visible = NetworkPassage.audience.in_(list(audiences))
     query = (
         select(
@@ -112,6 +115,8 @@ def cells(
         query = query.where(NetworkPassage.gemeente_id.in_(ids))
     if tuple(themes) != THEMES:
         query = query.where(NetworkPassageTheme.theme.in_(list(themes)))
+    if lens is not None:
+        query = lenses.lens_filter(query, NetworkPassage.key, *lens)
     result: dict[int, tuple[int, dict[str, Cell]]] = {}
     for gemeente_id, round_, theme, kind, count, judgement, concept in session.execute(query):
         if theme not in THEMES:
@@ -180,7 +185,12 @@ def figures(
 
 
 def passages(
-    session: Session, audiences: Sequence[Audience], gemeente_id: int, theme: str, round_id: int | None = None
+    session: Session,
+    audiences: Sequence[Audience],
+    gemeente_id: int,
+    theme: str,
+    round_id: int | None = None,
+    lens: tuple[str, str | None] | None = None,
 ) -> list[NetworkPassage]:
     """The visible passages of one cell (the gemeente's latest round with visible material, or ``round_id``)."""
     visible = NetworkPassage.audience.in_(list(audiences))
@@ -190,16 +200,17 @@ def passages(
         )
         if round_id is None:
             return []
-    return list(
-        session.scalars(
-            select(NetworkPassage)
-            .join(NetworkPassageTheme, NetworkPassageTheme.passage_id == NetworkPassage.id)
-            .where(
-                visible,
-                NetworkPassage.gemeente_id == gemeente_id,
-                NetworkPassage.round_id == round_id,
-                NetworkPassageTheme.theme == theme,
-            )
-            .order_by(NetworkPassage.kind, NetworkPassage.id)
+    query = (
+        select(NetworkPassage)
+        .join(NetworkPassageTheme, NetworkPassageTheme.passage_id == NetworkPassage.id)
+        .where(
+            visible,
+            NetworkPassage.gemeente_id == gemeente_id,
+            NetworkPassage.round_id == round_id,
+            NetworkPassageTheme.theme == theme,
         )
+        .order_by(NetworkPassage.kind, NetworkPassage.id)
     )
+    if lens is not None:
+        query = lenses.lens_filter(query, NetworkPassage.key, *lens)
+    return list(session.scalars(query))

@@ -14,7 +14,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from peerreview import access, csvfile, db
-from peerreview.network import matrix
+from peerreview.network import lenses, matrix
 from peerreview.network.blueprint import bp
 from peerreview.network.context import ContextFilter, contexts
 from peerreview.network.models import Audience, NetworkPassage, PassageKind
@@ -57,12 +57,20 @@ class Choice:
     themes: tuple[str, ...]
     round_id: int | None
     indicator_codes: tuple[str, ...]
+    lens: str | None = None  # "sturing" or "sturing:financieel": only passages coded with it (lenses.parse_choice)
 
     @classmethod
     def from_args(cls, args: MultiDict[str, str]) -> Choice:
         chosen = tuple(code for code in matrix.THEMES if code in set(args.getlist("thema")))
         codes = tuple(dict.fromkeys(c.strip()[:40] for c in args.getlist("indicator") if c.strip()))
-        return cls(ContextFilter.from_args(args), chosen or matrix.THEMES, _int(args.get("ronde")), codes)
+        lens = args.get("lens", "")
+        return cls(
+            ContextFilter.from_args(args),
+            chosen or matrix.THEMES,
+            _int(args.get("ronde")),
+            codes,
+            lens if lenses.parse_choice(lens) else None,
+        )
 
     def as_args(self) -> dict[str, Any]:
         args: dict[str, Any] = dict(self.filter.as_args())
@@ -72,6 +80,8 @@ class Choice:
             args["ronde"] = self.round_id
         if self.indicator_codes:
             args["indicator"] = list(self.indicator_codes)
+        if self.lens:
+            args["lens"] = self.lens
         return args
 
 
@@ -79,7 +89,9 @@ def _matrix(choice: Choice) -> dict[str, Any]:
     """Everything the page and the CSV show, in a fixed number of queries."""
     s = db.session()
     audiences = access.audiences(_reader())
-    found = matrix.cells(s, audiences, round_id=choice.round_id, themes=choice.themes)
+    found = matrix.cells(
+        s, audiences, round_id=choice.round_id, themes=choice.themes, lens=lenses.parse_choice(choice.lens)
+    )
     every = contexts(s, found)
     shown = choice.filter.apply(every)
     choices = matrix.indicator_choices(s)
@@ -180,7 +192,9 @@ def matrix_cell(gemeente_id: int, theme: str) -> str:
     s = db.session()
     audiences = access.audiences(_reader())
     round_id = _int(request.args.get("ronde"))
-    found = matrix.passages(s, audiences, gemeente_id, theme, round_id)
+    found = matrix.passages(
+        s, audiences, gemeente_id, theme, round_id, lens=lenses.parse_choice(request.args.get("lens"))
+    )
     if not any(p.kind in matrix.COUNTED for p in found):
         # nothing this reader may see (or no such gemeente): never a hint that it exists. The portret's
         # sections alone make no cell: the matrix shows none there either.

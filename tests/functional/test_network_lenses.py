@@ -394,3 +394,25 @@ def test_search_filters_by_lens_in_the_query(client_for, session, network):
 )
 def test_a_lens_choice_is_parsed_or_ignored(value, expected):
     assert lenses.parse_choice(value) == expected
+
+
+def test_the_matrix_counts_only_coded_passages_with_a_lens_and_its_cells_offer_the_coding_control(
+    client_for, session, network
+):
+    _code_all(session, network)  # annotation:1 interactief (T3), annotation:2 financieel (T8), lesson:4 financieel
+    member = client_for(network["member"])
+    everything = member.get("/netwerk/thema-matrix").get_data(as_text=True)
+    assert '<th scope="row">Alfa' in everything and '<th scope="row">Beta' in everything
+    interactief = member.get("/netwerk/thema-matrix?lens=sturing:interactief").get_data(as_text=True)
+    assert '<th scope="row">Alfa' in interactief and '<th scope="row">Beta' not in interactief
+    assert 'name="lens"' in interactief and 'value="sturing:interactief" selected' in interactief
+    assert f"/netwerk/thema-matrix/{network['alfa'].id}/T3?lens=sturing%3Ainteractief" in interactief
+    nothing = member.get("/netwerk/thema-matrix?lens=toetsstenen:niemand_wacht").get_data(as_text=True)
+    assert "Nog geen passages met deze lenscode" in nothing
+    # the cell keeps the lens: Alfa's T8 has a strength coded financieel, none coded interactief
+    cell = f"/netwerk/thema-matrix/{network['alfa'].id}/T8"
+    assert member.get(f"{cell}?lens=sturing:financieel").status_code == 200
+    assert member.get(f"{cell}?lens=sturing:interactief").status_code == 404
+    analyst_cell = client_for(network["analyst"]).get(cell).get_data(as_text=True)
+    assert "Lenscodes wijzigen" in analyst_cell and 'value="sturing:financieel" checked' in analyst_cell
+    assert "Lenscodes opslaan" not in member.get(cell).get_data(as_text=True)
