@@ -109,7 +109,7 @@ def generate_network(
     from peerreview.accounts.models import Membership, MembershipRole, NetworkRole, NetworkRoleGrant, User
     from peerreview.indicators.models import Area, AreaKind, Indicator, IndicatorValue, Unit
     from peerreview.network import indexer
-    from peerreview.network.models import Audience, NetworkPassage, NetworkPassageTheme, PassageKind
+    from peerreview.network.models import Audience, NetworkCell, NetworkPassage, NetworkPassageTheme, PassageKind
     from peerreview.portret import skeleton as skeletons
     from peerreview.portret.models import Portret, Publication
     from peerreview.rounds.models import Round, Visitatie, VisitatieState
@@ -275,6 +275,7 @@ def generate_network(
     next_id = (session.scalar(select(func.max(NetworkPassage.id))) or 0) + 1
     passage_rows: list[dict[str, Any]] = []
     theme_rows: list[dict[str, Any]] = []
+    passage_themes: list[list[str]] = []
 
     def add(
         visitatie: int,
@@ -306,6 +307,7 @@ def generate_network(
             }
         )
         theme_rows.extend({"passage_id": next_id, "theme": code} for code in themes)
+        passage_themes.append(themes)
         next_id += 1
 
     for (round_id, gemeente), visitatie, portret, publication in zip(
@@ -374,6 +376,9 @@ def generate_network(
         session.execute(insert(NetworkPassage), passage_rows[start : start + 5000])
     for start in range(0, len(theme_rows), 10000):
         session.execute(insert(NetworkPassageTheme), theme_rows[start : start + 10000])
+    cells = indexer.cell_rows([{**r, "themes": t} for r, t in zip(passage_rows, passage_themes, strict=True)])
+    for start in range(0, len(cells), 10000):
+        session.execute(insert(NetworkCell), cells[start : start + 10000])
     if session.get_bind().dialect.name == "postgresql":
         session.execute(
             text(

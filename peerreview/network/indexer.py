@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from peerreview import jobs, signals
 from peerreview.db import utcnow
 from peerreview.jobs import job
-from peerreview.network.models import Audience, NetworkPassage, NetworkPassageTheme, PassageKind
+from peerreview.network.models import Audience, NetworkCell, NetworkPassage, NetworkPassageTheme, PassageKind
 from peerreview.portret import skeleton as skeletons
 from peerreview.portret.models import Portret, PortretVersion, Publication
 from peerreview.reflectiesessie.models import ImprovementPoint, SessieLesson
@@ -45,6 +45,14 @@ _ANNOTATION_KINDS = {
     AnnotationKind.ONTWIKKELPUNT: PassageKind.ONTWIKKELPUNT,
 }
 TITLE_MAX = 300
+# The kinds the theme matrix counts, and the column of ``NetworkCell`` that counts them.
+CELL_COUNTS = {
+    PassageKind.SAMENVATTING: "summaries",
+    PassageKind.STERKTE: "strengths",
+    PassageKind.ONTWIKKELPUNT: "points",
+    PassageKind.LES: "lessons",
+    PassageKind.VERBETERPUNT: "improvements",
+}
 
 
 def publication_audience(portret: Portret | None) -> Audience | None:
@@ -186,17 +194,56 @@ def write_passages(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     return ids
 
 
+def cell_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The ``NetworkCell`` rows for these passages: per visitatie, theme and audience the count of each
+    counted kind, and the judgement of the theme summary."""
+    cells: dict[tuple[int, str, Audience], dict[str, Any]] = {}
+    for row in rows:
+        column = CELL_COUNTS.get(row["kind"])
+        if column is None:
+            continue
+        for theme in row["themes"]:
+            cell = cells.setdefault(
+                (row["visitatie_id"], theme, row["audience"]),
+                {
+                    "visitatie_id": row["visitatie_id"],
+                    "theme": theme,
+                    "audience": row["audience"],
+                    "gemeente_id": row["gemeente_id"],
+                    "round_id": row["round_id"],
+                    "judgement": None,
+                    **dict.fromkeys(CELL_COUNTS.values(), 0),
+                },
+            )
+            cell[column] += 1
+            if row["kind"] is PassageKind.SAMENVATTING and row.get("judgement"):
+                cell["judgement"] = row["judgement"]
+    return list(cells.values())
+
+
+def write_index(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert passages (dicts as ``passages_for`` makes them) and their per-theme counts; their ids."""
+    ids = write_passages(session, rows)
+    cells = cell_rows(rows)
+    if cells:
+        session.execute(insert(NetworkCell), cells)
+    return ids
+
+
 def remove_visitatie(session: Session, visitatie_id: int) -> None:
     old = select(NetworkPassage.id).where(NetworkPassage.visitatie_id == visitatie_id)
     session.execute(delete(NetworkPassageTheme).where(NetworkPassageTheme.passage_id.in_(old)))
     session.execute(delete(NetworkPassage).where(NetworkPassage.visitatie_id == visitatie_id))
+    session.execute(delete(NetworkCell).where(NetworkCell.visitatie_id == visitatie_id))
 
 
 def reindex_visitatie(session: Session, visitatie_id: int) -> int:
-    """Delete and rebuild the visitatie's passages; the number of passages it has now. Flushes, never commits."""
+    """Delete and rebuild the visitatie's passages (and their per-theme counts); the number of passages it
+    has now. Flushes, never commits."""
     remove_visitatie(session, visitatie_id)
     visitatie = session.get(Visitatie, visitatie_id)
-    ids = write_passages(session, passages_for(session, visitatie)) if visitatie is not None else []
+    rows = passages_for(session, visitatie) if visitatie is not None else []
+    ids = write_index(session, rows)
     session.flush()
     signals.passages_reindexed.send(session, visitatie_id=visitatie_id, passage_ids=ids)
     return len(ids)

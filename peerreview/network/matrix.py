@@ -1,8 +1,10 @@
 """The theme matrix (issue 11 item 3): per gemeente and theme the team's formative judgement and the number
 of strengths, development points and lessons, read from the passage index.
 
-One aggregate query over ``network_passage`` grouped by (gemeente, round, theme, kind), filtered by the
-reader's audiences in SQL: the page costs the same few queries for 3 gemeenten or 342. Each gemeente shows
+One aggregate query, filtered by the reader's audiences in SQL: the page costs the same few queries for 3
+gemeenten or 342. It reads ``network_cell``, the per visitatie, theme and audience counts of the passage
+index (``network_passage`` grouped by visitatie, theme and kind, kept by the indexer in the same rebuild):
+a dozen rows per visitatie instead of every passage joined to its themes. Each gemeente shows
 its latest round with visible material (rounds in the order they were created), or the chosen round.
 """
 
@@ -16,9 +18,8 @@ from sqlalchemy.orm import Session
 
 from peerreview.indicators.models import Area, AreaKind, Indicator, IndicatorValue
 from peerreview.indicators.services import format_value, period_label, period_sort_key
-from peerreview.network import lenses
 from peerreview.network.context import GemeenteContext
-from peerreview.network.models import Audience, NetworkPassage, NetworkPassageTheme, PassageKind
+from peerreview.network.models import Audience, NetworkCell, NetworkPassage, NetworkPassageTheme, PassageKind
 from peerreview.rounds.models import Round
 
 THEMES = tuple(f"T{i}" for i in range(1, 13))
@@ -78,69 +79,71 @@ def cells(
     round_id: int | None = None,
     gemeente_ids: Iterable[int] | None = None,
     themes: Sequence[str] = THEMES,
-    lens: tuple[str, str | None] | None = None,
 ) -> dict[int, tuple[int, dict[str, Cell]]]:
-    """gemeente id -> (round id, theme -> Cell), for the gemeenten with visible material: ONE query.
-    ``lens`` (lens, code or None): count only passages an analyst coded with it (``lenses.lens_filter``)."""
-    visible = NetworkPassage.audience.in_(list(audiences))
+    """gemeente id -> (round id, theme -> Cell), for the gemeenten with visible material: ONE query."""
+    visible = NetworkCell.audience.in_(list(audiences))
     query = (
         select(
-            NetworkPassage.gemeente_id,
-            NetworkPassage.round_id,
-            NetworkPassageTheme.theme,
-            NetworkPassage.kind,
-            func.count(),
-            func.max(NetworkPassage.judgement),
-            func.max(case((NetworkPassage.audience == Audience.CONCEPT, 1), else_=0)),
+            NetworkCell.gemeente_id,
+            NetworkCell.round_id,
+            NetworkCell.theme,
+            func.sum(NetworkCell.summaries),
+            func.sum(NetworkCell.strengths),
+            func.sum(NetworkCell.points),
+            func.sum(NetworkCell.lessons),
+            func.sum(NetworkCell.improvements),
+            func.max(NetworkCell.judgement),
+            func.max(case((NetworkCell.audience == Audience.CONCEPT, 1), else_=0)),
         )
-        .join(NetworkPassageTheme, NetworkPassageTheme.passage_id == NetworkPassage.id)
-        .where(visible, NetworkPassage.kind.in_(COUNTED))
-        .group_by(NetworkPassage.gemeente_id, NetworkPassage.round_id, NetworkPassageTheme.theme, NetworkPassage.kind)
+        .where(visible)
+        .group_by(NetworkCell.gemeente_id, NetworkCell.round_id, NetworkCell.theme)
     )
     ids = None if gemeente_ids is None else sorted(set(gemeente_ids))
     if round_id is not None:
-        query = query.where(NetworkPassage.round_id == round_id)
+        query = query.where(NetworkCell.round_id == round_id)
     else:
         latest_query = select(
-            NetworkPassage.gemeente_id.label("gemeente_id"), func.max(NetworkPassage.round_id).label("round_id")
+            NetworkCell.gemeente_id.label("gemeente_id"), func.max(NetworkCell.round_id).label("round_id")
         ).where(visible)
         if ids is not None:
-            latest_query = latest_query.where(NetworkPassage.gemeente_id.in_(ids))
-        latest = latest_query.group_by(NetworkPassage.gemeente_id).subquery()
+            latest_query = latest_query.where(NetworkCell.gemeente_id.in_(ids))
+        latest = latest_query.group_by(NetworkCell.gemeente_id).subquery()
         query = query.join(
-            latest,
-            and_(latest.c.gemeente_id == NetworkPassage.gemeente_id, latest.c.round_id == NetworkPassage.round_id),
+            latest, and_(latest.c.gemeente_id == NetworkCell.gemeente_id, latest.c.round_id == NetworkCell.round_id)
         )
     if ids is not None:
-        query = query.where(NetworkPassage.gemeente_id.in_(ids))
+        query = query.where(NetworkCell.gemeente_id.in_(ids))
     if tuple(themes) != THEMES:
-        query = query.where(NetworkPassageTheme.theme.in_(list(themes)))
-    if lens is not None:
-        query = lenses.lens_filter(query, NetworkPassage.key, *lens)
+        query = query.where(NetworkCell.theme.in_(list(themes)))
     result: dict[int, tuple[int, dict[str, Cell]]] = {}
-    for gemeente_id, round_, theme, kind, count, judgement, concept in session.execute(query):
-        if theme not in THEMES:
-            continue
-        entry = result.setdefault(gemeente_id, (round_, {}))
-        cell = entry[1].setdefault(theme, Cell())
-        kind = PassageKind(kind)
-        if kind is PassageKind.SAMENVATTING:
-            cell.summary, cell.judgement = True, judgement
-        elif kind is PassageKind.STERKTE:
-            cell.strengths = count
-        elif kind is PassageKind.ONTWIKKELPUNT:
-            cell.points = count
-        elif kind is PassageKind.LES:
-            cell.lessons = count
-        elif kind is PassageKind.VERBETERPUNT:
-            cell.improvements = count
-        cell.concept = cell.concept or bool(concept)
+    for (
+        gemeente_id,
+        round_,
+        theme,
+        summaries,
+        strengths,
+        points,
+        lessons,
+        improvements,
+        judgement,
+        concept,
+    ) in session.execute(query):
+        if theme in THEMES:
+            result.setdefault(gemeente_id, (round_, {}))[1][theme] = Cell(
+                judgement=judgement if summaries else None,
+                summary=bool(summaries),
+                strengths=int(strengths),
+                points=int(points),
+                lessons=int(lessons),
+                improvements=int(improvements),
+                concept=bool(concept),
+            )
     return result
 
 
 def rounds(session: Session, audiences: Sequence[Audience]) -> list[Round]:
     """The rounds that have material this reader may see, newest first."""
-    visible = select(NetworkPassage.round_id).where(NetworkPassage.audience.in_(list(audiences))).distinct()
+    visible = select(NetworkCell.round_id).where(NetworkCell.audience.in_(list(audiences))).distinct()
     return list(session.scalars(select(Round).where(Round.id.in_(visible)).order_by(Round.id.desc())))
 
 
@@ -185,12 +188,7 @@ def figures(
 
 
 def passages(
-    session: Session,
-    audiences: Sequence[Audience],
-    gemeente_id: int,
-    theme: str,
-    round_id: int | None = None,
-    lens: tuple[str, str | None] | None = None,
+    session: Session, audiences: Sequence[Audience], gemeente_id: int, theme: str, round_id: int | None = None
 ) -> list[NetworkPassage]:
     """The visible passages of one cell (the gemeente's latest round with visible material, or ``round_id``)."""
     visible = NetworkPassage.audience.in_(list(audiences))
@@ -200,17 +198,16 @@ def passages(
         )
         if round_id is None:
             return []
-    query = (
-        select(NetworkPassage)
-        .join(NetworkPassageTheme, NetworkPassageTheme.passage_id == NetworkPassage.id)
-        .where(
-            visible,
-            NetworkPassage.gemeente_id == gemeente_id,
-            NetworkPassage.round_id == round_id,
-            NetworkPassageTheme.theme == theme,
+    return list(
+        session.scalars(
+            select(NetworkPassage)
+            .join(NetworkPassageTheme, NetworkPassageTheme.passage_id == NetworkPassage.id)
+            .where(
+                visible,
+                NetworkPassage.gemeente_id == gemeente_id,
+                NetworkPassage.round_id == round_id,
+                NetworkPassageTheme.theme == theme,
+            )
+            .order_by(NetworkPassage.kind, NetworkPassage.id)
         )
-        .order_by(NetworkPassage.kind, NetworkPassage.id)
     )
-    if lens is not None:
-        query = lenses.lens_filter(query, NetworkPassage.key, *lens)
-    return list(session.scalars(query))

@@ -8,13 +8,15 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Response, abort, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
 from peerreview import access, csvfile, db
-from peerreview.network import lenses, matrix
+from peerreview.network import lens_matrix, lenses, matrix
 from peerreview.network.blueprint import bp
 from peerreview.network.context import ContextFilter, contexts
 from peerreview.network.models import Audience, NetworkPassage, PassageKind
@@ -89,8 +91,11 @@ def _matrix(choice: Choice) -> dict[str, Any]:
     """Everything the page and the CSV show, in a fixed number of queries."""
     s = db.session()
     audiences = access.audiences(_reader())
-    found = matrix.cells(
-        s, audiences, round_id=choice.round_id, themes=choice.themes, lens=lenses.parse_choice(choice.lens)
+    lens = lenses.parse_choice(choice.lens)
+    found = (
+        lens_matrix.cells(s, audiences, lens, round_id=choice.round_id, themes=choice.themes)
+        if lens is not None
+        else matrix.cells(s, audiences, round_id=choice.round_id, themes=choice.themes)
     )
     every = contexts(s, found)
     shown = choice.filter.apply(every)
@@ -126,11 +131,46 @@ def _matrix(choice: Choice) -> dict[str, Any]:
     }
 
 
+def cells_html(rows: list[matrix.Row], themes: list[str], judgements: dict[str, str], query: str) -> list[Markup]:
+    """The theme cells of each row as HTML, built here rather than in Jinja: 342 × 12 cells through the
+    template engine cost more than the query. Cells with the same content share their text; only the
+    link differs. Links are relative to the matrix page (``thema-matrix/<gemeente>/<theme>``)."""
+    shown: dict[tuple[Any, ...], str] = {}
+    empty = '<td class="mempty">–</td>'
+    result = []
+    for row in rows:
+        parts = []
+        for theme in themes:
+            cell = row.cells.get(theme)
+            if cell is None or cell.empty:
+                parts.append(empty)
+                continue
+            key = (cell.judgement, cell.strengths, cell.points, cell.lessons, cell.concept)
+            inner = shown.get(key)
+            if inner is None:
+                judgement = (
+                    f'<span class="mj">{escape(judgements.get(cell.judgement, ""))}</span>' if cell.judgement else ""
+                )
+                lessons = f" · {cell.lessons} les" if cell.lessons else ""
+                concept = '<span class="mk">concept</span>' if cell.concept else ""
+                inner = shown[key] = f"{judgement}{cell.strengths} st · {cell.points} op{lessons}{concept}"
+            css = "mcell mconcept" if cell.concept else "mcell"
+            parts.append(
+                f'<td class="{css}"><a href="thema-matrix/{row.context.gemeente_id}/{theme}{query}">{inner}</a></td>'
+            )
+        result.append(Markup("".join(parts)))  # noqa: S704  (fixed markup; the only text, the judgement, is escaped)
+    return result
+
+
 @bp.route("/thema-matrix", endpoint="matrix")
 def matrix_page() -> str:
     access.require("network.view")
     choice = Choice.from_args(request.args)
-    return render_template("network/matrix.html", **_matrix(choice))
+    data = _matrix(choice)
+    params = {"ronde": choice.round_id, "lens": choice.lens}
+    query = f"?{urlencode({k: v for k, v in params.items() if v})}" if any(params.values()) else ""
+    html = cells_html(data["rows"], list(choice.themes), data["judgements"], query)
+    return render_template("network/matrix.html", cells_html=html, **data)
 
 
 @bp.route("/thema-matrix.csv")
@@ -192,8 +232,8 @@ def matrix_cell(gemeente_id: int, theme: str) -> str:
     s = db.session()
     audiences = access.audiences(_reader())
     round_id = _int(request.args.get("ronde"))
-    found = matrix.passages(
-        s, audiences, gemeente_id, theme, round_id, lens=lenses.parse_choice(request.args.get("lens"))
+    found = lens_matrix.passages(
+        s, matrix.passages(s, audiences, gemeente_id, theme, round_id), lenses.parse_choice(request.args.get("lens"))
     )
     if not any(p.kind in matrix.COUNTED for p in found):
         # nothing this reader may see (or no such gemeente): never a hint that it exists. The portret's

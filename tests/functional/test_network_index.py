@@ -204,7 +204,7 @@ def test_a_withdrawn_consent_rebuilds_the_index_and_takes_stale_rows_away(app, s
     reindex(app, session, visitatie.id)
     # a row an earlier, wrong build left behind (the index is derived data: a rebuild must clean it)
     with app.test_request_context():
-        indexer.write_passages(
+        indexer.write_index(
             session,
             [
                 {

@@ -47,7 +47,7 @@ def shared(app, session, make, name: str, audience: Audience, round_: Round, pro
     gemeente.province = province
     visitatie = make.visitatie(gemeente, round_)
     with app.test_request_context():
-        indexer.write_passages(
+        indexer.write_index(
             session,
             [
                 passage(
@@ -174,7 +174,7 @@ def test_a_withdrawn_consent_disappears_from_the_matrix_after_the_rebuild(app, c
     visitatie = session.get(Visitatie, world["visitatie_id"])
     casus, annotation = add_case(session, visitatie, "Wat de vader zei")
     with app.test_request_context():  # a stale row of an earlier build
-        indexer.write_passages(
+        indexer.write_index(
             session,
             [
                 passage(
