@@ -10,15 +10,15 @@ import io
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from peerreview import access
 from peerreview.accounts.models import MembershipRole, NetworkRole
 from peerreview.audit.models import AuditEvent
-from peerreview.network import lenses
+from peerreview.network import indexer, lenses
 from peerreview.network.lens_models import PassageCode
 from peerreview.network.lens_services import set_codes
-from peerreview.network.models import Audience, NetworkPassage, NetworkPassageTheme, PassageKind
+from peerreview.network.models import Audience, NetworkPassage, PassageKind
 from peerreview.selfeval.definitions import DefinitionError
 
 GOOD = """\
@@ -32,20 +32,22 @@ codes:
 """
 
 
-def passage(session, visitatie, key, audience, text="Een passage.", themes=("T3",), kind=PassageKind.STERKTE):
-    row = NetworkPassage(
-        key=key,
-        kind=kind,
-        audience=audience,
-        visitatie_id=visitatie.id,
-        gemeente_id=visitatie.gemeente_id,
-        round_id=visitatie.round_id,
-        title=f"Titel {key}",
-        text=text,
-    )
-    row.theme_rows = [NetworkPassageTheme(theme=t) for t in themes]
-    session.add(row)
-    return row
+def passage(visitatie, key, audience, text="Een passage.", themes=("T3",), kind=PassageKind.STERKTE):
+    """One row of the passage index, as the indexer builds it (``indexer.write_index`` inserts it)."""
+    return {
+        "key": key,
+        "kind": kind,
+        "audience": audience,
+        "visitatie_id": visitatie.id,
+        "gemeente_id": visitatie.gemeente_id,
+        "round_id": visitatie.round_id,
+        "portret_id": None,
+        "section_key": None,
+        "title": f"Titel {key}",
+        "text": text,
+        "judgement": None,
+        "themes": list(themes),
+    }
 
 
 @pytest.fixture
@@ -55,12 +57,13 @@ def network(session, make):
     alfa, beta = make.gemeente("Alfa"), make.gemeente("Beta")
     round_ = make.round("Ronde 2026")
     va, vb = make.visitatie(alfa, round_), make.visitatie(beta, round_)
-    passage(session, va, "annotation:1", Audience.NETWERK, "Het team ziet korte lijnen met de huisartsen.")
-    passage(session, va, "annotation:2", Audience.NETWERK, "Budgetplafonds zijn ingevoerd.", themes=("T8",))
-    passage(
-        session, va, "summary:3", Audience.CONCEPT, "Nog een concept over de toegang.", kind=PassageKind.SAMENVATTING
-    )
-    passage(session, vb, "lesson:4", Audience.OPENBAAR, "Begin bij de bedoeling van de wet.", kind=PassageKind.LES)
+    rows = [
+        passage(va, "annotation:1", Audience.NETWERK, "Het team ziet korte lijnen met de huisartsen."),
+        passage(va, "annotation:2", Audience.NETWERK, "Budgetplafonds zijn ingevoerd.", themes=("T8",)),
+        passage(va, "summary:3", Audience.CONCEPT, "Nog een concept over de toegang.", kind=PassageKind.SAMENVATTING),
+        passage(vb, "lesson:4", Audience.OPENBAAR, "Begin bij de bedoeling van de wet.", kind=PassageKind.LES),
+    ]
+    indexer.write_index(session, rows)
     session.commit()
     return {
         "alfa": alfa,
@@ -261,7 +264,7 @@ def test_a_withdrawn_publication_takes_coded_passages_out_of_the_lens_page_and_t
     member = client_for(network["member"])
     assert "Alfa (1)" in member.get("/netwerk/lenzen").get_data(as_text=True)
     # Alfa withdraws its publication: the reindex drops its network passages from the index.
-    session.execute(delete(NetworkPassage).where(NetworkPassage.visitatie_id == network["va"].id))
+    indexer.remove_visitatie(session, network["va"].id)
     session.commit()
     page = member.get("/netwerk/lenzen").get_data(as_text=True)
     assert "Alfa" not in page and "Beta (1)" in page
@@ -299,9 +302,14 @@ def test_the_demo_codes_passages_it_finds_and_skips_an_empty_index(session, make
     assert "passage-index van het netwerk is leeg" in capsys.readouterr().out
     make.user("analist@netwerk.demo", network_role=NetworkRole.ANALYST)
     visitatie = make.visitatie(make.gemeente("Deventer"))
-    passage(session, visitatie, "annotation:90", Audience.NETWERK, "Andere tekst.", themes=("T8",))
-    passage(
-        session, visitatie, "annotation:91", Audience.NETWERK, "Weten wat we uitgeven, elke dag.", themes=("T8", "T9")
+    indexer.write_index(
+        session,
+        [
+            passage(visitatie, "annotation:90", Audience.NETWERK, "Andere tekst.", themes=("T8",)),
+            passage(
+                visitatie, "annotation:91", Audience.NETWERK, "Weten wat we uitgeven, elke dag.", themes=("T8", "T9")
+            ),
+        ],
     )
     session.commit()
     assert lens_demo.seed(session) is True
