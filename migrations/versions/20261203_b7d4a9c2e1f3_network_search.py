@@ -3,9 +3,11 @@
 The side table is not a model (see ``peerreview.network.search``): its shape differs per database, and
 ``peerreview.migrations.SEARCH_TABLES`` keeps it out of the comparison of models and migrations.
 
-* PostgreSQL: a plain table with a generated, weighted ``tsvector`` over the pre-stemmed words (the
-  ``simple`` configuration: our stems stay as they are) and a GIN index on it; the passage's deletion
-  cascades to its row.
+* PostgreSQL: a plain table with a weighted ``tsvector`` of the pre-stemmed words (made with the
+  ``simple`` configuration, so our stems stay as they are; title weight A, text weight B) and a GIN index
+  on it; the passage's deletion cascades to its row. The stems are not stored a second time as text: the
+  ``tsvector`` holds them, and a second copy made each row too wide to stay in the table (every search
+  then read TOAST: twice as slow on 50,000 passages, see bench/network_search.py).
 * SQLite: an FTS5 table whose rowid is the passage id, and a trigger that deletes the row with its
   passage (FTS5 tables have no foreign keys).
 
@@ -31,12 +33,7 @@ def upgrade() -> None:
             """
             CREATE TABLE network_search (
                 passage_id integer NOT NULL,
-                title_stems text NOT NULL DEFAULT '',
-                stems text NOT NULL DEFAULT '',
-                document tsvector GENERATED ALWAYS AS (
-                    setweight(to_tsvector('simple'::regconfig, title_stems), 'A')
-                    || setweight(to_tsvector('simple'::regconfig, stems), 'B')
-                ) STORED,
+                document tsvector NOT NULL,
                 CONSTRAINT pk_network_search PRIMARY KEY (passage_id),
                 CONSTRAINT fk_network_search_passage_id_network_passage FOREIGN KEY (passage_id)
                     REFERENCES network_passage (id) ON DELETE CASCADE

@@ -11,10 +11,10 @@ and of its text. It is created by the migration, differently per dialect, and is
 model comparison skips it, see ``peerreview.migrations.SEARCH_TABLES``):
 
 * PostgreSQL: a table ``network_search (passage_id PK, FK -> network_passage ON DELETE CASCADE,
-  title_stems, stems, document tsvector GENERATED ... STORED)`` with a GIN index on ``document``. The
-  generated ``document`` is ``setweight(to_tsvector('simple', title_stems), 'A') ||
-  setweight(to_tsvector('simple', stems), 'B')``: the ``simple`` configuration only lowercases and
-  splits, so it keeps our stems as they are. Ranking: ``ts_rank`` (weights: the title counts 2.5 times
+  document tsvector)`` with a GIN index on ``document``, written as ``setweight(to_tsvector('simple',
+  <title stems>), 'A') || setweight(to_tsvector('simple', <text stems>), 'B')``: the ``simple``
+  configuration only lowercases and splits, so it keeps our stems as they are (and the tsvector is
+  where they are stored; see the migration). Ranking: ``ts_rank`` (weights: the title counts 2.5 times
   the text; frequency counts).
 * SQLite: an FTS5 virtual table ``network_search (title_stems, stems)`` whose rowid is the passage id,
   ``unicode61`` tokenizer (our stems are already folded). FTS5 has no foreign keys, so the migration adds
@@ -183,13 +183,17 @@ def search(
     if not stems:
         return results
     audiences = tuple(a.value for a in access.audiences(user))
-    dialect = session.get_bind().dialect.name
-    matches = _match(dialect, stems)
-    results.facets, results.total = _facet_counts(session, matches, audiences, facets)
-    pages = max(1, math.ceil(results.total / per_page))
-    results.page = min(max(1, page), pages)
-    if results.total:
-        results.hits = _hits(session, matches, audiences, facets, stems, results.page, per_page)
+    matches = _match(session.get_bind().dialect.name, stems)
+    results.page = max(1, page)
+    results.facets, results.total, ranked = _counts_and_page(
+        session, matches, audiences, facets, results.page, per_page
+    )
+    if results.page > results.pages:  # beyond the last page: show the last one
+        results.page = results.pages
+        results.facets, results.total, ranked = _counts_and_page(
+            session, matches, audiences, facets, results.page, per_page
+        )
+    results.hits = _hits(session, ranked, audiences, stems)
     return results
 
 
@@ -201,23 +205,24 @@ def search_all(session: Session, user: Any, query: str, facets: Facets | None = 
 # --- the two backends -------------------------------------------------------------------------------------
 
 
-def _match(dialect: str, stems: Sequence[str]) -> Any:
+def _match(dialect: str, stems: Sequence[str], *, ranked: bool = True) -> Any:
     """A subquery ``m(passage_id, rank)``: the passages whose stems hold every query stem, with a rank
-    that is higher for a better match."""
+    that is higher for a better match (0 when not ``ranked``: counting needs no rank)."""
     if dialect == "postgresql":
-        statement = sa.text(
-            "SELECT s.passage_id AS passage_id, ts_rank(s.document, q.query) AS rank "
-            "FROM network_search AS s, plainto_tsquery('simple', :search_stems) AS q(query) "
-            "WHERE s.document @@ q.query"
-        ).bindparams(search_stems=" ".join(stems))
+        statement = sa.text(_PG_RANKED if ranked else _PG_UNRANKED).bindparams(search_stems=" ".join(stems))
     else:
         # Every stem as an FTS5 string ("..." with quotes doubled): implicit AND, no query syntax.
         expression = " ".join('"' + s.replace('"', '""') + '"' for s in stems)
-        statement = sa.text(
-            "SELECT rowid AS passage_id, -bm25(network_search, 2.5, 1.0) AS rank "  # TITLE_WEIGHT
-            "FROM network_search WHERE network_search MATCH :search_stems"
-        ).bindparams(search_stems=expression)
+        statement = sa.text(_FTS_RANKED if ranked else _FTS_UNRANKED).bindparams(search_stems=expression)
     return statement.columns(passage_id=sa.Integer, rank=sa.Float).subquery("m")
+
+
+_PG_MATCH = "FROM network_search AS s, plainto_tsquery('simple', :search_stems) AS q(query) WHERE s.document @@ q.query"
+_PG_RANKED = "SELECT s.passage_id AS passage_id, ts_rank(s.document, q.query) AS rank " + _PG_MATCH
+_PG_UNRANKED = "SELECT s.passage_id AS passage_id, 0.0 AS rank " + _PG_MATCH
+_FTS_MATCH = "FROM network_search WHERE network_search MATCH :search_stems"
+_FTS_RANKED = "SELECT rowid AS passage_id, -bm25(network_search, 2.5, 1.0) AS rank " + _FTS_MATCH  # TITLE_WEIGHT
+_FTS_UNRANKED = "SELECT rowid AS passage_id, 0.0 AS rank " + _FTS_MATCH
 
 
 def _filtered(statement: sa.Select[Any], audiences: tuple[str, ...], facets: Facets) -> sa.Select[Any]:
@@ -241,16 +246,17 @@ def _filtered(statement: sa.Select[Any], audiences: tuple[str, ...], facets: Fac
     return statement
 
 
-def _facet_counts(
-    session: Session, matches: Any, audiences: tuple[str, ...], facets: Facets
-) -> tuple[dict[str, list[FacetCount]], int]:
-    """The counts per facet value of the visible hits, and their total: one statement over the hits."""
+def _counts_and_page(
+    session: Session, matches: Any, audiences: tuple[str, ...], facets: Facets, page: int, per_page: int
+) -> tuple[dict[str, list[FacetCount]], int, list[tuple[int, float]]]:
+    """The counts per facet value of the visible hits, their total, and the ids and ranks of one page of
+    them in rank order: one statement, so the match is found and ranked once."""
     p = NetworkPassage.__table__.c
     g = Gemeente.__table__.c
     r = Round.__table__.c
     t = NetworkPassageTheme.__table__.c
     hits = _filtered(
-        sa.select(p.id, p.kind, p.gemeente_id, g.name.label("gemeente_name"), g.province, p.round_id)
+        sa.select(p.id, p.kind, p.gemeente_id, g.name.label("gemeente_name"), g.province, p.round_id, matches.c.rank)
         .select_from(NetworkPassage.__table__)
         .join(matches, matches.c.passage_id == p.id)
         .join(Gemeente.__table__, g.id == p.gemeente_id),
@@ -270,16 +276,31 @@ def _facet_counts(
             statement = statement.join(table, on)
         return statement.group_by(value, label)
 
+    order = (hits.c.rank.desc(), hits.c.id)
+    one_page = (
+        sa.select(hits.c.id, hits.c.rank, sa.func.row_number().over(order_by=order).label("position"))
+        .order_by(*order)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+        .subquery("page")
+    )
     statement = sa.union_all(
+        sa.select(
+            sa.literal("hit", text),
+            sa.cast(one_page.c.id, text),
+            sa.cast(one_page.c.rank, text),
+            one_page.c.position,
+        ),
         group("kind", hits.c.kind, hits.c.kind),
         group("gemeente", hits.c.gemeente_id, hits.c.gemeente_name),
         group("province", hits.c.province, hits.c.province),
         group("round", hits.c.round_id, r.name, (Round.__table__, r.id == hits.c.round_id)),
         group("theme", t.theme, t.theme, (NetworkPassageTheme.__table__, t.passage_id == hits.c.id)),
     )
-    grouped: dict[str, list[tuple[str, str, int]]] = {f: [] for f in FACETS}
+    grouped: dict[str, list[tuple[str, str, int]]] = {f: [] for f in (*FACETS, "hit")}
     for facet, value, label, n in session.execute(statement):
         grouped[facet].append((value, label, n))
+    ranked = [(int(value), float(label or 0)) for value, label, _n in sorted(grouped["hit"], key=lambda h: h[2])]
     total = sum(n for _value, _label, n in grouped["kind"])
     theme_labels = {code: f"{code} {theme.short}" for code, theme in themes.themes().items()}
     theme_order = {code: i for i, code in enumerate(theme_labels)}
@@ -312,46 +333,47 @@ def _facet_counts(
         else:
             items.sort(key=lambda i: i.label)
         out[facet] = items
-    return out, total
+    return out, total, ranked
 
 
 def _hits(
-    session: Session,
-    matches: Any,
-    audiences: tuple[str, ...],
-    facets: Facets,
-    stems: Sequence[str],
-    page: int,
-    per_page: int,
+    session: Session, ranked: list[tuple[int, float]], audiences: tuple[str, ...], stems: Sequence[str]
 ) -> list[Hit]:
+    """The passages of one page (ids and ranks in order), with their gemeente, round, themes and snippets.
+    The audience is checked again here: the ids came from the filtered query, this keeps it so."""
+    if not ranked:
+        return []
     p = NetworkPassage.__table__.c
     g = Gemeente.__table__.c
     r = Round.__table__.c
-    statement = _filtered(
-        sa.select(NetworkPassage, matches.c.rank, g.name, g.slug, g.province, r.name)
-        .join(matches, matches.c.passage_id == p.id)
+    statement = (
+        sa.select(NetworkPassage, g.name, g.slug, g.province, r.name)
         .join(Gemeente.__table__, g.id == p.gemeente_id)
-        .join(Round.__table__, r.id == p.round_id),
-        audiences,
-        facets,
+        .join(Round.__table__, r.id == p.round_id)
+        .where(p.id.in_([passage_id for passage_id, _rank in ranked]), p.audience.in_(audiences))
     )
-    statement = statement.order_by(matches.c.rank.desc(), p.id).limit(per_page).offset((page - 1) * per_page)
-    rows = session.execute(statement).all()  # the themes come along (NetworkPassage.theme_rows: selectin)
+    # The themes come along (NetworkPassage.theme_rows: selectin).
+    rows = {row[0].id: row for row in session.execute(statement)}
     wanted = set(stems)
-    return [
-        Hit(
-            passage=passage,
-            rank=float(rank or 0.0),
-            snippet=snippet(passage.text or "", wanted),
-            title=highlight(passage.title or "", wanted),
-            themes=tuple(passage.themes),
-            gemeente=gemeente,
-            gemeente_slug=slug,
-            province=province,
-            round=round_name,
+    hits = []
+    for passage_id, rank in ranked:
+        if passage_id not in rows:
+            continue
+        passage, gemeente, slug, province, round_name = rows[passage_id]
+        hits.append(
+            Hit(
+                passage=passage,
+                rank=rank,
+                snippet=snippet(passage.text or "", wanted),
+                title=highlight(passage.title or "", wanted),
+                themes=tuple(passage.themes),
+                gemeente=gemeente,
+                gemeente_slug=slug,
+                province=province,
+                round=round_name,
+            )
         )
-        for passage, rank, gemeente, slug, province, round_name in rows
-    ]
+    return hits
 
 
 # --- snippets -------------------------------------------------------------------------------------------
@@ -359,25 +381,28 @@ def _hits(
 
 def highlight(text: str, wanted: set[str]) -> Markup:
     """``text``, HTML-escaped, with every word whose stem is wanted wrapped in ``<mark>``."""
-    return _marked(text, list(stemming.words(text)), wanted, 0, None)
+    found = list(stemming.words(text))
+    return _marked(text, found, [stemming.stem_of(m.group()) in wanted for m in found], 0, None)
 
 
 def snippet(text: str, wanted: set[str], size: int = SNIPPET_WORDS) -> Markup:
-    """About ``size`` words of the passage's own ``text`` around its first matching word (the window with
-    the most matching words), HTML-escaped, matches in ``<mark>``, with an ellipsis where it was cut."""
+    """About ``size`` words of the passage's own ``text`` around its matching words (the window that holds
+    the most of them), HTML-escaped, matches in ``<mark>``, with an ellipsis where it was cut."""
     found = list(stemming.words(text))
     if not found:
         return Markup("")
-    hits = [i for i, m in enumerate(found) if stemming.stem_of(m.group()) in wanted]
+    matched = [stemming.stem_of(m.group()) in wanted for m in found]
+    hits = [i for i, hit in enumerate(matched) if hit]
     start = 0
     if hits and len(found) > size:
         best = max(range(len(hits)), key=lambda h: sum(1 for j in hits[h:] if j < hits[h] + size))
         start = max(0, min(hits[best] - size // 4, len(found) - size))
-    end = min(len(found), start + size)
-    return _marked(text, found, wanted, start, end)
+    return _marked(text, found, matched, start, min(len(found), start + size))
 
 
-def _marked(text: str, found: list[re.Match[str]], wanted: set[str], start: int, end: int | None) -> Markup:
+def _marked(text: str, found: list[re.Match[str]], matched: list[bool], start: int, end: int | None) -> Markup:
+    """Words ``start`` to ``end`` of ``text`` (all when ``end`` is None), escaped, the matched ones marked.
+    Only the matches split the text: the stretches between them are escaped whole."""
     if not found:
         return escape(text)
     last = len(found) if end is None else end
@@ -385,11 +410,12 @@ def _marked(text: str, found: list[re.Match[str]], wanted: set[str], start: int,
     finish = len(text) if last >= len(found) else found[last - 1].end()
     parts: list[Markup] = [ELLIPSIS_BEFORE] if begin > 0 else []
     position = begin
-    for match in found[start:last]:
-        parts.append(escape(text[position : match.start()]))
-        word = match.group()
-        parts.append(MARK.format(word) if stemming.stem_of(word) in wanted else escape(word))
-        position = match.end()
+    for i in range(start, last):
+        if matched[i]:
+            match = found[i]
+            parts.append(escape(text[position : match.start()]))
+            parts.append(MARK.format(match.group()))
+            position = match.end()
     parts.append(escape(text[position:finish]))
     if finish < len(text):
         parts.append(ELLIPSIS_AFTER)
@@ -430,7 +456,10 @@ def refresh(session: Session, passage_ids: Iterable[int]) -> int:
 _WRITES = {
     "postgresql": (
         sa.text("DELETE FROM network_search WHERE passage_id IN :ids").bindparams(sa.bindparam("ids", expanding=True)),
-        sa.text("INSERT INTO network_search (passage_id, title_stems, stems) VALUES (:id, :title, :text)"),
+        sa.text(
+            "INSERT INTO network_search (passage_id, document) VALUES (:id, "
+            "setweight(to_tsvector('simple', :title), 'A') || setweight(to_tsvector('simple', :text), 'B'))"
+        ),
     ),
     "sqlite": (  # FTS5: the rowid is the passage id
         sa.text("DELETE FROM network_search WHERE rowid IN :ids").bindparams(sa.bindparam("ids", expanding=True)),

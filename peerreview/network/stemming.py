@@ -86,6 +86,7 @@ def words(text: str) -> Iterator[re.Match[str]]:
     return WORD.finditer(text)
 
 
+@functools.lru_cache(maxsize=65536)
 def stem_of(raw_word: str) -> str:
     """The stem of a word as it stands in a text (folded first)."""
     folded = fold(raw_word)
