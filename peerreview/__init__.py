@@ -63,6 +63,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from peerreview.portret import skeleton
 
     skeleton.validate()
+    from peerreview.network import lenses
+
+    lenses.validate()  # a broken lens vocabulary (forms/lenses/) stops the app with a clear message
     if hops := int(app.config["PROXY_FIX_HOPS"]):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 

@@ -627,3 +627,12 @@ def _network_view(user: User | None, _obj: None) -> bool:
     """The network's screens (matrix, library, figures, search, threads): every participant of the network,
     and visitors without an account, who see only what was published *openbaar* (``audiences``)."""
     return user is None or network_participant(user)
+
+
+@rule("lenses.code")
+def _lenses_code(user: User, passage: Any) -> bool:
+    """Apply lens codes (Jeugdwet goals, steering, toetsstenen) to a passage of the network: analysts, round
+    coordinators and admins, on a passage they may read."""
+    return user.has_network_role(NetworkRole.ADMIN, NetworkRole.ROUND_COORDINATOR, NetworkRole.ANALYST) and (
+        passage.audience in audiences(user)
+    )

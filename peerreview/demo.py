@@ -176,6 +176,7 @@ def seed(session: Session) -> bool:
     created = _publicaties(session) or created
     created = _earlier_round(session) or created
     created = _network_index(session) or created
+    created = _lenses(session) or created  # after the network's passage index is built
     return created or len(session.new) > before
 
 
@@ -658,6 +659,13 @@ def _publicaties(session: Session) -> bool:
         created = True
     session.flush()
     return created
+
+
+def _lenses(session: Session) -> bool:
+    """The network analyst's lens codes on shared passages (demo_content/lenzen.yaml); needs the passage index."""
+    from peerreview.network import lens_demo
+
+    return lens_demo.seed(session)
 
 
 def _sessies(session: Session) -> bool:

@@ -20,6 +20,7 @@ from peerreview.indicators.models import (  # noqa: F401
 )
 from peerreview.jobs import JobOutbox  # noqa: F401
 from peerreview.mail.models import OutgoingMail  # noqa: F401
+from peerreview.network.lens_models import PassageCode  # noqa: F401
 from peerreview.network.models import (  # noqa: F401
     NetworkCell,
     NetworkIndexVersion,

@@ -69,6 +69,8 @@ ACTIONS = {
     "sessie_recorded": "Verslag reflectiesessie vastgelegd",
     "sessie_reactie_saved": "Bestuurlijke reactie opgeslagen",
     "sessie_nawoord_saved": "Nawoord opgeslagen",
+    # the network's lenses (issue 11)
+    "passage_codes_changed": "Lenscodes van een passage gewijzigd",
 }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Response, abort, render_template, request, url_for
 from flask_login import current_user
@@ -15,7 +16,7 @@ from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
 from peerreview import access, csvfile, db
-from peerreview.network import matrix
+from peerreview.network import lens_matrix, lenses, matrix
 from peerreview.network.blueprint import bp
 from peerreview.network.context import ContextFilter, contexts
 from peerreview.network.models import Audience, NetworkPassage, PassageKind
@@ -58,12 +59,20 @@ class Choice:
     themes: tuple[str, ...]
     round_id: int | None
     indicator_codes: tuple[str, ...]
+    lens: str | None = None  # "sturing" or "sturing:financieel": only passages coded with it (lenses.parse_choice)
 
     @classmethod
     def from_args(cls, args: MultiDict[str, str]) -> Choice:
         chosen = tuple(code for code in matrix.THEMES if code in set(args.getlist("thema")))
         codes = tuple(dict.fromkeys(c.strip()[:40] for c in args.getlist("indicator") if c.strip()))
-        return cls(ContextFilter.from_args(args), chosen or matrix.THEMES, _int(args.get("ronde")), codes)
+        lens = args.get("lens", "")
+        return cls(
+            ContextFilter.from_args(args),
+            chosen or matrix.THEMES,
+            _int(args.get("ronde")),
+            codes,
+            lens if lenses.parse_choice(lens) else None,
+        )
 
     def as_args(self) -> dict[str, Any]:
         args: dict[str, Any] = dict(self.filter.as_args())
@@ -73,6 +82,8 @@ class Choice:
             args["ronde"] = self.round_id
         if self.indicator_codes:
             args["indicator"] = list(self.indicator_codes)
+        if self.lens:
+            args["lens"] = self.lens
         return args
 
 
@@ -80,7 +91,12 @@ def _matrix(choice: Choice) -> dict[str, Any]:
     """Everything the page and the CSV show, in a fixed number of queries."""
     s = db.session()
     audiences = access.audiences(_reader())
-    found = matrix.cells(s, audiences, round_id=choice.round_id, themes=choice.themes)
+    lens = lenses.parse_choice(choice.lens)
+    found = (
+        lens_matrix.cells(s, audiences, lens, round_id=choice.round_id, themes=choice.themes)
+        if lens is not None
+        else matrix.cells(s, audiences, round_id=choice.round_id, themes=choice.themes)
+    )
     known = contexts(s)  # every gemeente: cheaper than a list of 342 ids in the query
     every = {gemeente_id: known[gemeente_id] for gemeente_id in found if gemeente_id in known}
     shown = choice.filter.apply(every)
@@ -152,7 +168,8 @@ def matrix_page() -> str:
     access.require("network.view")
     choice = Choice.from_args(request.args)
     data = _matrix(choice)
-    query = f"?ronde={choice.round_id}" if choice.round_id else ""
+    params = {"ronde": choice.round_id, "lens": choice.lens}
+    query = f"?{urlencode({k: v for k, v in params.items() if v})}" if any(params.values()) else ""
     html = cells_html(data["rows"], list(choice.themes), data["judgements"], query)
     return render_template("network/matrix.html", cells_html=html, **data)
 
@@ -216,7 +233,9 @@ def matrix_cell(gemeente_id: int, theme: str) -> str:
     s = db.session()
     audiences = access.audiences(_reader())
     round_id = _int(request.args.get("ronde"))
-    found = matrix.passages(s, audiences, gemeente_id, theme, round_id)
+    found = lens_matrix.passages(
+        s, matrix.passages(s, audiences, gemeente_id, theme, round_id), lenses.parse_choice(request.args.get("lens"))
+    )
     if not any(p.kind in matrix.COUNTED for p in found):
         # nothing this reader may see (or no such gemeente): never a hint that it exists. The portret's
         # sections alone make no cell: the matrix shows none there either.

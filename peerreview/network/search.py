@@ -43,7 +43,7 @@ from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
 from peerreview import access, signals
-from peerreview.network import stemming
+from peerreview.network import lenses, stemming
 from peerreview.network.models import Audience, NetworkPassage, NetworkPassageTheme, PassageKind
 from peerreview.review import themes
 from peerreview.rounds.models import Round
@@ -74,6 +74,7 @@ class Facets:
     province: str | None = None
     round: int | None = None
     kind: PassageKind | None = None
+    lens: str | None = None  # a lens filter: "sturing" or "sturing:financieel" (lenses.parse_choice)
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> Facets:
@@ -90,6 +91,7 @@ class Facets:
             province=text("provincie", 40) or None,
             round=number(text("ronde", 12)),
             kind=PassageKind(kind) if kind in {k.value for k in PassageKind} else None,
+            lens=text("lens", 100) if lenses.parse_choice(text("lens", 100)) else None,
         )
 
     def args(self) -> dict[str, str]:
@@ -100,6 +102,7 @@ class Facets:
             "provincie": self.province,
             "ronde": self.round,
             "soort": self.kind.value if self.kind else None,
+            "lens": self.lens,
         }
         return {k: str(v) for k, v in out.items() if v is not None}
 
@@ -113,7 +116,7 @@ class Facets:
         return Facets(**{**self.__dict__, facet: None})
 
     def active(self) -> bool:
-        return any(getattr(self, f) is not None for f in FACETS)
+        return any(getattr(self, f) is not None for f in FACETS) or self.lens is not None
 
 
 @dataclass(frozen=True)
@@ -238,6 +241,8 @@ def _filtered(statement: sa.Select[Any], audiences: tuple[str, ...], facets: Fac
         statement = statement.where(p.round_id == facets.round)
     if facets.kind is not None:
         statement = statement.where(p.kind == facets.kind.value)
+    if (choice := lenses.parse_choice(facets.lens)) is not None:
+        statement = lenses.lens_filter(statement, p.key, *choice)
     return statement
 
 

@@ -7,6 +7,7 @@ from peerreview.network import (  # noqa: F401  (each module adds its routes to 
     figures_views,
     history_views,
     library_views,
+    lens_views,
     matrix_views,
     search_views,
 )

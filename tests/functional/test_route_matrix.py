@@ -16,6 +16,7 @@ from peerreview.accounts.models import Invitation, Membership, MembershipRole
 from peerreview.indicators.models import IndicatorImport
 from peerreview.mail.models import OutgoingMail
 from peerreview.network import indexer
+from peerreview.network.models import NetworkPassage
 from peerreview.portret.models import Portret, PortretVersion, VersionKind
 from peerreview.reflectie.models import Comment, CommentKind, GuestLink
 from peerreview.reflectiesessie.models import ImprovementPoint, ReflectieSessie, SessieAttendee, SessieLesson
@@ -244,6 +245,11 @@ def world(request, make, session):
         "attendee_id": attendee.id,
         "lesson_id": lesson.id,
         "point_id": point.id,
+        # a passage of A in the network index: concept material (network staff only)
+        "key": session.scalar(
+            select(NetworkPassage.key).where(NetworkPassage.visitatie_id == visitatie.id).order_by(NetworkPassage.id)
+        ),
+        "lens": "sturing",
         "gemeente_id": a.id,
         "theme": "T1",
     }

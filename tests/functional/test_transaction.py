@@ -114,8 +114,11 @@ NOT_ADOPTED = {
     "definitief.pdf": "only an adopted portret has definitive PDFs",
     "definitief.erratum": "an erratum corrects an adopted portret",
 }
+# The world's "code" names an indicator; the page of a lens code is opened in test_network_lenses.py.
+LENS_CODE = {"network.lens_code": "the world's code value is an indicator's, not a lens code"}
 UNREACHED: dict[VisitatieState, dict[str, str]] = {
     VisitatieState.INGEDIEND: {
+        **LENS_CODE,
         **{f"portret.{name}": "the portret is made after the visit" for name in PORTRET},
         **{f"reflectie.{name}": "the gemeente comments on a released concept" for name in REFLECTIE},
         **{f"reflectiesessie.{name}": "the reflectiesessie follows the visit" for name in SESSIE},
@@ -123,11 +126,13 @@ UNREACHED: dict[VisitatieState, dict[str, str]] = {
         "network.history_rounds": "a gemeente's rounds are shown once its review or portret is released",
     },
     VisitatieState.PORTRET_CONCEPT: {
+        **LENS_CODE,
         "selfeval.reopen": "a zelfevaluatie reopens only while the review has not ended",
         **ANSWERING,
         **NOT_ADOPTED,
     },
     VisitatieState.DEFINITIEF: {
+        **LENS_CODE,
         "selfeval.reopen": "a zelfevaluatie reopens only while the review has not ended",
         "portret.edit": "a definitive portret changes only by an erratum",
         **{f"reflectie.{name}": "the reflectie ended with the adoption" for name in ("apply", "deadline", "links")},

@@ -159,6 +159,11 @@ def world(app, session, make):
         )
         session.commit()
     w["document"], w["casus"] = document, casus
+    # The network's passage index (the strength is a passage analysts code with lenses).
+    from peerreview.network import indexer
+
+    indexer.reindex_visitatie(session, visitatie.id)
+    session.commit()
     return w
 
 
@@ -192,6 +197,8 @@ def _url_args(session, world: dict[str, Any]) -> dict[str, Any]:
         "attendee_id": 1,
         "lesson_id": 1,
         "point_id": 1,
+        "key": f"annotation:{world['strength'].id}",
+        "lens": "sturing",
         "gemeente_id": visitatie.gemeente_id,
         "theme": "T1",
     }
