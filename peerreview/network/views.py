@@ -6,8 +6,8 @@ from __future__ import annotations
 from peerreview.network import (  # noqa: F401  (each module adds its routes to bp)
     figures_views,
     history_views,
-    library_views,
     lens_views,
+    library_views,
     matrix_views,
     search_views,
 )
