@@ -252,7 +252,8 @@ def reindex_visitatie(session: Session, visitatie_id: int) -> int:
     has now. Flushes, never commits."""
     # The visitatie's row locked first: two rebuilds of one visitatie (two workers) run one after the other,
     # so the second deletes what the first wrote instead of colliding with its keys.
-    visitatie = session.get(Visitatie, visitatie_id, with_for_update=True)
+    session.execute(select(Visitatie.id).where(Visitatie.id == visitatie_id).with_for_update())
+    visitatie = session.get(Visitatie, visitatie_id)
     remove_visitatie(session, visitatie_id)
     rows = passages_for(session, visitatie) if visitatie is not None else []
     ids = write_index(session, rows)
