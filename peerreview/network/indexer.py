@@ -250,8 +250,11 @@ def remove_visitatie(session: Session, visitatie_id: int) -> None:
 def reindex_visitatie(session: Session, visitatie_id: int) -> int:
     """Delete and rebuild the visitatie's passages (and their per-theme counts); the number of passages it
     has now. Flushes, never commits."""
-    remove_visitatie(session, visitatie_id)
+    # The visitatie's row locked first: two rebuilds of one visitatie (two workers) run one after the other,
+    # so the second deletes what the first wrote instead of colliding with its keys.
+    session.execute(select(Visitatie.id).where(Visitatie.id == visitatie_id).with_for_update())
     visitatie = session.get(Visitatie, visitatie_id)
+    remove_visitatie(session, visitatie_id)
     rows = passages_for(session, visitatie) if visitatie is not None else []
     ids = write_index(session, rows)
     session.flush()
@@ -270,13 +273,14 @@ def bump_version(session: Session) -> None:
 def is_current(session: Session, visitatie: Visitatie) -> bool:
     """Whether the visitatie's passages in the index are what its sources give now (keys, audiences, texts)."""
     wanted = {(p["key"], p["audience"], p["text"], p["judgement"]) for p in passages_for(session, visitatie)}
-    have = set(
-        session.execute(
+    have = {
+        (key, audience, text, judgement)
+        for key, audience, text, judgement in session.execute(
             select(NetworkPassage.key, NetworkPassage.audience, NetworkPassage.text, NetworkPassage.judgement).where(
                 NetworkPassage.visitatie_id == visitatie.id
             )
-        ).tuples()
-    )
+        )
+    }
     return wanted == have
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from peerreview import signals
 from peerreview.accounts.models import NetworkRole
 from peerreview.network import indexer
-from peerreview.network.models import Audience, NetworkPassage, NetworkPassageTheme, PassageKind
+from peerreview.network.models import Audience, NetworkCell, NetworkPassage, NetworkPassageTheme, PassageKind
 from peerreview.portret.models import Portret
 from peerreview.reflectiesessie.models import ImprovementPoint, ReflectieSessie, SessieLesson
 from peerreview.review.models import Annotation, AnnotationKind
@@ -72,6 +72,13 @@ def test_released_review_material_is_concept_while_the_portret_is_not_published(
     assert [p.text for p in kinds[PassageKind.STERKTE]] == ["Een visie die breed gedragen wordt."]
     assert [p.text for p in kinds[PassageKind.ONTWIKKELPUNT]] == ["Het mandaat van het team is nog smal."]
     assert kinds[PassageKind.ONTWIKKELPUNT][0].themes == ["T5"]
+    cells = {
+        c.theme: c
+        for c in session.scalars(select(NetworkCell).where(NetworkCell.visitatie_id == world["visitatie_id"]))
+    }
+    assert set(cells) == {"T5", "T7"} and {c.audience for c in cells.values()} == {Audience.CONCEPT}
+    assert (cells["T7"].summaries, cells["T7"].strengths, cells["T7"].judgement) == (1, 1, "duidelijk_aanwezig")
+    assert (cells["T5"].points, cells["T5"].summaries, cells["T5"].judgement) == (1, 0, None)
 
 
 def test_unreleased_review_material_is_never_indexed(app, session, make):
@@ -155,14 +162,18 @@ def test_recording_a_lesson_through_the_service_queues_a_rebuild(app, session, m
 
 
 def add_case(session, visitatie: Visitatie, secret: str) -> tuple[Casus, Annotation]:
+    # the consent's columns where this version of the model still has them on the case itself
+    consent = {
+        "consent_given_by": "jongere",
+        "consent_given_on": date(2026, 10, 1),
+        "consent_recorded_how": "schriftelijk",
+    }
     casus = Casus(
         gemeente_id=visitatie.gemeente_id,
         visitatie_id=visitatie.id,
         pseudonym="Casus Noor",
-        consent_given_by="jongere",
-        consent_given_on=date(2026, 10, 1),
         consent_scope="dossier",
-        consent_recorded_how="schriftelijk",
+        **{name: value for name, value in consent.items() if hasattr(Casus, name)},
     )
     session.add(casus)
     session.flush()
