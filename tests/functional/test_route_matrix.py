@@ -15,6 +15,7 @@ from peerreview.accounts import auth
 from peerreview.accounts.models import Invitation, Membership, MembershipRole
 from peerreview.indicators.models import IndicatorImport
 from peerreview.mail.models import OutgoingMail
+from peerreview.network import indexer
 from peerreview.portret.models import Portret, PortretVersion, VersionKind
 from peerreview.reflectie.models import Comment, CommentKind, GuestLink
 from peerreview.reflectiesessie.models import ImprovementPoint, ReflectieSessie, SessieAttendee, SessieLesson
@@ -217,6 +218,8 @@ def world(request, make, session):
     point = ImprovementPoint(gemeente_id=a.id, sessie_id=sessie.id, visitatie_id=visitatie.id, theme="T2", text="Punt")
     session.add_all([attendee, lesson, point])
     session.commit()
+    indexer.reindex_visitatie(session, visitatie.id)  # the network sees the lessons as concept (staff only)
+    session.commit()
     values = {
         "slug": a.slug,
         "membership_id": session.scalar(select(Membership.id).where(Membership.user_id == a_coordinator.id)),
@@ -244,6 +247,8 @@ def world(request, make, session):
         "attendee_id": attendee.id,
         "lesson_id": lesson.id,
         "point_id": point.id,
+        "gemeente_id": a.id,
+        "theme": "T1",
     }
     outsiders = {
         "coordinator of B": make.user(gemeente=b, role=MembershipRole.COORDINATOR),
