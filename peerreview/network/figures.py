@@ -189,7 +189,7 @@ def compute(session: Session, user: Any, choice: Choice) -> Result:
     rows: list[TableRow] = []
     gemeente_area = values.get("gemeente_areas", {})
     for ctx in chosen:
-        area_id = gemeente_area.get(ctx.gemeente_id)
+        area_id, area_code = gemeente_area.get(ctx.gemeente_id, (None, ""))
         stored = values.get((indicator.id, area_id)) if area_id else None
         if stored is None:
             result.missing.append(ctx.name)
@@ -199,7 +199,7 @@ def compute(session: Session, user: Any, choice: Choice) -> Result:
             TableRow(
                 name=ctx.name,
                 kind=KIND_LABELS[AreaKind.GEMEENTE],
-                code=stored.area.code,
+                code=area_code,
                 slug=ctx.slug,
                 has_portret=ctx.gemeente_id in portret_ids,
                 cell=book.cell(stored, indicator, ctx.name),
@@ -243,30 +243,38 @@ def _values(
     areas: list[Area],
     nederland: Area | None,
 ) -> dict[Any, Any]:
-    """(indicator id, area id) -> IndicatorValue of the asked period, and "gemeente_areas": gemeente id -> area
-    id. One query for the values (with their areas), one for the gemeenten's areas."""
-    gemeente_ids = [c.gemeente_id for c in chosen]
-    gemeente_areas: dict[int, int] = {}
-    if gemeente_ids:
-        gemeente_areas = {
-            int(g): a
-            for a, g in session.execute(select(Area.id, Area.gemeente_id).where(Area.gemeente_id.in_(gemeente_ids)))
-            if g is not None
-        }
-    area_ids = set(gemeente_areas.values()) | {a.id for a in areas} | ({nederland.id} if nederland else set())
+    """(indicator id, area id) -> the stored value of the asked period (a row with the columns the footnotes
+    read: id, area_id, period, value, flags, note), and "gemeente_areas": gemeente id -> (area id, code).
+    Every area's value of the period is read (at most one per area: a few hundred rows) and the wanted ones are
+    kept here, so no list of hundreds of ids goes into the SQL; one query per indicator, one for the areas."""
+    wanted_gemeenten = {c.gemeente_id for c in chosen}
+    gemeente_areas: dict[int, tuple[int, str]] = {}
+    if wanted_gemeenten:
+        for area_id, gemeente_id, code in session.execute(
+            select(Area.id, Area.gemeente_id, Area.code).where(Area.gemeente_id.is_not(None))
+        ):
+            if gemeente_id in wanted_gemeenten:
+                gemeente_areas[int(gemeente_id)] = (area_id, code)
+    area_ids = (
+        {a for a, _c in gemeente_areas.values()} | {a.id for a in areas} | ({nederland.id} if nederland else set())
+    )
     pairs = [(indicator.id, period)] + ([(against.id, against_period)] if against and against_period else [])
     found: dict[Any, Any] = {"gemeente_areas": gemeente_areas}
     if not area_ids:
         return found
     for indicator_id, wanted_period in pairs:
-        for value in session.scalars(
-            select(IndicatorValue).where(
-                IndicatorValue.indicator_id == indicator_id,
-                IndicatorValue.period == wanted_period,
-                IndicatorValue.area_id.in_(area_ids),
-            )
+        for value in session.execute(
+            select(
+                IndicatorValue.id,
+                IndicatorValue.area_id,
+                IndicatorValue.period,
+                IndicatorValue.value,
+                IndicatorValue.flags,
+                IndicatorValue.note,
+            ).where(IndicatorValue.indicator_id == indicator_id, IndicatorValue.period == wanted_period)
         ):
-            found[(indicator_id, value.area_id)] = value
+            if value.area_id in area_ids:
+                found[(indicator_id, value.area_id)] = value
     return found
 
 

@@ -34,7 +34,7 @@ def library_index() -> str:
 @bp.route("/portretten/vergelijk")
 def library_compare() -> str | tuple[str, int]:
     """Two or three portretten side by side (``?p=<visitatie id>&p=...``); 404 if any one is not the reader's
-    to read, a page that says what to choose when there are too few or too many."""
+    to read; a page that says what to choose when there are none (200), too few or too many (400)."""
     access.require("network.view")
     ids: list[int] = []
     for raw in request.args.getlist("p"):
@@ -51,6 +51,8 @@ def library_compare() -> str | tuple[str, int]:
         if item is None:
             abort(404)
         compared.append(item)
+    if not compared:  # nothing chosen yet: the page says how to choose
+        return render_template("network/compare.html", compared=[], rows=[], too_many=False)
     if not 2 <= len(compared) <= library.MAX_COMPARED:
         return render_template("network/compare.html", compared=compared, rows=[], too_many=len(compared) > 2), 400
     return render_template("network/compare.html", compared=compared, rows=library.aligned(compared), too_many=False)

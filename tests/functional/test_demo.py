@@ -310,10 +310,9 @@ def test_demo_peel_en_maas_held_its_reflectiesessie_with_lessons_points_and_wede
     assert invitation.attachment_name == "reflectiesessie-peel-en-maas.ics"
 
 
-def test_demo_deventer_has_an_earlier_round_the_network_puts_next_to_the_current_one(seeded, app):
+def test_demo_deventer_has_an_earlier_round_the_network_puts_next_to_the_current_one(seeded, app, client):
     """ronde-2023-deventer.yaml: the analyst finds both rounds of Deventer side by side, with the judgements
     of each team, and the library lists the earlier portret with the three definitive ones of this round."""
-    client = app.test_client()
     client.post_form("/inloggen", {"email": "analist@netwerk.demo", "password": demo.PASSWORD})
     history = client.get("/netwerk/gemeenten/deventer/rondes")
     assert history.status_code == 200

@@ -223,3 +223,8 @@ def test_a_comparison_with_hostile_ids_is_not_found(client_for, world):
     for query in ("p=0&p=1", "p=2147483648&p=1", "p=-1&p=1", "p=%EF%BC%91"):
         assert client.get(f"/netwerk/portretten/vergelijk?{query}").status_code == 404, query
     assert client.get("/netwerk/portretten/vergelijk?p=%00").status_code < 500
+
+
+def test_the_comparison_without_a_choice_says_how_to_choose(client_for, world):
+    response = client_for(world["outsider"]).get("/netwerk/portretten/vergelijk")
+    assert response.status_code == 200 and "Kies twee of drie portretten" in response.get_data(as_text=True)
