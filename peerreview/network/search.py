@@ -27,7 +27,14 @@ in its title or more often in its text ranks above a passing mention.
 A query matches a passage when every stem of the query (stop words left out) is among the passage's
 stems (title or text). Maintenance: the indexer sends ``signals.passages_reindexed`` after rebuilding a
 visitatie's passages; :func:`refresh` (connected to it) writes their search rows in the same
-transaction. A passage that left the index leaves the search with it (cascade or trigger).
+transaction. A passage that left the index leaves the search with it (cascade or trigger; and
+:func:`refresh` replaces any row already stored under a new passage's id, so a reused SQLite rowid never
+carries an old text's words).
+
+Two statements per search: one finds and ranks the match once and returns the facet counts, the total
+and the ids of one page (a UNION ALL over one CTE); the other loads that page's passages (the audience
+checked again) for the snippets. The cost grows with the number of matches (every match is ranked and
+counted): see ``bench/network_search.py`` for the numbers on 50,000 passages.
 """
 
 from __future__ import annotations
@@ -169,6 +176,7 @@ def search(
     *,
     page: int = 1,
     per_page: int = PER_PAGE,
+    snippets: bool = True,
 ) -> Results:
     """The passages matching ``query`` that ``user`` may read, filtered by ``facets``: one page of hits,
     the total and the facet counts. Anonymous visitors (``user`` None or not authenticated) get only
@@ -190,13 +198,13 @@ def search(
         results.facets, results.total, ranked = _counts_and_page(
             session, matches, audiences, facets, results.page, per_page
         )
-    results.hits = _hits(session, ranked, audiences, stems)
+    results.hits = _hits(session, ranked, audiences, stems if snippets else ())
     return results
 
 
 def search_all(session: Session, user: Any, query: str, facets: Facets | None = None, *, limit: int = 5000) -> Results:
-    """Every hit up to ``limit`` (for the CSV export): one page as large as the limit."""
-    return search(session, user, query, facets, page=1, per_page=limit)
+    """Every hit up to ``limit`` (for the CSV export): one page as large as the limit, without snippets."""
+    return search(session, user, query, facets, page=1, per_page=limit, snippets=False)
 
 
 # --- the two backends -------------------------------------------------------------------------------------
@@ -359,8 +367,8 @@ def _hits(
             Hit(
                 passage=passage,
                 rank=rank,
-                snippet=snippet(passage.text or "", wanted),
-                title=highlight(passage.title or "", wanted),
+                snippet=snippet(passage.text or "", wanted) if wanted else Markup(""),
+                title=highlight(passage.title or "", wanted) if wanted else escape(passage.title or ""),
                 themes=tuple(passage.themes),
                 gemeente=gemeente,
                 gemeente_slug=slug,
