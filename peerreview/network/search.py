@@ -259,7 +259,7 @@ def _counts_and_page(
     r = Round.__table__.c
     t = NetworkPassageTheme.__table__.c
     hits = _filtered(
-        sa.select(p.id, p.kind, p.gemeente_id, g.name.label("gemeente_name"), g.province, p.round_id, matches.c.rank)
+        sa.select(p.id, p.kind, p.gemeente_id, g.province, p.round_id, matches.c.rank)
         .select_from(NetworkPassage.__table__)
         .join(matches, matches.c.passage_id == p.id)
         .join(Gemeente.__table__, g.id == p.gemeente_id),
@@ -295,9 +295,9 @@ def _counts_and_page(
             one_page.c.position,
         ),
         group("kind", hits.c.kind, hits.c.kind),
-        group("gemeente", hits.c.gemeente_id, hits.c.gemeente_name),
+        group("gemeente", hits.c.gemeente_id, hits.c.gemeente_id),  # grouped by id: the names come after
         group("province", hits.c.province, hits.c.province),
-        group("round", hits.c.round_id, r.name, (Round.__table__, r.id == hits.c.round_id)),
+        group("round", hits.c.round_id, hits.c.round_id),
         group("theme", t.theme, t.theme, (NetworkPassageTheme.__table__, t.passage_id == hits.c.id)),
     )
     grouped: dict[str, list[tuple[str, str, int]]] = {f: [] for f in (*FACETS, "hit")}
@@ -308,20 +308,19 @@ def _counts_and_page(
     theme_labels = {code: f"{code} {theme.short}" for code, theme in themes.themes().items()}
     theme_order = {code: i for i, code in enumerate(theme_labels)}
     kind_order = {k.value: i for i, k in enumerate(PassageKind)}
-    kind_labels = {k.value: k.label for k in PassageKind}
+    names = {
+        "kind": {k.value: k.label for k in PassageKind},
+        "theme": theme_labels,
+        "gemeente": _names(session, g.id, g.name, grouped["gemeente"]),
+        "round": _names(session, r.id, r.name, grouped["round"]),
+    }
     out: dict[str, list[FacetCount]] = {}
     for facet in FACETS:
         chosen = facets.value(facet)
         items = [
             FacetCount(
                 value=value,
-                label=(
-                    theme_labels.get(value, value)
-                    if facet == "theme"
-                    else kind_labels.get(value, label)
-                    if facet == "kind"
-                    else label
-                ),
+                label=names[facet].get(value, label) if facet in names else label,
                 count=n,
                 selected=value == chosen,
             )
@@ -337,6 +336,15 @@ def _counts_and_page(
             items.sort(key=lambda i: i.label)
         out[facet] = items
     return out, total, ranked
+
+
+def _names(session: Session, id_column: Any, name_column: Any, grouped: list[tuple[str, str, int]]) -> dict[str, str]:
+    """The names of the ids a facet counted (gemeenten, rounds), by id as text."""
+    ids = [int(value) for value, _label, _n in grouped]
+    if not ids:
+        return {}
+    rows = session.execute(sa.select(id_column, name_column).where(id_column.in_(ids)))
+    return {str(row_id): name for row_id, name in rows}
 
 
 def _hits(
