@@ -305,3 +305,25 @@ def test_demo_peel_en_maas_held_its_reflectiesessie_with_lessons_points_and_wede
         select(OutgoingMail).where(OutgoingMail.subject.like("Uitnodiging: reflectiesessie Peel%"))
     )
     assert invitation.attachment_name == "reflectiesessie-peel-en-maas.ics"
+
+
+def test_demo_analyst_coded_shared_passages_with_lenses(seeded, app, client):
+    """The analyst's lens codes (demo_content/lenzen.yaml) sit on passages of the network index, and the
+    lens page shows them to a participant of the network."""
+    from peerreview.network.lens_models import PassageCode
+    from peerreview.network.lenses import valid_pair
+    from peerreview.network.models import NetworkPassage
+
+    codes = seeded.scalars(select(PassageCode)).all()
+    coded = {c.passage_key for c in codes}
+    assert 10 <= len(coded) <= 20
+    assert all(valid_pair(c.lens, c.code) for c in codes)
+    indexed = set(seeded.scalars(select(NetworkPassage.key).where(NetworkPassage.key.in_(coded))))
+    assert indexed == coded
+    assert {c.lens for c in codes} >= {"jeugdwet_doelen", "sturing"}
+    client.post_form("/inloggen", {"email": "coordinator@emmen.demo", "password": demo.PASSWORD})
+    page = client.get("/netwerk/lenzen").get_data(as_text=True)
+    assert "Deventer (" in page
+    for key in sorted(coded):  # shown with -s: which passages the demo coded
+        passage = seeded.scalar(select(NetworkPassage).where(NetworkPassage.key == key))
+        print(key, passage.audience.value, passage.text[:70])
