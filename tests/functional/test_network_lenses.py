@@ -382,6 +382,7 @@ def test_search_filters_by_lens_in_the_query(client_for, session, network):
     assert 'name="lens"' in everything  # the lens select on the page
     financieel = analyst.get("/netwerk/zoeken?q=budgetplafonds&lens=sturing:financieel").get_data(as_text=True)
     assert "Titel annotation:2" in financieel
+    assert "Lenscodes wijzigen" in financieel and ">Financieel</span>" in financieel  # the hit's codes
     interactief = analyst.get("/netwerk/zoeken?q=budgetplafonds&lens=sturing:interactief").get_data(as_text=True)
     assert "Titel annotation:2" not in interactief
     any_code = analyst.get("/netwerk/zoeken?q=korte+lijnen&lens=sturing").get_data(as_text=True)
