@@ -48,7 +48,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from autosave import SENTENCES, app_env, drop_database, migrate, percentile, recreate_database  # noqa: E402
+from autosave import (  # noqa: E402
+    SENTENCES,
+    app_env,
+    cpu_reference,
+    drop_database,
+    migrate,
+    percentile,
+    recreate_database,
+)
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/peerreview_bench_network"
 PASSWORD = "bench-netwerk-wachtwoord"  # noqa: S105  (throwaway accounts in a throwaway database)
@@ -379,6 +387,7 @@ def generate_network(
     cells = indexer.cell_rows([{**r, "themes": t} for r, t in zip(passage_rows, passage_themes, strict=True)])
     for start in range(0, len(cells), 10000):
         session.execute(insert(NetworkCell), cells[start : start + 10000])
+    indexer.bump_version(session)  # written directly: the matrix must not serve cells of an earlier index
     if session.get_bind().dialect.name == "postgresql":
         session.execute(
             text(
@@ -652,7 +661,10 @@ def run(args: argparse.Namespace) -> int:
             for line in measure_gunicorn(env, network, args.requests, args.workers):
                 print(line)
         print(f"\ntarget: p95 ≤ {TARGET_PAGE_P95_MS:.0f} ms per page (issue 11)")
-        print(f"machine: {os.cpu_count()} cores, shared; load average {os.getloadavg()[0]:.1f}")
+        print(
+            f"machine: {os.cpu_count()} cores, shared; load average {os.getloadavg()[0]:.1f}; "
+            f"CPU reference loop {cpu_reference():.0f} ms (the same loop as bench/autosave.py; lower is faster)"
+        )
     finally:
         if args.keep:
             print(f"kept {args.database_url}")

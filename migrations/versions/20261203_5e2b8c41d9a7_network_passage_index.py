@@ -71,9 +71,16 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('network_cell', schema=None) as batch_op:
         batch_op.create_index('ix_network_cell_audience_gemeente', ['audience', 'gemeente_id', 'round_id'], unique=False)
+    network_index_version = op.create_table('network_index_version',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('stamp', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_network_index_version'))
+    )
+    op.bulk_insert(network_index_version, [{'id': 1, 'stamp': 0}])
 
 
 def downgrade() -> None:
+    op.drop_table('network_index_version')
     with op.batch_alter_table('network_cell', schema=None) as batch_op:
         batch_op.drop_index('ix_network_cell_audience_gemeente')
 

@@ -17,17 +17,25 @@ audience that may read it. The one rule, decided here once so that every screen 
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, event, insert, select
+from sqlalchemy import delete, event, insert, select, update
 from sqlalchemy.orm import Session
 
 from peerreview import jobs, signals
 from peerreview.db import utcnow
 from peerreview.jobs import job
-from peerreview.network.models import Audience, NetworkCell, NetworkPassage, NetworkPassageTheme, PassageKind
+from peerreview.network.models import (
+    Audience,
+    NetworkCell,
+    NetworkIndexVersion,
+    NetworkPassage,
+    NetworkPassageTheme,
+    PassageKind,
+)
 from peerreview.portret import skeleton as skeletons
 from peerreview.portret.models import Portret, PortretVersion, Publication
 from peerreview.reflectiesessie.models import ImprovementPoint, SessieLesson
@@ -227,6 +235,7 @@ def write_index(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     cells = cell_rows(rows)
     if cells:
         session.execute(insert(NetworkCell), cells)
+    bump_version(session)
     return ids
 
 
@@ -235,6 +244,7 @@ def remove_visitatie(session: Session, visitatie_id: int) -> None:
     session.execute(delete(NetworkPassageTheme).where(NetworkPassageTheme.passage_id.in_(old)))
     session.execute(delete(NetworkPassage).where(NetworkPassage.visitatie_id == visitatie_id))
     session.execute(delete(NetworkCell).where(NetworkCell.visitatie_id == visitatie_id))
+    bump_version(session)
 
 
 def reindex_visitatie(session: Session, visitatie_id: int) -> int:
@@ -249,16 +259,25 @@ def reindex_visitatie(session: Session, visitatie_id: int) -> int:
     return len(ids)
 
 
+def bump_version(session: Session) -> None:
+    """Give the index a new stamp (see ``NetworkIndexVersion``); creates its row when missing."""
+    stamp = secrets.randbits(62) + 1
+    changed = session.execute(update(NetworkIndexVersion).where(NetworkIndexVersion.id == 1).values(stamp=stamp))
+    if not changed.rowcount:  # type: ignore[attr-defined]
+        session.execute(insert(NetworkIndexVersion).values(id=1, stamp=stamp))
+
+
 def is_current(session: Session, visitatie: Visitatie) -> bool:
     """Whether the visitatie's passages in the index are what its sources give now (keys, audiences, texts)."""
     wanted = {(p["key"], p["audience"], p["text"], p["judgement"]) for p in passages_for(session, visitatie)}
-    have = set(
-        session.execute(
+    have = {
+        (key, audience, text, judgement)
+        for key, audience, text, judgement in session.execute(
             select(NetworkPassage.key, NetworkPassage.audience, NetworkPassage.text, NetworkPassage.judgement).where(
                 NetworkPassage.visitatie_id == visitatie.id
             )
-        ).tuples()
-    )
+        )
+    }
     return wanted == have
 
 

@@ -10,8 +10,10 @@ its latest round with visible material (rounds in the order they were created), 
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
@@ -19,7 +21,14 @@ from sqlalchemy.orm import Session
 from peerreview.indicators.models import Area, AreaKind, Indicator, IndicatorValue
 from peerreview.indicators.services import format_value, period_label, period_sort_key
 from peerreview.network.context import GemeenteContext
-from peerreview.network.models import Audience, NetworkCell, NetworkPassage, NetworkPassageTheme, PassageKind
+from peerreview.network.models import (
+    Audience,
+    NetworkCell,
+    NetworkIndexVersion,
+    NetworkPassage,
+    NetworkPassageTheme,
+    PassageKind,
+)
 from peerreview.rounds.models import Round
 
 THEMES = tuple(f"T{i}" for i in range(1, 13))
@@ -72,7 +81,42 @@ class Row:
         return any(c.concept for c in self.cells.values())
 
 
+# Computed cells per process, under the index's stamp: the index changes only when a rebuild commits.
+_CACHE: OrderedDict[tuple[Any, ...], dict[int, tuple[int, dict[str, Cell]]]] = OrderedDict()
+CACHE_SIZE = 64
+
+
+def index_stamp(session: Session) -> int | None:
+    """The index's current stamp; None when it has none yet (then nothing is cached)."""
+    return session.scalar(select(NetworkIndexVersion.stamp).where(NetworkIndexVersion.id == 1)) or None
+
+
 def cells(
+    session: Session,
+    audiences: Sequence[Audience],
+    *,
+    round_id: int | None = None,
+    gemeente_ids: Iterable[int] | None = None,
+    themes: Sequence[str] = THEMES,
+) -> dict[int, tuple[int, dict[str, Cell]]]:
+    """gemeente id -> (round id, theme -> Cell), for the gemeenten with visible material: one aggregate
+    query, or none when this process computed the same cells under the index's current stamp. The cells
+    are shared between requests: callers read them, never change them."""
+    stamp = index_stamp(session)
+    ids = None if gemeente_ids is None else tuple(sorted(set(gemeente_ids)))
+    key = (str(session.get_bind().engine.url), stamp, tuple(audiences), round_id, ids, tuple(themes))
+    if stamp is not None and key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    found = aggregate(session, audiences, round_id=round_id, gemeente_ids=ids, themes=themes)
+    if stamp is not None:
+        _CACHE[key] = found
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return found
+
+
+def aggregate(
     session: Session,
     audiences: Sequence[Audience],
     *,
@@ -156,16 +200,17 @@ def figures(
 ) -> dict[tuple[int, str], Figure]:
     """(gemeente id, indicator code) -> its latest value and its index against Nederland in that period: one
     query for all gemeenten and indicators."""
-    ids = sorted(set(gemeente_ids))
+    ids = set(gemeente_ids)
     if not indicators or not ids:
         return {}
     by_id = {i.id: i for i in indicators}
+    # every gemeente's values, the rows not shown dropped here: cheaper than 342 ids in the query
     rows = session.execute(
         select(IndicatorValue.indicator_id, Area.gemeente_id, Area.kind, IndicatorValue.period, IndicatorValue.value)
         .join(Area, Area.id == IndicatorValue.area_id)
         .where(
             IndicatorValue.indicator_id.in_(list(by_id)),
-            (Area.gemeente_id.in_(ids)) | (Area.kind == AreaKind.NEDERLAND),
+            Area.gemeente_id.is_not(None) | (Area.kind == AreaKind.NEDERLAND),
         )
     )
     latest: dict[tuple[int, str], tuple[str, float]] = {}
@@ -174,7 +219,7 @@ def figures(
         code = by_id[indicator_id].code
         if AreaKind(kind) is AreaKind.NEDERLAND:
             national[(code, period)] = value
-        elif gemeente_id is not None:
+        elif gemeente_id in ids:
             key = (gemeente_id, code)
             if key not in latest or period_sort_key(period) > period_sort_key(latest[key][0]):
                 latest[key] = (period, value)

@@ -111,3 +111,14 @@ class NetworkCell(Base):
     lessons: Mapped[int] = mapped_column(default=0)
     improvements: Mapped[int] = mapped_column(default=0)
     judgement: Mapped[str | None] = mapped_column(sa.String(80))
+
+
+class NetworkIndexVersion(Base):
+    """One row: a random stamp the indexer replaces with every rebuild (in the rebuild's transaction).
+    Whatever is computed from the index (the matrix's cells) may be kept per process under this stamp.
+    Random, not a counter: a rolled-back rebuild never hands its number to a different index."""
+
+    __tablename__ = "network_index_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stamp: Mapped[int] = mapped_column(sa.BigInteger, default=0)
