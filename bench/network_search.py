@@ -22,6 +22,8 @@ Measured, in-process (no HTTP; the page adds its template rendering, measured ap
   facet, one with a province facet, a word in nearly every passage), as a network member (openbaar +
   netwerk) and as an analyst (also concept): p50 and p95 over ``--runs`` runs each, after a warm-up,
   target p95 <= 100 ms;
+  (``--matrix-generator``: the network of ``bench/network.py`` instead, whose texts repeat a few dozen
+  sentences, so that nearly every word is in a large share of the passages: the worst case for search.)
 * the search page ``/netwerk/zoeken`` through Flask's test client as the analyst (query, facets, one page
   of hits, template), p50/p95.
 """
@@ -29,6 +31,7 @@ Measured, in-process (no HTTP; the page adds its template rendering, measured ap
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -245,6 +248,23 @@ def generate(session: Session, passages: int, seed: int = 11) -> dict[str, Any]:
     return {"member": member.id, "analyst": analyst.id, "visitatie": visitaties[0].id}
 
 
+MEMBERS = ("lid@bench.nl", "coordinator@bench-netwerk.example")
+ANALYSTS = ("analist@bench.nl", "analist@bench-netwerk.example")
+
+
+def matrix_network(session: Session, passages: int) -> dict[str, Any]:
+    """The network of ``bench/network.py`` (nmatrix's generator), for comparison with the matrix numbers."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from network import generate_network
+
+    generate_network(session, passages=passages)
+    return {
+        "member": session.scalar(sa.select(User.id).where(User.email.in_(MEMBERS))),
+        "analyst": session.scalar(sa.select(User.id).where(User.email.in_(ANALYSTS))),
+        "visitatie": session.scalar(sa.select(sa.func.min(NetworkPassage.visitatie_id))),
+    }
+
+
 def percentiles(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -257,6 +277,12 @@ def main() -> None:
     parser.add_argument("--passages", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--keep", action="store_true", help="reuse the database if it holds the passages already")
+    parser.add_argument(
+        "--matrix-generator",
+        action="store_true",
+        help="generate with bench/network.py's generate_network (its texts repeat a few sentences: every word is "
+        "common, the worst case for a search) instead of this script's Zipf corpus",
+    )
     args = parser.parse_args()
     url = sa.engine.make_url(args.database_url)
     if "bench" not in (url.database or ""):
@@ -288,11 +314,16 @@ def main() -> None:
     )
     with app.app_context():
         session = db.session()
-        if fresh:
+        if fresh and args.matrix_generator:  # its passages are written directly: the search rows are built below
+            started = time.perf_counter()
+            world = matrix_network(session, args.passages)
+            print(f"generated with bench/network.py's generate_network in {time.perf_counter() - started:.1f} s")
+        elif fresh:
             started = time.perf_counter()
             world = generate(session, args.passages)
             session.commit()
             print(f"generated {args.passages:,} passages in {time.perf_counter() - started:.1f} s")
+        if fresh:
             started = time.perf_counter()
             ids = list(session.scalars(sa.select(NetworkPassage.id).order_by(NetworkPassage.id)))
             for i in range(0, len(ids), 2000):
@@ -302,10 +333,10 @@ def main() -> None:
             print(f"search index of {len(ids):,} passages built in {build:.1f} s ({len(ids) / build:,.0f} per s)")
             session.execute(sa.text("ANALYZE"))
             session.commit()
-        else:
+        if not fresh:
             world = {
-                "member": session.scalar(sa.select(User.id).where(User.email == "lid@bench.nl")),
-                "analyst": session.scalar(sa.select(User.id).where(User.email == "analist@bench.nl")),
+                "member": session.scalar(sa.select(User.id).where(User.email.in_(MEMBERS))),
+                "analyst": session.scalar(sa.select(User.id).where(User.email.in_(ANALYSTS))),
                 "visitatie": session.scalar(sa.select(sa.func.min(NetworkPassage.visitatie_id))),
             }
         total = session.scalar(sa.select(sa.func.count()).select_from(NetworkPassage))
@@ -374,6 +405,7 @@ def main() -> None:
     p50, p95 = percentiles(page_samples)
     print(f"\npage /netwerk/zoeken as the analyst (test client, all queries): p50 {p50 * 1000:.1f} ms, "
           f"p95 {p95 * 1000:.1f} ms")  # fmt: skip
+    print(f"machine: {os.cpu_count()} cores, shared; load average {os.getloadavg()[0]:.1f}")
     engine.dispose()
 
 

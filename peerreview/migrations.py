@@ -13,14 +13,22 @@ from sqlalchemy.engine import Engine
 
 from peerreview.config import ROOT
 
-# Tables the migrations create per dialect and no model describes: the network's search index
-# (``peerreview.network.search``; on SQLite an FTS5 table with its shadow tables ``network_search_*``).
+# What the migrations create per dialect and no model describes: the network's search index
+# (``peerreview.network.search``; on SQLite an FTS5 table with its shadow tables ``network_search_*``) and
+# its PostgreSQL-only indexes (``ix_network_search_*``, one of them on ``network_passage``).
 SEARCH_TABLES = "network_search"
+SEARCH_INDEXES = "ix_network_search"
 
 
 def include_name(name: str | None, type_: str, _parent_names: Any) -> bool:
     """Leave the search index out of the comparison of models and database."""
-    return not (type_ == "table" and name is not None and name.startswith(SEARCH_TABLES))
+    if name is None:
+        return True
+    if type_ == "table":
+        return not name.startswith(SEARCH_TABLES)
+    if type_ == "index":
+        return not name.startswith(SEARCH_INDEXES)
+    return True
 
 
 def config(engine: Engine) -> Config:

@@ -27,7 +27,14 @@ in its title or more often in its text ranks above a passing mention.
 A query matches a passage when every stem of the query (stop words left out) is among the passage's
 stems (title or text). Maintenance: the indexer sends ``signals.passages_reindexed`` after rebuilding a
 visitatie's passages; :func:`refresh` (connected to it) writes their search rows in the same
-transaction. A passage that left the index leaves the search with it (cascade or trigger).
+transaction. A passage that left the index leaves the search with it (cascade or trigger; and
+:func:`refresh` replaces any row already stored under a new passage's id, so a reused SQLite rowid never
+carries an old text's words).
+
+Two statements per search: one finds and ranks the match once and returns the facet counts, the total
+and the ids of one page (a UNION ALL over one CTE); the other loads that page's passages (the audience
+checked again) for the snippets. The cost grows with the number of matches (every match is ranked and
+counted): see ``bench/network_search.py`` for the numbers on 50,000 passages.
 """
 
 from __future__ import annotations
@@ -172,6 +179,7 @@ def search(
     *,
     page: int = 1,
     per_page: int = PER_PAGE,
+    snippets: bool = True,
 ) -> Results:
     """The passages matching ``query`` that ``user`` may read, filtered by ``facets``: one page of hits,
     the total and the facet counts. Anonymous visitors (``user`` None or not authenticated) get only
@@ -193,13 +201,13 @@ def search(
         results.facets, results.total, ranked = _counts_and_page(
             session, matches, audiences, facets, results.page, per_page
         )
-    results.hits = _hits(session, ranked, audiences, stems)
+    results.hits = _hits(session, ranked, audiences, stems if snippets else ())
     return results
 
 
 def search_all(session: Session, user: Any, query: str, facets: Facets | None = None, *, limit: int = 5000) -> Results:
-    """Every hit up to ``limit`` (for the CSV export): one page as large as the limit."""
-    return search(session, user, query, facets, page=1, per_page=limit)
+    """Every hit up to ``limit`` (for the CSV export): one page as large as the limit, without snippets."""
+    return search(session, user, query, facets, page=1, per_page=limit, snippets=False)
 
 
 # --- the two backends -------------------------------------------------------------------------------------
@@ -256,7 +264,7 @@ def _counts_and_page(
     r = Round.__table__.c
     t = NetworkPassageTheme.__table__.c
     hits = _filtered(
-        sa.select(p.id, p.kind, p.gemeente_id, g.name.label("gemeente_name"), g.province, p.round_id, matches.c.rank)
+        sa.select(p.id, p.kind, p.gemeente_id, g.province, p.round_id, matches.c.rank)
         .select_from(NetworkPassage.__table__)
         .join(matches, matches.c.passage_id == p.id)
         .join(Gemeente.__table__, g.id == p.gemeente_id),
@@ -292,9 +300,9 @@ def _counts_and_page(
             one_page.c.position,
         ),
         group("kind", hits.c.kind, hits.c.kind),
-        group("gemeente", hits.c.gemeente_id, hits.c.gemeente_name),
+        group("gemeente", hits.c.gemeente_id, hits.c.gemeente_id),  # grouped by id: the names come after
         group("province", hits.c.province, hits.c.province),
-        group("round", hits.c.round_id, r.name, (Round.__table__, r.id == hits.c.round_id)),
+        group("round", hits.c.round_id, hits.c.round_id),
         group("theme", t.theme, t.theme, (NetworkPassageTheme.__table__, t.passage_id == hits.c.id)),
     )
     grouped: dict[str, list[tuple[str, str, int]]] = {f: [] for f in (*FACETS, "hit")}
@@ -305,20 +313,19 @@ def _counts_and_page(
     theme_labels = {code: f"{code} {theme.short}" for code, theme in themes.themes().items()}
     theme_order = {code: i for i, code in enumerate(theme_labels)}
     kind_order = {k.value: i for i, k in enumerate(PassageKind)}
-    kind_labels = {k.value: k.label for k in PassageKind}
+    names = {
+        "kind": {k.value: k.label for k in PassageKind},
+        "theme": theme_labels,
+        "gemeente": _names(session, g.id, g.name, grouped["gemeente"]),
+        "round": _names(session, r.id, r.name, grouped["round"]),
+    }
     out: dict[str, list[FacetCount]] = {}
     for facet in FACETS:
         chosen = facets.value(facet)
         items = [
             FacetCount(
                 value=value,
-                label=(
-                    theme_labels.get(value, value)
-                    if facet == "theme"
-                    else kind_labels.get(value, label)
-                    if facet == "kind"
-                    else label
-                ),
+                label=names[facet].get(value, label) if facet in names else label,
                 count=n,
                 selected=value == chosen,
             )
@@ -334,6 +341,15 @@ def _counts_and_page(
             items.sort(key=lambda i: i.label)
         out[facet] = items
     return out, total, ranked
+
+
+def _names(session: Session, id_column: Any, name_column: Any, grouped: list[tuple[str, str, int]]) -> dict[str, str]:
+    """The names of the ids a facet counted (gemeenten, rounds), by id as text."""
+    ids = [int(value) for value, _label, _n in grouped]
+    if not ids:
+        return {}
+    rows = session.execute(sa.select(id_column, name_column).where(id_column.in_(ids)))
+    return {str(row_id): name for row_id, name in rows}
 
 
 def _hits(
@@ -364,8 +380,8 @@ def _hits(
             Hit(
                 passage=passage,
                 rank=rank,
-                snippet=snippet(passage.text or "", wanted),
-                title=highlight(passage.title or "", wanted),
+                snippet=snippet(passage.text or "", wanted) if wanted else Markup(""),
+                title=highlight(passage.title or "", wanted) if wanted else escape(passage.title or ""),
                 themes=tuple(passage.themes),
                 gemeente=gemeente,
                 gemeente_slug=slug,

@@ -18,6 +18,7 @@ from peerreview import access, csvfile, db
 from peerreview.network import search
 from peerreview.network.blueprint import bp
 from peerreview.network.models import Audience, PassageKind
+from peerreview.review import themes
 from peerreview.rounds.models import Visitatie
 
 FACET_TITLES = {
@@ -28,7 +29,7 @@ FACET_TITLES = {
     "round": "Ronde",
 }
 FACET_ARGS = {"theme": "thema", "gemeente": "gemeente", "province": "provincie", "round": "ronde", "kind": "soort"}
-SUGGESTIONS = ("wachtlijsten", "huisartsen", "gezinnen", "wijkteam", "preventie", "samenwerking met onderwijs")
+SUGGESTIONS = ("wachtlijsten", "gezinnen", "huisartsen", "jongeren", "scholen", "samenwerking met onderwijs")
 CSV_LIMIT = 5000
 
 
@@ -88,6 +89,7 @@ def search_page() -> str:
         page_url=lambda page: url_for("network.search", q=results.query, pagina=page, **_args(results)),
         csv_url=url_for("network.search_csv", q=results.query, **_args(results)),
         suggestions=SUGGESTIONS,
+        judgements=themes.judgements(),
         concept_visible=Audience.CONCEPT in access.audiences(current_user),
     )
 
@@ -98,6 +100,7 @@ def search_csv() -> Response:
     access.require("network.view")
     facets = search.Facets.from_args(request.args)
     results = search.search_all(db.session(), current_user, request.args.get("q", ""), facets, limit=CSV_LIMIT)
+    judgements = themes.judgements()
     buffer = io.StringIO()
     writer = csvfile.writer(buffer)
     writer.writerow(
@@ -128,7 +131,7 @@ def search_csv() -> Response:
                 "concept" if hit.concept else Audience(p.audience).label.lower(),
                 p.title,
                 p.text,
-                p.judgement or "",
+                judgements.get(p.judgement, p.judgement) if p.judgement else "",
                 p.key,
             ]
         )

@@ -187,6 +187,9 @@ def test_facets_count_only_visible_passages(session, world):
     assert counts["province"] == {"Utrecht": 3}
     assert counts["gemeente"] == {str(deventer.gemeente_id): 2, str(zaltbommel.gemeente_id): 1}
     assert counts["round"] == {str(deventer.round_id): 3}
+    labels = {facet: {i.label for i in items} for facet, items in results.facets.items()}
+    assert labels["gemeente"] == {"Deventer", "Zaltbommel"} and labels["round"] == {"Ronde 2026"}
+    assert labels["kind"] == {"Portretsectie", "Les", "Sterkte"}
     analyst = search.search(session, world["analyst"], "jeugdhulp")
     assert analyst.total == 4 and {i.value for i in analyst.facets["theme"]} == {"T1", "T3", "T5"}
 
