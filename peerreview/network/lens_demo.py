@@ -1,7 +1,8 @@
 """Demo: the network analyst's lens codes on shared passages (``peerreview/demo_content/lenzen.yaml``).
 
 Runs after the network's passage index is built (``demo._network_index``): the codings find their passage
-by gemeente, kind, theme and a piece of its text, because passage keys hold database ids. With an empty
+by gemeente, kind, theme and a piece of its text (one of ``contains``; without ``contains`` the first passage
+of that gemeente, kind and theme), because passage keys hold database ids. With an empty
 index it does nothing and says so. Idempotent: it only adds codes a passage does not have yet.
 """
 
@@ -39,11 +40,12 @@ def _find(session: Session, item: dict[str, Any]) -> NetworkPassage | None:
             NetworkPassage.id.in_(select(NetworkPassageTheme.passage_id).where(NetworkPassageTheme.theme == theme))
         )
     candidates = list(session.scalars(stmt))
-    for snippet in item.get("contains", []):
+    snippets = item.get("contains", [])
+    for snippet in snippets:
         for passage in candidates:
             if snippet.lower() in f"{passage.title}\n{passage.text}".lower():
                 return passage
-    return candidates[0] if candidates else None
+    return candidates[0] if candidates and not snippets else None
 
 
 def seed(session: Session) -> bool:
@@ -61,6 +63,9 @@ def seed(session: Session) -> bool:
         assert all(valid_pair(lens, code) for lens, code in pairs), f"lenzen.yaml: unknown code in {item['codes']}"
         passage = _find(session, item)
         if passage is None:
+            click.echo(
+                f"Demo lenzen: geen passage gevonden voor {item['gemeente']}, {item['kind']}, {item.get('theme')}"
+            )
             continue
         current = {
             (r.lens, r.code) for r in session.scalars(select(PassageCode).where(PassageCode.passage_key == passage.key))

@@ -30,6 +30,7 @@ import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from functools import cache
 from xml.etree import ElementTree as ET
 
 from sqlalchemy import select
@@ -55,10 +56,12 @@ def guid(*parts: object) -> str:
     return str(uuid.uuid5(GUID_NAMESPACE, ":".join(str(p) for p in parts)))
 
 
+@cache
 def theme_guid(code: str) -> str:
     return guid("theme", code)
 
 
+@cache
 def lens_code_guid(lens: str, code: str) -> str:
     return guid("lens", lens, code)
 

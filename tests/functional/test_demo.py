@@ -324,3 +324,22 @@ def test_demo_deventer_has_an_earlier_round_the_network_puts_next_to_the_current
     assert "Van Wieg naar Werk: vooraan in de wijk" in library
     figures = client.get("/netwerk/cijfers?kengetal=JH121&tegen=SES_DECIEL&set=alle&groep=NL01")
     assert figures.status_code == 200 and "Gemeente met een portret" in figures.get_data(as_text=True)
+
+
+def test_demo_analyst_coded_shared_passages_with_lenses(seeded, app, client):
+    """The analyst's lens codes (demo_content/lenzen.yaml) sit on passages of the network index, and the
+    lens page shows them to a participant of the network."""
+    from peerreview.network.lens_models import PassageCode
+    from peerreview.network.lenses import valid_pair
+    from peerreview.network.models import NetworkPassage
+
+    codes = seeded.scalars(select(PassageCode)).all()
+    coded = {c.passage_key for c in codes}
+    assert 10 <= len(coded) <= 20
+    assert all(valid_pair(c.lens, c.code) for c in codes)
+    indexed = set(seeded.scalars(select(NetworkPassage.key).where(NetworkPassage.key.in_(coded))))
+    assert indexed == coded
+    assert {c.lens for c in codes} >= {"jeugdwet_doelen", "sturing"}
+    client.post_form("/inloggen", {"email": "coordinator@emmen.demo", "password": demo.PASSWORD})
+    page = client.get("/netwerk/lenzen").get_data(as_text=True)
+    assert "Deventer (" in page

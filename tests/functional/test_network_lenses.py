@@ -243,6 +243,8 @@ def test_the_lens_page_counts_passages_and_gemeenten_per_code_by_audience(client
     _code_all(session, network)
     analyst = client_for(network["analyst"]).get("/netwerk/lenzen").get_data(as_text=True)
     assert "Alfa (2)" in analyst and "Beta (1)" in analyst  # financieel: annotation:2 + summary:3 (concept), lesson:4
+    assert "Sturingsmechanismen per gemeente" in analyst  # the lens-by-gemeente table
+    assert "export.qdpx?lens=sturing&amp;code=financieel&amp;gemeente=alfa" in analyst
     member = client_for(network["member"]).get("/netwerk/lenzen").get_data(as_text=True)
     assert "Alfa (1)" in member and "Alfa (2)" not in member
     visitor = client.get("/netwerk/lenzen").get_data(as_text=True)
@@ -382,6 +384,7 @@ def test_search_filters_by_lens_in_the_query(client_for, session, network):
     assert 'name="lens"' in everything  # the lens select on the page
     financieel = analyst.get("/netwerk/zoeken?q=budgetplafonds&lens=sturing:financieel").get_data(as_text=True)
     assert "Titel annotation:2" in financieel
+    assert "Lenscodes wijzigen" in financieel and ">Financieel</span>" in financieel  # the hit's codes
     interactief = analyst.get("/netwerk/zoeken?q=budgetplafonds&lens=sturing:interactief").get_data(as_text=True)
     assert "Titel annotation:2" not in interactief
     any_code = analyst.get("/netwerk/zoeken?q=korte+lijnen&lens=sturing").get_data(as_text=True)
