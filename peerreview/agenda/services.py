@@ -873,9 +873,13 @@ def send_reminders(session: Session, today: date) -> int:
         assert visitatie is not None
         period.reminder_sent_at = utcnow()
         done = {u.part_id for u in updates_for(session, agenda).values() if u.period_id == period.id}
-        waiting = [
-            p for line in agenda.action_lines for p in line.parts if p.status in OPEN_STATUSES and p.id not in done
-        ]
+        all_parts = session.scalars(
+            select(Part)
+            .join(ActionLine, ActionLine.id == Part.action_line_id)
+            .where(ActionLine.agenda_id == agenda.id, Part.status.in_(OPEN_STATUSES))
+            .order_by(ActionLine.position, ActionLine.id, Part.position, Part.id)
+        )
+        waiting = [p for p in all_parts if p.id not in done]
         if not waiting:
             continue
         by_owner: dict[int, list[Part]] = {}
