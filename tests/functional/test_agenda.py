@@ -342,3 +342,25 @@ def test_the_coordinators_next_step_points_to_the_agenda_until_it_has_an_action_
     assert "Maak de verbeteragenda" not in client_for(world["writer"]).get(world["base"]).get_data(as_text=True)
     make_line(coordinator, world)
     assert "Maak de verbeteragenda" not in coordinator.get(world["base"]).get_data(as_text=True)
+
+
+def test_an_action_line_can_answer_a_point_added_later(client_for, world, session):
+    coordinator = client_for(world["coordinator"])
+    make_line(coordinator, world, points=[world["points"][0]])
+    line = only_line(session)
+    assert [s.kind.value for s in line.sources] == ["ontwikkelpunt"]
+    url = f"{world['url']}/actielijnen/{line.id}"
+    page = coordinator.get(url).get_data(as_text=True)
+    assert "Gezinnen die buiten beeld blijven eerder bereiken." in page  # offered: not yet answered
+    data = {
+        "title": "Iedereen in beeld",
+        "process_goal": "a",
+        "outcome_goal": "b",
+        "themes": ["T5"],
+        "points": [world["points"][1]],
+        "base_revision": "1",
+    }
+    assert coordinator.post_form(url, data).status_code == 302
+    line = only_line(session)
+    assert [s.kind.value for s in line.sources] == ["ontwikkelpunt", "verbeterpunt"]
+    assert line.themes == ["T3", "T5"]
