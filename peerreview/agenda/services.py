@@ -657,7 +657,8 @@ def record_progress(
     if not plain_text(text).strip():
         raise AgendaError("Beschrijf kort hoe het ervoor staat.")
     new_status = PartStatus(status)
-    if new_status is PartStatus.VERVALLEN and not (reason.strip() or part.status_reason.strip()):
+    kept = part.status_reason if part.status is PartStatus.VERVALLEN else ""  # the reason it lapsed before
+    if new_status is PartStatus.VERVALLEN and not (reason.strip() or kept.strip()):
         raise AgendaError("Een onderdeel dat vervalt heeft een reden nodig. Vul in waarom het vervalt.")
     update_row = progress_of(session, part, period)
     if update_row is None:
@@ -676,7 +677,7 @@ def record_progress(
         _bump(session, ProgressUpdate, update_row, base_revision)
         update_row.text, update_row.status = text, new_status
         update_row.created_by_id, update_row.updated_at = actor.id, utcnow()
-    reason_now = reason.strip() or (part.status_reason if new_status is PartStatus.VERVALLEN else "")
+    reason_now = reason.strip() or (kept if new_status is PartStatus.VERVALLEN else "")
     _set_status(session, actor, part, new_status, reason_now)
     session.flush()
     record(

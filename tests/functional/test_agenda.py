@@ -364,3 +364,22 @@ def test_an_action_line_can_answer_a_point_added_later(client_for, world, sessio
     line = only_line(session)
     assert [s.kind.value for s in line.sources] == ["ontwikkelpunt", "verbeterpunt"]
     assert line.themes == ["T3", "T5"]
+
+
+def test_progress_that_lets_a_part_lapse_needs_a_reason_too(client_for, world, session):
+    coordinator = client_for(world["coordinator"])
+    make_line(coordinator, world)
+    add_part(coordinator, world, only_line(session).id)
+    part = session.scalars(select(Part)).one()
+    _period(coordinator, world, "Voorjaar 2027", date(2027, 1, 1), date(2027, 6, 30))
+    period = session.scalars(select(ReportingPeriod)).one()
+    url = f"{world['url']}/onderdelen/{part.id}/voortgang/{period.id}"
+    typed = {"text": "<p>De regio pakt dit op.</p>", "status": "vervallen", "reason": "", "base_revision": "0"}
+    response = coordinator.post_form(url, typed)
+    assert response.status_code == 422
+    assert "Een onderdeel dat vervalt heeft een reden nodig" in response.get_data(as_text=True)
+    assert "De regio pakt dit op." in response.get_data(as_text=True)
+    assert session.scalars(select(ProgressUpdate)).all() == []
+    assert coordinator.post_form(url, {**typed, "reason": "Regionaal opgepakt."}).status_code == 302
+    session.expire_all()
+    assert session.get(Part, part.id).status_reason == "Regionaal opgepakt."
