@@ -71,6 +71,16 @@ ACTIONS = {
     "sessie_nawoord_saved": "Nawoord opgeslagen",
     # the network's lenses (issue 11)
     "passage_codes_changed": "Lenscodes van een passage gewijzigd",
+    # verbeteragenda (issue 12)
+    "agenda_created": "Verbeteragenda aangemaakt",
+    "agenda_point_added": "Eigen punt op de verbeteragenda gezet",
+    "agenda_line_created": "Actielijn gemaakt",
+    "agenda_line_updated": "Actielijn gewijzigd",
+    "agenda_part_created": "Onderdeel van een actielijn toegevoegd",
+    "agenda_part_updated": "Onderdeel van een actielijn gewijzigd",
+    "agenda_part_status": "Status van een onderdeel gewijzigd",
+    "agenda_period_created": "Rapportageperiode toegevoegd",
+    "agenda_progress_saved": "Stand van zaken opgeslagen",
 }
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from peerreview.accounts import auth
 from peerreview.accounts.models import Invitation, Membership, MembershipRole
+from peerreview.agenda.models import ActionLine, Agenda, Part, ReportingPeriod
 from peerreview.indicators.models import IndicatorImport
 from peerreview.mail.models import OutgoingMail
 from peerreview.network import indexer
@@ -215,6 +216,17 @@ def world(request, make, session):
     lesson = SessieLesson(gemeente_id=a.id, sessie_id=sessie.id, visitatie_id=visitatie.id, theme="T1", text="Les")
     point = ImprovementPoint(gemeente_id=a.id, sessie_id=sessie.id, visitatie_id=visitatie.id, theme="T2", text="Punt")
     session.add_all([attendee, lesson, point])
+    agenda = Agenda(gemeente_id=a.id, visitatie_id=visitatie.id)
+    session.add(agenda)
+    session.flush()
+    line = ActionLine(gemeente_id=a.id, agenda_id=agenda.id, title="Geheime actielijn", themes=["T2"])
+    period = ReportingPeriod(
+        gemeente_id=a.id, agenda_id=agenda.id, name="Voorjaar", starts_on=date(2027, 1, 1), ends_on=date(2027, 6, 30)
+    )
+    session.add_all([line, period])
+    session.flush()
+    agenda_part = Part(gemeente_id=a.id, action_line_id=line.id, result="Geheim resultaat")
+    session.add(agenda_part)
     session.commit()
     indexer.reindex_visitatie(session, visitatie.id)  # the network sees the lessons as concept (staff only)
     session.commit()
@@ -252,6 +264,9 @@ def world(request, make, session):
         "lens": "sturing",
         "gemeente_id": a.id,
         "theme": "T1",
+        "line_id": line.id,
+        "part_id": agenda_part.id,
+        "period_id": period.id,
     }
     outsiders = {
         "coordinator of B": make.user(gemeente=b, role=MembershipRole.COORDINATOR),

@@ -133,6 +133,9 @@ def _values(world: dict[str, Any]) -> dict[str, list[Any]]:
         "lens": ["sturing"],
         "gemeente_id": [world["gemeente"].id],
         "theme": ["T1", "T3"],
+        "line_id": [1],
+        "part_id": [1],
+        "period_id": [1],
     }
 
 

@@ -201,6 +201,9 @@ def _url_args(session, world: dict[str, Any]) -> dict[str, Any]:
         "lens": "sturing",
         "gemeente_id": visitatie.gemeente_id,
         "theme": "T1",
+        "line_id": 1,
+        "part_id": 1,
+        "period_id": 1,
     }
 
 
