@@ -636,6 +636,8 @@ def _lenses_code(user: User, passage: Any) -> bool:
     return user.has_network_role(NetworkRole.ADMIN, NetworkRole.ROUND_COORDINATOR, NetworkRole.ANALYST) and (
         passage.audience in audiences(user)
     )
+
+
 # --- the verbeteragenda (agenda/) -------------------------------------------------------------------------
 # The agenda answers the adopted portret: it opens once the visitatie is definitief (the portret is adopted,
 # its development points and the reflectiesessie's improvement points are final). Before that the points

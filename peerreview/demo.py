@@ -981,6 +981,11 @@ def _earlier_round(session: Session) -> bool:
         session.add(version)
         session.flush()
         portret_tasks.request_pdf(session, version)
+        created = True
+    session.flush()
+    return created
+
+
 # --- the verbeteragenda ---------------------------------------------------------------------------------------
 
 

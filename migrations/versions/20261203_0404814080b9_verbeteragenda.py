@@ -2,7 +2,7 @@
 their status history, progress updates
 
 Revision ID: 0404814080b9
-Revises: 731c6ff30127
+Revises: 810d442bd7be
 Created: 2026-12-03 22:43:04
 """
 
@@ -13,7 +13,7 @@ from sqlalchemy import Text  # noqa: F401  (autogenerate renders JSONB(astext_ty
 from sqlalchemy.dialects import postgresql
 
 revision = '0404814080b9'
-down_revision = '731c6ff30127'
+down_revision = '810d442bd7be'
 branch_labels = None
 depends_on = None
 

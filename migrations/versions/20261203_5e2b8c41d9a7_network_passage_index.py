@@ -2,7 +2,7 @@
 its per-theme counts for the theme matrix
 
 Revision ID: 5e2b8c41d9a7
-Revises: 731c6ff30127
+Revises: 351061aaf6f4
 Created: 2026-12-03 22:50:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import peerreview.db
 
 revision = '5e2b8c41d9a7'
-down_revision = '731c6ff30127'
+down_revision = '351061aaf6f4'
 branch_labels = None
 depends_on = None
 
