@@ -56,6 +56,20 @@ def test_the_workspace_has_a_skip_link_and_the_quote_before_the_document_box(cli
     assert page.index('id="question_key"') < page.index('id="quote"') < page.index('id="body"')
 
 
+def test_a_quote_typed_without_an_answer_is_kept_with_a_dutch_message(client_for, world, session):
+    world["visitatie"].state = VisitatieState.IN_REVIEW
+    session.commit()
+    base = world["base"]
+    data = {"question_key": "", "quote": "De toegang loopt via het wijkteam", "themes": ["T3"], "kind": "vraag"}
+    response = client_for(world["lead"]).post_form(
+        f"{base}/review/aantekeningen", {**data, "body": "Hoe lang wachten ouders?"}, token_from=f"{base}/review"
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Je hebt een citaat ingevuld, maar geen antwoord gekozen." in page
+    assert ">De toegang loopt via het wijkteam</textarea>" in page and "Hoe lang wachten ouders?" in page
+
+
 def test_a_section_without_required_questions_is_not_done():
     empty = Progress(section=None, required=0, done=0, words=0, last_edit=None, assigned_to=None)  # type: ignore[arg-type]
     assert not empty.complete and empty.percent == 0
