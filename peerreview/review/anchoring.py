@@ -70,8 +70,9 @@ Steps
    text now in the range. Among overlapping matches (one place, different boundaries) the ratio decides.
 3. Small edits (:meth:`_Anchorer._small_edit`): what steps 1-2 leave (no candidate, a tie, too little
    exact context: a typo fixed right next to the quote leaves almost none) is placed where a small edit
-   took it: the candidate is 80%+ the quote with at most one word of it replaced by another (typos fixed
-   and words added are fine), in a sentence edited rather than rewritten, not text that the diff takes
+   took it: the candidate is 80%+ the quote, with a few typos fixed (a word 70%+ alike), words added, and
+   at most one number changed or (in place, in a passage of 5+ words) one word replaced by another, in a
+   sentence edited rather than rewritten, not text that the diff takes
    from elsewhere in the old text or that stood there verbatim (a near-duplicate sentence is someone
    else's), and either in place (the diff maps the passage's own characters, or both its neighbours,
    there) or moved with its sentence still 88%+ the same; and nothing comparable elsewhere. The quote
@@ -418,20 +419,23 @@ def _char_align(window: str, quote: str) -> tuple[int, int] | None:
     return first.a - first.b, last.a + last.size + len(quote) - last.b - last.size
 
 
-def _words_lost(before: str, after: str) -> tuple[int, int]:
-    """How many words of ``before`` are not in ``after`` (word-level difflib alignment; words only added
-    count for nothing), and how many of those were replaced by another word rather than a spelling of the
-    same word (a typo fixed, an accent, a word joined: 70 %+ alike)."""
+def _words_lost(before: str, after: str) -> tuple[int, int, int]:
+    """Words of ``before`` no longer in ``after`` (word-level difflib alignment; words only added count for
+    nothing): (respelled: a typo fixed, an accent, a word joined, 70 %+ alike; numbers changed; other
+    words replaced or deleted)."""
     a, b = _WORD.findall(before), _WORD.findall(after)
-    lost = replaced = 0
+    respelled = numbers = replaced = 0
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag in ("replace", "delete"):
-            lost += i2 - i1
             for k in range(i1, i2):
                 twin = b[j1 + k - i1] if tag == "replace" and j1 + k - i1 < j2 else ""
-                if _ratio(a[k], twin, 0.7) < 0.7 and _ratio(a[k], "".join(b[j1:j2]), 0.7) < 0.7:
+                if _ratio(a[k], twin, 0.7) >= 0.7 or _ratio(a[k], "".join(b[j1:j2]), 0.7) >= 0.7:
+                    respelled += 1
+                elif a[k].isdigit() and twin.isdigit():
+                    numbers += 1
+                else:
                     replaced += 1
-    return lost, replaced
+    return respelled, numbers, replaced
 
 
 def _sentence_around(text: str, s: int, e: int) -> str:
@@ -606,13 +610,17 @@ class _Anchorer:
                 not p0 <= h < p1 for h in _find_all(self.old, new[s:e], limit=MAX_LOOKALIKES)
             ):  # the edited text stood elsewhere in the old revision already: a near-duplicate's, not ours
                 continue
-            lost, replaced = _words_lost(x, new[s:e])
-            sentence_lost, sentence_replaced = _words_lost(old_sentence, new_sentence)
-            # typos fixed and words added; in place also one word replaced (in a passage of 5+ words); and
-            # the sentence around it edited, not rewritten
+            respelled, numbers, replaced = _words_lost(x, new[s:e])
+            words = len(_WORD.findall(x))
+            sentence_lost = sum(_words_lost(old_sentence, new_sentence))
+            sentence_replaced = sentence_lost - _words_lost(old_sentence, new_sentence)[0]
+            # typos fixed (a few), words added, one number changed; in place also one word replaced (in a
+            # passage of 5+ words); and the sentence around it edited, not rewritten
+            changed = numbers + replaced
             small = (
-                lost <= 1
-                and (replaced == 0 or (in_place and 5 * replaced <= len(_WORD.findall(x))))
+                respelled <= max(2, words // 3)
+                and changed <= 1
+                and (replaced == 0 or (in_place and 5 * replaced <= words))
                 and sentence_lost <= max(2, len(_WORD.findall(old_sentence)) // 8)
                 and (sentence_replaced == 0 or sentence >= SMALL_EDIT_REWORDED)
             )
