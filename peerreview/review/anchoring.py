@@ -475,6 +475,19 @@ class _Candidate:
         return self.left + self.right
 
 
+@dataclass(frozen=True)
+class _Edit:
+    """A candidate of the small-edit step: new[start:end], its ratio to the quote, its sentence's ratio to
+    the passage's old sentence, whether the diff puts it in place, and whether the edit counts as small."""
+
+    start: int
+    end: int
+    ratio: float
+    sentence: float
+    in_place: bool
+    small: bool
+
+
 class _Anchorer:
     """Places selectors made against ``old`` in ``new``; one per answer, shared by its selectors."""
 
@@ -580,8 +593,7 @@ class _Anchorer:
         old_sentence = _sentence_around(self.old, p0, p1)
         # The quote once in each revision: the diff may align it with a look-alike, its text is still its own.
         unique = len(_find_all(self.old, x, limit=1)) == 1 and len(_find_all(new, x, limit=1)) == 1
-        # (in place, ratio, sentence ratio, start, end, small edit)
-        found: list[tuple[bool, float, float, int, int, bool]] = []
+        found: list[_Edit] = []
         for s, e in ranges:
             if not 0 <= s < e <= len(new):
                 continue
@@ -593,58 +605,61 @@ class _Anchorer:
                 continue  # (a sentence that goes on now ends the passage without its full stop)
             if new.count("\n", s, e) > x.count("\n"):
                 continue
-            r = _ratio(new[s:e], x, SMALL_EDIT_RATIO)
+            text = new[s:e]
+            r = _ratio(text, x, SMALL_EDIT_RATIO)
             if r < SMALL_EDIT_RATIO:
                 continue
-            once = new[s:e] == x and unique
-            foreign = 0 if once else diff.backward.foreign(s, e, p0, p1)[0]
+            foreign = 0 if text == x and unique else diff.backward.foreign(s, e, p0, p1)[0]
             if foreign > FOREIGN_SHARE * (e - s):
                 continue  # mostly text that stood elsewhere in the old revision: another passage
-            own = diff.backward.own(s, e, p0, p1)
-            new_sentence = _sentence_around(new, s, e)
-            sentence = _ratio(new_sentence, old_sentence, 0.5)
+            if text != x and any(not p0 <= h < p1 for h in _find_all(self.old, text, limit=MAX_LOOKALIKES)):
+                continue  # the edited text stood elsewhere in the old revision already: a near-duplicate's
             # in place: the diff maps the passage's own text onto half of it, or its unchanged neighbours
             # (both sides) onto the text around it
+            own = diff.backward.own(s, e, p0, p1)
             in_place = own >= 0.5 * (e - s) or (foreign == 0 and all(self._confirmed(position, s, e)))
-            if new[s:e] != x and any(
-                not p0 <= h < p1 for h in _find_all(self.old, new[s:e], limit=MAX_LOOKALIKES)
-            ):  # the edited text stood elsewhere in the old revision already: a near-duplicate's, not ours
-                continue
-            respelled, numbers, replaced = _words_lost(x, new[s:e])
+            new_sentence = _sentence_around(new, s, e)
+            sentence = _ratio(new_sentence, old_sentence, 0.5)
+            respelled, numbers, replaced = _words_lost(x, text)
             words = len(_WORD.findall(x))
-            sentence_lost = sum(_words_lost(old_sentence, new_sentence))
-            sentence_replaced = sentence_lost - _words_lost(old_sentence, new_sentence)[0]
+            sentence_respelled, sentence_numbers, sentence_replaced = _words_lost(old_sentence, new_sentence)
             # typos fixed (a few), words added, one number changed; in place also one word replaced (in a
             # passage of 5+ words); and the sentence around it edited, not rewritten
-            changed = numbers + replaced
             small = (
                 respelled <= max(2, words // 3)
-                and changed <= 1
+                and numbers + replaced <= 1
                 and (replaced == 0 or (in_place and 5 * replaced <= words))
-                and sentence_lost <= max(2, len(_WORD.findall(old_sentence)) // 8)
-                and (sentence_replaced == 0 or sentence >= SMALL_EDIT_REWORDED)
+                and sentence_respelled + sentence_numbers + sentence_replaced
+                <= max(2, len(_WORD.findall(old_sentence)) // 8)
+                and (sentence_numbers + sentence_replaced == 0 or sentence >= SMALL_EDIT_REWORDED)
             )
-            found.append((in_place, r, sentence, s, e, small))
-        if not found:
-            return DETACHED
+            found.append(_Edit(s, e, r, sentence, in_place, small))
         takeable = [
             f
             for f in found
-            if f[5]
-            and (f[0] or (n >= SMALL_EDIT_MOVED_LEN and f[1] >= SMALL_EDIT_MOVED_RATIO and f[2] >= SMALL_EDIT_SENTENCE))
+            if f.small
+            and (
+                f.in_place
+                or (
+                    n >= SMALL_EDIT_MOVED_LEN
+                    and f.ratio >= SMALL_EDIT_MOVED_RATIO
+                    and f.sentence >= SMALL_EDIT_SENTENCE
+                )
+            )
         ]
         if not takeable:
             return DETACHED
-        best = max(takeable, key=lambda f: (f[0], f[1], f[2], -(f[4] - f[3])))
-        _, r, _, s, e, _ = best
+        best = max(takeable, key=lambda f: (f.in_place, f.ratio, f.sentence, f.start - f.end))
         for other in found:
-            elsewhere = other[4] <= s or other[3] >= e  # not the same place with other boundaries
-            if elsewhere and other[1] >= (r - SMALL_EDIT_MARGIN if best[0] else SMALL_EDIT_RATIO):
+            elsewhere = other.end <= best.start or other.start >= best.end  # not the same place, other bounds
+            if elsewhere and other.ratio >= (best.ratio - SMALL_EDIT_MARGIN if best.in_place else SMALL_EDIT_RATIO):
                 return DETACHED  # about as good elsewhere: no guess
+        s, e = best.start, best.end
         text = new[s:e]
-        if text == x and best[0] and diff.forward.exact(p0) == s:
+        if text == x and best.in_place and diff.forward.exact(p0) == s:
             return Placement("anchored", s, e, "diff", 0.7, text)
-        return Placement("moved", s, e, "quote" if text == x else "fuzzy", round(0.5 * r + 0.3 * best[2], 3), text)
+        confidence = round(0.5 * best.ratio + 0.3 * best.sentence, 3)
+        return Placement("moved", s, e, "quote" if text == x else "fuzzy", confidence, text)
 
     def _bounds(self, t: _Target, s: int, e: int) -> set[tuple[int, int]]:
         """An aligned range and its variants on word boundaries, without spaces the quote has not."""
