@@ -68,7 +68,16 @@ Steps
    and a clear lead (>= 8, in ratio x length + context) over any other non-overlapping match, even
    one too loose to take, and over the best exact occurrence -> ``moved``/``fuzzy``, with ``exact`` the
    text now in the range. Among overlapping matches (one place, different boundaries) the ratio decides.
-3. Otherwise ``detached``/``none``.
+3. Small edits (:meth:`_Anchorer._small_edit`): what steps 1-2 leave (no candidate, a tie, too little
+   exact context: a typo fixed right next to the quote leaves almost none) is placed where a small edit
+   took it: the candidate is 80%+ the quote, with a few typos fixed (a word 70%+ alike), words added, and
+   at most one number changed or (in place, in a passage of 5+ words) one word replaced by another, in a
+   sentence edited rather than rewritten, not text that the diff takes
+   from elsewhere in the old text or that stood there verbatim (a near-duplicate sentence is someone
+   else's), and either in place (the diff maps the passage's own characters, or both its neighbours,
+   there) or moved with its sentence still 88%+ the same; and nothing comparable elsewhere. The quote
+   text then is the edited text -> ``moved``/``fuzzy`` (``anchored``/``diff`` if unchanged in place).
+4. Otherwise ``detached``/``none``.
 
 ``confidence`` grows with the context found (and the ratio, for fuzzy placements); it is informative,
 the decisions above are what enforce the rule, as far as the text allows: some revisions read two ways
@@ -106,8 +115,16 @@ MAX_LOOKALIKES = 5  # an approximate match whose text stood in the old text more
 FOREIGN_SHARE = 0.2  # a candidate with more old-text-from-elsewhere than this is someone else's
 CREDIBLE_BLOCK = 16  # an unchanged block shorter than this (characters) may be a coincidence of the diff
 MAX_ANCHOR_HITS = 3  # a context or quote piece found more often than this is no anchor
+SMALL_EDIT_MIN_LEN = 12  # step 4 (small edits) places quotes of at least this many characters
+SMALL_EDIT_RATIO = 0.8  # ... whose text is at least this similar to the quote
+SMALL_EDIT_MOVED_RATIO = 0.85  # ... or, where the diff does not map the passage's own text there (moved), this
+SMALL_EDIT_MOVED_LEN = 32  # ... and this long
+SMALL_EDIT_SENTENCE = 0.88  # ... in a sentence at least this similar to the passage's old sentence
+SMALL_EDIT_REWORDED = 0.7  # a sentence with words replaced must still be this similar to the old one
+SMALL_EDIT_MARGIN = 0.05  # a candidate elsewhere within this ratio of the best one makes it ambiguous
 
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+_WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?…](?=\s|$)|\n")
 
 
@@ -238,6 +255,21 @@ class _Map:
             i += 1
         return n, first, last
 
+    def own(self, s: int, e: int, lo: int, hi: int) -> int:
+        """How many characters of src[s:e] are unchanged text whose dst position lies inside [lo, hi)."""
+        n = 0
+        starts = self.src_starts
+        i = max(0, bisect_right(starts, s) - 1)
+        while i < len(starts) and starts[i] < e:
+            equal, s1, _, d1, _ = self.ops[self.op_of[i]]
+            if equal:
+                a, b = max(s, starts[i]), min(e, self._src_char(i + 1))
+                d = self.dst_starts[d1 + i - s1] + a - starts[i]
+                if b > a and lo <= d < hi:
+                    n += b - a
+            i += 1
+        return n
+
     def block_reach(self, c: int, backwards: bool) -> int:
         """How far the unchanged block holding character ``c`` reaches from ``c`` (0 if ``c`` changed)."""
         if not 0 <= c < self.src_len:
@@ -363,6 +395,61 @@ def _align(window: str, quote_tokens: list[tuple[int, str]]) -> tuple[int, int, 
     return start, end, blocks[0].b == 0, blocks[-1].b + blocks[-1].size == len(quote_tokens)
 
 
+def _char_align(window: str, quote: str) -> tuple[int, int] | None:
+    """Where ``quote`` would start and end in ``window``, aligned character by character (difflib); None
+    when they share less than 60 % of the quote. Matching blocks at either end that stand much further
+    from the rest in the window than in the quote are dropped (a stray word elsewhere)."""
+    matcher = SequenceMatcher(None, window, quote, autojunk=False)
+    blocks = [b for b in matcher.get_matching_blocks() if b.size >= 2]
+
+    def far(inner: Match, outer: Match) -> bool:
+        if outer.a > inner.a:
+            gap_window, gap_quote = outer.a - (inner.a + inner.size), outer.b - (inner.b + inner.size)
+        else:
+            gap_window, gap_quote = inner.a - (outer.a + outer.size), inner.b - (outer.b + outer.size)
+        return gap_window - gap_quote > max(8, gap_quote) and outer.size < 8
+
+    while len(blocks) > 1 and far(blocks[1], blocks[0]):
+        blocks.pop(0)
+    while len(blocks) > 1 and far(blocks[-2], blocks[-1]):
+        blocks.pop()
+    if not blocks or sum(b.size for b in blocks) < 0.6 * len(quote):
+        return None
+    first, last = blocks[0], blocks[-1]
+    return first.a - first.b, last.a + last.size + len(quote) - last.b - last.size
+
+
+def _words_lost(before: str, after: str) -> tuple[int, int, int]:
+    """Words of ``before`` no longer in ``after`` (word-level difflib alignment; words only added count for
+    nothing): (respelled: a typo fixed, an accent, a word joined, 70 %+ alike; numbers changed; other
+    words replaced or deleted)."""
+    a, b = _WORD.findall(before), _WORD.findall(after)
+    respelled = numbers = replaced = 0
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag in ("replace", "delete"):
+            for k in range(i1, i2):
+                twin = b[j1 + k - i1] if tag == "replace" and j1 + k - i1 < j2 else ""
+                if _ratio(a[k], twin, 0.7) >= 0.7 or _ratio(a[k], "".join(b[j1:j2]), 0.7) >= 0.7:
+                    respelled += 1
+                elif a[k].isdigit() and twin.isdigit():
+                    numbers += 1
+                else:
+                    replaced += 1
+    return respelled, numbers, replaced
+
+
+def _sentence_around(text: str, s: int, e: int) -> str:
+    """The sentence(s) holding text[s:e], from the end of the previous sentence to the end of the last."""
+    start = s
+    while start > 0 and not (
+        text[start - 1] == "\n" or (text[start - 1].isspace() and text[start - 2 : start - 1] in (".", "!", "?", "…"))
+    ):
+        start -= 1
+    found = _SENTENCE_END.search(text, max(e - 1, s))
+    end = len(text) if found is None else found.end()
+    return text[start:end].strip()
+
+
 def _word_bounds(text: str, i: int) -> tuple[int, int]:
     """The word boundaries at or around position ``i`` (before and after the word it splits)."""
     back = fwd = i
@@ -388,6 +475,19 @@ class _Candidate:
         return self.left + self.right
 
 
+@dataclass(frozen=True)
+class _Edit:
+    """A candidate of the small-edit step: new[start:end], its ratio to the quote, its sentence's ratio to
+    the passage's old sentence, whether the diff puts it in place, and whether the edit counts as small."""
+
+    start: int
+    end: int
+    ratio: float
+    sentence: float
+    in_place: bool
+    small: bool
+
+
 class _Anchorer:
     """Places selectors made against ``old`` in ``new``; one per answer, shared by its selectors."""
 
@@ -406,7 +506,7 @@ class _Anchorer:
         target = _Target(self, sel, position)
         exact, tie, rival = self._by_quote(target)
         if tie:
-            return DETACHED
+            return self._small_edit(target)
         strong = exact is not None and min(exact.left, exact.right) >= CONTEXT
         if exact is not None and (strong or len(sel.exact) < FUZZY_SHORT_LEN):
             return self._placement(target, exact)
@@ -415,7 +515,7 @@ class _Anchorer:
         if fuzzy is not None:
             return self._placement(target, fuzzy)
         if exact is None or near > exact.context:
-            return DETACHED  # an edited version elsewhere is better supported than the exact quote
+            return self._small_edit(target)  # an edited version elsewhere is better supported than the exact quote
         return self._placement(target, exact)
 
     def _placement(self, target: _Target, c: _Candidate) -> Placement:
@@ -451,6 +551,129 @@ class _Anchorer:
                 if (not bounded_start or _at_boundary(old, p)) and (not bounded_end or _at_boundary(old, p + n))
             ]
         return self._occurrences[key]
+
+    # -- docstring step 3: small edits ------------------------------------------------------------
+
+    def _small_edit(self, t: _Target) -> Placement:
+        """Step 3: what steps 1-2 left detached, placed where a small edit (a typo fixed, a word changed
+        or added, a sentence moved) took it, if the evidence is unambiguous; otherwise detached.
+
+        Candidates are the quote's exact occurrences and the ranges where it aligns character by character
+        (``difflib``) around the diff's image of its old place and around where its context and pieces of
+        it now stand; the rules that take one are in the module docstring (step 3)."""
+        diff, position = self.diff, t.position
+        new, x = self.new, t.exact
+        n = len(x)
+        if diff is None or position is None or n < SMALL_EDIT_MIN_LEN:
+            return DETACHED
+        p0, p1 = position
+        slack = max(8, n // 3)
+        seeds = {diff.forward.approx(p0), diff.forward.approx(p1 - 1) + 1 - n}
+        for tail, after in ((t.prefix[-12:], True), (t.suffix[:12], False)):
+            if len(tail) >= 6:
+                hits = _find_all(new, tail, limit=MAX_ANCHOR_HITS)
+                if len(hits) <= MAX_ANCHOR_HITS:
+                    seeds.update(h + len(tail) if after else h - n for h in hits)
+        q = min(10, n // 3)
+        for off in (0, (n - q) // 2, n - q):
+            hits = _find_all(new, x[off : off + q], limit=MAX_ANCHOR_HITS)
+            if len(hits) <= MAX_ANCHOR_HITS:
+                seeds.update(h - off for h in hits)
+        ranges: set[tuple[int, int]] = set()
+        first, last = diff.forward.exact(p0), diff.forward.exact(p1 - 1)
+        if first is not None and last is not None and first <= last:
+            ranges.add((first, last + 1))  # the image, with whatever was inserted inside the passage
+        for s in _find_all(new, x):
+            ranges.add((s, s + n))
+        for s0 in seeds:
+            lo, hi = max(0, s0 - slack), min(len(new), s0 + n + slack)
+            aligned = _char_align(new[lo:hi], x)
+            if aligned is not None:
+                ranges.update(self._bounds(t, lo + aligned[0], lo + aligned[1]))
+        old_sentence = _sentence_around(self.old, p0, p1)
+        # The quote once in each revision: the diff may align it with a look-alike, its text is still its own.
+        unique = len(_find_all(self.old, x, limit=1)) == 1 and len(_find_all(new, x, limit=1)) == 1
+        found: list[_Edit] = []
+        for s, e in ranges:
+            if not 0 <= s < e <= len(new):
+                continue
+            if (t.bounded_start and not _at_boundary(new, s)) or (t.bounded_end and not _at_boundary(new, e)):
+                continue
+            if _word_char(new[s]) != _word_char(x[0]):
+                continue
+            if _word_char(new[e - 1]) != _word_char(x[-1]) and not (x[-1] in ".,;:!?" and _word_char(new[e - 1])):
+                continue  # (a sentence that goes on now ends the passage without its full stop)
+            if new.count("\n", s, e) > x.count("\n"):
+                continue
+            text = new[s:e]
+            r = _ratio(text, x, SMALL_EDIT_RATIO)
+            if r < SMALL_EDIT_RATIO:
+                continue
+            foreign = 0 if text == x and unique else diff.backward.foreign(s, e, p0, p1)[0]
+            if foreign > FOREIGN_SHARE * (e - s):
+                continue  # mostly text that stood elsewhere in the old revision: another passage
+            if text != x and any(not p0 <= h < p1 for h in _find_all(self.old, text, limit=MAX_LOOKALIKES)):
+                continue  # the edited text stood elsewhere in the old revision already: a near-duplicate's
+            # in place: the diff maps the passage's own text onto half of it, or its unchanged neighbours
+            # (both sides) onto the text around it
+            own = diff.backward.own(s, e, p0, p1)
+            in_place = own >= 0.5 * (e - s) or (foreign == 0 and all(self._confirmed(position, s, e)))
+            new_sentence = _sentence_around(new, s, e)
+            sentence = _ratio(new_sentence, old_sentence, 0.5)
+            respelled, numbers, replaced = _words_lost(x, text)
+            words = len(_WORD.findall(x))
+            sentence_respelled, sentence_numbers, sentence_replaced = _words_lost(old_sentence, new_sentence)
+            # typos fixed (a few), words added, one number changed; in place also one word replaced (in a
+            # passage of 5+ words); and the sentence around it edited, not rewritten
+            small = (
+                respelled <= max(2, words // 3)
+                and numbers + replaced <= 1
+                and (replaced == 0 or (in_place and 5 * replaced <= words))
+                and sentence_respelled + sentence_numbers + sentence_replaced
+                <= max(2, len(_WORD.findall(old_sentence)) // 8)
+                and (sentence_numbers + sentence_replaced == 0 or sentence >= SMALL_EDIT_REWORDED)
+            )
+            found.append(_Edit(s, e, r, sentence, in_place, small))
+        takeable = [
+            f
+            for f in found
+            if f.small
+            and (
+                f.in_place
+                or (
+                    n >= SMALL_EDIT_MOVED_LEN
+                    and f.ratio >= SMALL_EDIT_MOVED_RATIO
+                    and f.sentence >= SMALL_EDIT_SENTENCE
+                )
+            )
+        ]
+        if not takeable:
+            return DETACHED
+        best = max(takeable, key=lambda f: (f.in_place, f.ratio, f.sentence, f.start - f.end))
+        for other in found:
+            elsewhere = other.end <= best.start or other.start >= best.end  # not the same place, other bounds
+            if elsewhere and other.ratio >= (best.ratio - SMALL_EDIT_MARGIN if best.in_place else SMALL_EDIT_RATIO):
+                return DETACHED  # about as good elsewhere: no guess
+        s, e = best.start, best.end
+        text = new[s:e]
+        if text == x and best.in_place and diff.forward.exact(p0) == s:
+            return Placement("anchored", s, e, "diff", 0.7, text)
+        confidence = round(0.5 * best.ratio + 0.3 * best.sentence, 3)
+        return Placement("moved", s, e, "quote" if text == x else "fuzzy", confidence, text)
+
+    def _bounds(self, t: _Target, s: int, e: int) -> set[tuple[int, int]]:
+        """An aligned range and its variants on word boundaries, without spaces the quote has not."""
+        new = self.new
+        s, e = max(0, s), min(len(new), e)
+        while s < e and new[s].isspace() and not t.exact[0].isspace():
+            s += 1
+        while e > s and new[e - 1].isspace() and not t.exact[-1].isspace():
+            e -= 1
+        if s >= e:
+            return set()
+        starts = self._options(s, t.bounded_start)
+        ends = self._options(e, t.bounded_end)
+        return {(a, b) for a in starts for b in ends if a < b}
 
     # -- diff facts ---------------------------------------------------------------------------------
 

@@ -113,6 +113,12 @@ def create_annotation(session: Session, actor: User, visitatie: Visitatie, data:
             annotation.exact, annotation.prefix, annotation.suffix = selector.exact, selector.prefix, selector.suffix
             annotation.start, annotation.end = selector.start, selector.end
             annotation.original_exact = selector.exact
+    elif data.quote.strip():
+        # A quote without an answer would be dropped: say so, the form keeps what was typed.
+        raise ReviewError(
+            "Je hebt een citaat ingevuld, maar geen antwoord gekozen. Kies bij ‘Antwoord’ het antwoord waar het "
+            "citaat uit komt, of maak het veld ‘Citaat’ leeg voor een aantekening bij een document als geheel."
+        )
     elif data.document_id is None:
         raise ReviewError("Kies een antwoord of een document.")
     session.add(annotation)

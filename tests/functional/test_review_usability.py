@@ -56,6 +56,20 @@ def test_the_workspace_has_a_skip_link_and_the_quote_before_the_document_box(cli
     assert page.index('id="question_key"') < page.index('id="quote"') < page.index('id="body"')
 
 
+def test_a_quote_typed_without_an_answer_is_kept_with_a_dutch_message(client_for, world, session):
+    world["visitatie"].state = VisitatieState.IN_REVIEW
+    session.commit()
+    base = world["base"]
+    data = {"question_key": "", "quote": "De toegang loopt via het wijkteam", "themes": ["T3"], "kind": "vraag"}
+    response = client_for(world["lead"]).post_form(
+        f"{base}/review/aantekeningen", {**data, "body": "Hoe lang wachten ouders?"}, token_from=f"{base}/review"
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Je hebt een citaat ingevuld, maar geen antwoord gekozen." in page
+    assert ">De toegang loopt via het wijkteam</textarea>" in page and "Hoe lang wachten ouders?" in page
+
+
 def test_a_section_without_required_questions_is_not_done():
     empty = Progress(section=None, required=0, done=0, words=0, last_edit=None, assigned_to=None)  # type: ignore[arg-type]
     assert not empty.complete and empty.percent == 0
@@ -109,3 +123,42 @@ def test_the_users_page_shows_held_roles_as_text_and_actions_apart(client_for, m
     cells = row.split("<td")
     assert "Analist" in cells[3] and "<button" not in cells[3]  # the held role, as text
     assert "Analist intrekken" in row and "Rondecoördinator toekennen" in row  # actions, in their own column
+
+
+def test_a_typo_fix_in_a_revision_moves_the_annotation_with_it(app, client_for, make, session):
+    from sqlalchemy import select
+
+    from peerreview.review.models import Annotation
+    from peerreview.rounds.models import Visitatie
+    from peerreview.selfeval import services
+    from peerreview.selfeval.models import Answer
+    from tests.functional.test_review import annotate, declare, set_team, submit
+    from tests.functional.test_review import review as review_fixture
+
+    review = review_fixture.__wrapped__(app, make, session)
+
+    def write(html: str) -> None:
+        visitatie = session.get(Visitatie, review["visitatie"].id)
+        session.refresh(visitatie)
+        with app.test_request_context():
+            question = services.definition_for(visitatie).questions["s1_1"]
+            current = session.scalar(select(Answer).where(Answer.question_key == "s1_1"))
+            services.save_answer(session, review["writer"], visitatie, question, {"html": html}, current.revision)
+            session.commit()
+
+    write("<p>Kern van onze visie is gebiedgericht werken. In de praktjik kennen de wijkteams hun buurt.</p>")
+    set_team(client_for, review, review["lead"], review["member"])
+    submit(client_for, review)
+    declare(client_for, review, review["lead"])
+    lead = client_for(review["lead"])
+    annotate(lead, review, quote="Kern van onze visie is gebiedgericht werken")
+    annotate(lead, review, quote="In de praktjik kennen de wijkteams hun buurt")
+    client_for(review["staff"]).post_form(f"{review['base']}/zelfevaluatie/heropenen", {"reason": "Typefouten"})
+    write("<p>Kern van onze visie is gebiedsgericht werken. In de praktijk kennen de wijkteams hun buurt.</p>")
+    submit(client_for, review)
+    session.expire_all()
+    first, second = session.scalars(select(Annotation).order_by(Annotation.id)).all()
+    assert (first.anchor_status, first.exact) == (AnchorStatus.MOVED, "Kern van onze visie is gebiedsgericht werken")
+    assert (second.anchor_status, second.exact) == (AnchorStatus.MOVED, "In de praktijk kennen de wijkteams hun buurt")
+    assert first.original_exact == "Kern van onze visie is gebiedgericht werken"  # the quote as first made
+    assert second.prefix.endswith("werken. ") and second.start == first.end + 2

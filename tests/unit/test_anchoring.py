@@ -481,13 +481,15 @@ def test_quote_is_not_counted_twice_inside_a_longer_number():
 
 def test_edited_passage_is_not_stretched_over_a_new_sentence_to_reach_context():
     # the paragraph moved (no context before it) and a new sentence follows the edited passage: the range that
-    # fits the text has no context, the one that reaches context swallows the new sentence: neither is taken
+    # reaches context would swallow the new sentence; the small edit (a comma) is followed, the sentence is not
     a = "Het college heeft in 2023 een motie aangenomen over de ondersteuning thuis."
     b = "Met de scholen is afgesproken dat gezinnen binnen 2 dagen een eerste gesprek krijgen."
     c = "Wij noemen dit intern de korte lijnen."
     old = f"{P1}\n{a} {b} {c}\n{P3}"
-    new = f"{P3}\n{a} {b.replace('gezinnen binnen', 'gezinnen, binnen')} Sinds 2022 werkt de gezinscoach in het dorp. {c}\n{P1}"
-    assert_detached(reanchor(old, new, sel(old, f"{a} {b}")))
+    edited = f"{a} {b.replace('gezinnen binnen', 'gezinnen, binnen')}"
+    new = f"{P3}\n{edited} Sinds 2022 werkt de gezinscoach in het dorp. {c}\n{P1}"
+    p = reanchor(old, new, sel(old, f"{a} {b}"))
+    assert (p.status, p.exact, p.start) == ("moved", edited, new.index(edited))
 
 
 def test_diff_place_with_another_sentence_versus_the_whole_sentence_elsewhere_detaches():
