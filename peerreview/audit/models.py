@@ -68,6 +68,11 @@ ACTIONS = {
     "sessie_recorded": "Verslag reflectiesessie vastgelegd",
     "sessie_reactie_saved": "Bestuurlijke reactie opgeslagen",
     "sessie_nawoord_saved": "Nawoord opgeslagen",
+    # rode draden and the network report (issue 11)
+    "thread_submitted": "Rode draad ter toetsing voorgelegd aan gemeenten",
+    "thread_reopened": "Rode draad terug naar concept",
+    "thread_settled": "Rode draad vastgesteld",
+    "network_report_generated": "Netwerkrapport samengesteld",
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from peerreview.network import (  # noqa: F401  (each module adds its routes to bp)
     matrix_views,
+    threads_views,
 )
 from peerreview.network.blueprint import bp
 

@@ -100,6 +100,7 @@ BLUEPRINTS = (
     "home",
     "health",
     "reflectiesessie",
+    "network",
 )
 AUDIT_TABLE = "audit_event"
 # GET routes the route matrix's data does not open for any of the users below, by state, and why.
@@ -113,19 +114,23 @@ NOT_ADOPTED = {
     "definitief.pdf": "only an adopted portret has definitive PDFs",
     "definitief.erratum": "an erratum corrects an adopted portret",
 }
+NO_REPORT = {"network.report_pdf": "the world has no generated network report"}
 UNREACHED: dict[VisitatieState, dict[str, str]] = {
     VisitatieState.INGEDIEND: {
+        **NO_REPORT,
         **{f"portret.{name}": "the portret is made after the visit" for name in PORTRET},
         **{f"reflectie.{name}": "the gemeente comments on a released concept" for name in REFLECTIE},
         **{f"reflectiesessie.{name}": "the reflectiesessie follows the visit" for name in SESSIE},
         **NOT_ADOPTED,
     },
     VisitatieState.PORTRET_CONCEPT: {
+        **NO_REPORT,
         "selfeval.reopen": "a zelfevaluatie reopens only while the review has not ended",
         **ANSWERING,
         **NOT_ADOPTED,
     },
     VisitatieState.DEFINITIEF: {
+        **NO_REPORT,
         "selfeval.reopen": "a zelfevaluatie reopens only while the review has not ended",
         "portret.edit": "a definitive portret changes only by an erratum",
         **{f"reflectie.{name}": "the reflectie ended with the adoption" for name in ("apply", "deadline", "links")},
