@@ -140,7 +140,7 @@ def compile_content(session: Session, indicator_codes: Sequence[str]) -> dict[st
                     "number": number,
                     "gemeente": e.item.gemeente.name,
                     "kind": e.kind_label,
-                    "title": e.item.title,
+                    "title": e.item.title if e.item.title.lower() != e.kind_label.lower() else "",
                     "round": round_names.get(e.item.round_id, ""),
                     "stance": e.item.stance.label,
                     "exact": e.item.exact if e.readable else "",
