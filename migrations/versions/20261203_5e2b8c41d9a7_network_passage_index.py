@@ -38,7 +38,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('key', name=op.f('uq_network_passage_key'))
     )
     with op.batch_alter_table('network_passage', schema=None) as batch_op:
-        batch_op.create_index('ix_network_passage_audience_gemeente', ['audience', 'gemeente_id'], unique=False)
+        batch_op.create_index('ix_network_passage_audience_gemeente', ['audience', 'gemeente_id', 'round_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_network_passage_visitatie_id'), ['visitatie_id'], unique=False)
 
     op.create_table('network_passage_theme',

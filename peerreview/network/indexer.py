@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, event, insert, select
 from sqlalchemy.orm import Session
 
 from peerreview import jobs, signals
@@ -170,18 +170,17 @@ def passages_for(session: Session, visitatie: Visitatie) -> list[dict[str, Any]]
 
 
 def write_passages(session: Session, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert passages (dicts as ``passages_for`` makes them) with their themes; returns their ids."""
+    """Insert passages (dicts as ``passages_for`` makes them) with their themes, in two statements;
+    returns their ids in the order of ``rows``."""
     if not rows:
         return []
     now = utcnow()
-    ids: list[int] = []
-    themes: list[dict[str, Any]] = []
-    for row in rows:
-        values = {k: v for k, v in row.items() if k != "themes"}
-        values.setdefault("indexed_at", now)
-        passage_id = session.execute(insert(NetworkPassage).values(**values).returning(NetworkPassage.id)).scalar_one()
-        ids.append(passage_id)
-        themes.extend({"passage_id": passage_id, "theme": code} for code in row["themes"])
+    values = [{"indexed_at": now, **{k: v for k, v in row.items() if k != "themes"}} for row in rows]
+    inserted = session.execute(
+        insert(NetworkPassage).returning(NetworkPassage.id, sort_by_parameter_order=True), values
+    ).scalars()
+    ids = list(inserted)
+    themes = [{"passage_id": i, "theme": code} for i, row in zip(ids, rows, strict=True) for code in row["themes"]]
     if themes:
         session.execute(insert(NetworkPassageTheme), themes)
     return ids
@@ -235,14 +234,23 @@ def reindex_job(session: Session, *, visitatie_id: int) -> int:
 
 def request_reindex(session: Session, visitatie_id: int) -> None:
     """Rebuild the visitatie's passages in a job after this transaction commits (once per transaction)."""
-    transaction = session.get_transaction()
-    requested: tuple[Any, set[int]] | None = session.info.get("network_reindex")
-    if requested is None or requested[0] is not transaction:
-        requested = session.info["network_reindex"] = (transaction, set())
-    if visitatie_id in requested[1]:
+    requested: set[int] = session.info.setdefault("network_reindex", set())
+    if visitatie_id in requested:
         return
-    requested[1].add(visitatie_id)
+    requested.add(visitatie_id)
     jobs.enqueue_after_commit(session, reindex_job, visitatie_id=visitatie_id)
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    if not session.in_nested_transaction():  # a released SAVEPOINT is not the end of the transaction
+        session.info.pop("network_reindex", None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _rolled_back(session: Session, previous_transaction: Any) -> None:
+    if not previous_transaction.nested:
+        session.info.pop("network_reindex", None)
 
 
 @signals.network_material_changed.connect

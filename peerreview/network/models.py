@@ -57,7 +57,7 @@ class NetworkPassage(Base):
     """One passage the network may read, with its audience. Not tenant-owned data: a rebuildable index."""
 
     __tablename__ = "network_passage"
-    __table_args__ = (sa.Index("ix_network_passage_audience_gemeente", "audience", "gemeente_id"),)
+    __table_args__ = (sa.Index("ix_network_passage_audience_gemeente", "audience", "gemeente_id", "round_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # "annotation:12", "summary:5", "lesson:3", "improvement:4", "section:<version_id>:<section_key>"

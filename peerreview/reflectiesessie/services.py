@@ -234,7 +234,6 @@ def add_attendee(
         item.agreed_at, item.agreed_by_id = utcnow(), actor.id
     session.add(item)
     session.flush()
-    signals.network_material_changed.send(visitatie.id, session=session)
     return item
 
 
@@ -341,6 +340,7 @@ def _add_item(
     )
     session.add(item)
     session.flush()
+    signals.network_material_changed.send(visitatie.id, session=session)
     return item
 
 

@@ -15,7 +15,7 @@ from peerreview.accounts import auth
 from peerreview.accounts.models import Invitation, Membership, MembershipRole
 from peerreview.indicators.models import IndicatorImport
 from peerreview.mail.models import OutgoingMail
-from peerreview.network.models import Audience, NetworkPassage, PassageKind
+from peerreview.network import indexer
 from peerreview.network.threads_models import Thread, ThreadEvidence, ThreadState
 from peerreview.portret.models import Portret, PortretVersion, VersionKind
 from peerreview.reflectie.models import Comment, CommentKind, GuestLink
@@ -218,22 +218,13 @@ def world(request, make, session):
     lesson = SessieLesson(gemeente_id=a.id, sessie_id=sessie.id, visitatie_id=visitatie.id, theme="T1", text="Les")
     point = ImprovementPoint(gemeente_id=a.id, sessie_id=sessie.id, visitatie_id=visitatie.id, theme="T2", text="Punt")
     session.add_all([attendee, lesson, point])
-    # A rode draad ter toetsing that quotes gemeente A's passage: readable by A's members only.
-    passage = NetworkPassage(
-        key=f"lesson:{lesson.id}",
-        kind=PassageKind.LES,
-        audience=Audience.NETWERK,
-        visitatie_id=visitatie.id,
-        gemeente_id=a.id,
-        round_id=round_.id,
-        text="Les",
-    )
+    # A rode draad ter toetsing that quotes gemeente A's lesson (indexed below): for A's members only.
     thread = Thread(statement="Gemeenten die", state=ThreadState.TER_TOETSING)
-    session.add_all([passage, thread])
+    session.add(thread)
     session.flush()
     evidence = ThreadEvidence(
         thread_id=thread.id,
-        passage_key=passage.key,
+        passage_key=f"lesson:{lesson.id}",
         exact="Les",
         start=0,
         end=3,
@@ -244,6 +235,8 @@ def world(request, make, session):
         audience="netwerk",
     )
     session.add(evidence)
+    session.commit()
+    indexer.reindex_visitatie(session, visitatie.id)  # the network sees the lessons as concept (staff only)
     session.commit()
     values = {
         "slug": a.slug,
@@ -274,6 +267,8 @@ def world(request, make, session):
         "point_id": point.id,
         "thread_id": thread.id,
         "evidence_id": evidence.id,
+        "gemeente_id": a.id,
+        "theme": "T1",
     }
     outsiders = {
         "coordinator of B": make.user(gemeente=b, role=MembershipRole.COORDINATOR),

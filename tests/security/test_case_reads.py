@@ -131,6 +131,8 @@ def _values(world: dict[str, Any]) -> dict[str, list[Any]]:
         "point_id": [1],
         "thread_id": [1],
         "evidence_id": [1],
+        "gemeente_id": [world["gemeente"].id],
+        "theme": ["T1", "T3"],
     }
 
 

@@ -194,6 +194,8 @@ def _url_args(session, world: dict[str, Any]) -> dict[str, Any]:
         "point_id": 1,
         "thread_id": 1,
         "evidence_id": 1,
+        "gemeente_id": visitatie.gemeente_id,
+        "theme": "T1",
     }
 
 

@@ -1,0 +1,205 @@
+"""The theme matrix (issue 11 item 3): per gemeente and theme the team's formative judgement and the number
+of strengths, development points and lessons, read from the passage index.
+
+One aggregate query over ``network_passage`` grouped by (gemeente, round, theme, kind), filtered by the
+reader's audiences in SQL: the page costs the same few queries for 3 gemeenten or 342. Each gemeente shows
+its latest round with visible material (rounds in the order they were created), or the chosen round.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session
+
+from peerreview.indicators.models import Area, AreaKind, Indicator, IndicatorValue
+from peerreview.indicators.services import format_value, period_label, period_sort_key
+from peerreview.network.context import GemeenteContext
+from peerreview.network.models import Audience, NetworkPassage, NetworkPassageTheme, PassageKind
+from peerreview.rounds.models import Round
+
+THEMES = tuple(f"T{i}" for i in range(1, 13))
+MAX_INDICATORS = 3
+# The kinds a cell counts; the portret's sections are shown through their links, not counted.
+COUNTED = (
+    PassageKind.SAMENVATTING,
+    PassageKind.STERKTE,
+    PassageKind.ONTWIKKELPUNT,
+    PassageKind.LES,
+    PassageKind.VERBETERPUNT,
+)
+
+
+@dataclass
+class Cell:
+    judgement: str | None = None  # the team's formative judgement (a value of themes-v1.yaml's judgements)
+    summary: bool = False  # the team wrote a summary for this theme
+    strengths: int = 0
+    points: int = 0
+    lessons: int = 0
+    improvements: int = 0
+    concept: bool = False  # some of it is released review material of a portret not (yet) published
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.judgement or self.summary or self.strengths or self.points or self.lessons or self.improvements
+        )
+
+
+@dataclass
+class Figure:
+    """One chosen indicator for one gemeente: its latest value, and that value as an index of Nederland's."""
+
+    text: str  # formatted value, "—" without one
+    period: str = ""
+    index: float | None = None  # Nederland = 100, same period
+
+
+@dataclass
+class Row:
+    context: GemeenteContext
+    round_id: int
+    cells: dict[str, Cell]
+    figures: list[Figure] = field(default_factory=list)
+
+    @property
+    def concept(self) -> bool:
+        return any(c.concept for c in self.cells.values())
+
+
+def cells(
+    session: Session,
+    audiences: Sequence[Audience],
+    *,
+    round_id: int | None = None,
+    gemeente_ids: Iterable[int] | None = None,
+    themes: Sequence[str] = THEMES,
+) -> dict[int, tuple[int, dict[str, Cell]]]:
+    """gemeente id -> (round id, theme -> Cell), for the gemeenten with visible material: ONE query."""
+    visible = NetworkPassage.audience.in_(list(audiences))
+    query = (
+        select(
+            NetworkPassage.gemeente_id,
+            NetworkPassage.round_id,
+            NetworkPassageTheme.theme,
+            NetworkPassage.kind,
+            func.count(),
+            func.max(NetworkPassage.judgement),
+            func.max(case((NetworkPassage.audience == Audience.CONCEPT, 1), else_=0)),
+        )
+        .join(NetworkPassageTheme, NetworkPassageTheme.passage_id == NetworkPassage.id)
+        .where(visible, NetworkPassage.kind.in_(COUNTED))
+        .group_by(NetworkPassage.gemeente_id, NetworkPassage.round_id, NetworkPassageTheme.theme, NetworkPassage.kind)
+    )
+    ids = None if gemeente_ids is None else sorted(set(gemeente_ids))
+    if round_id is not None:
+        query = query.where(NetworkPassage.round_id == round_id)
+    else:
+        latest_query = select(
+            NetworkPassage.gemeente_id.label("gemeente_id"), func.max(NetworkPassage.round_id).label("round_id")
+        ).where(visible)
+        if ids is not None:
+            latest_query = latest_query.where(NetworkPassage.gemeente_id.in_(ids))
+        latest = latest_query.group_by(NetworkPassage.gemeente_id).subquery()
+        query = query.join(
+            latest,
+            and_(latest.c.gemeente_id == NetworkPassage.gemeente_id, latest.c.round_id == NetworkPassage.round_id),
+        )
+    if ids is not None:
+        query = query.where(NetworkPassage.gemeente_id.in_(ids))
+    if tuple(themes) != THEMES:
+        query = query.where(NetworkPassageTheme.theme.in_(list(themes)))
+    result: dict[int, tuple[int, dict[str, Cell]]] = {}
+    for gemeente_id, round_, theme, kind, count, judgement, concept in session.execute(query):
+        if theme not in THEMES:
+            continue
+        entry = result.setdefault(gemeente_id, (round_, {}))
+        cell = entry[1].setdefault(theme, Cell())
+        kind = PassageKind(kind)
+        if kind is PassageKind.SAMENVATTING:
+            cell.summary, cell.judgement = True, judgement
+        elif kind is PassageKind.STERKTE:
+            cell.strengths = count
+        elif kind is PassageKind.ONTWIKKELPUNT:
+            cell.points = count
+        elif kind is PassageKind.LES:
+            cell.lessons = count
+        elif kind is PassageKind.VERBETERPUNT:
+            cell.improvements = count
+        cell.concept = cell.concept or bool(concept)
+    return result
+
+
+def rounds(session: Session, audiences: Sequence[Audience]) -> list[Round]:
+    """The rounds that have material this reader may see, newest first."""
+    visible = select(NetworkPassage.round_id).where(NetworkPassage.audience.in_(list(audiences))).distinct()
+    return list(session.scalars(select(Round).where(Round.id.in_(visible)).order_by(Round.id.desc())))
+
+
+def indicator_choices(session: Session) -> list[Indicator]:
+    return list(session.scalars(select(Indicator).order_by(Indicator.group, Indicator.position, Indicator.id)))
+
+
+def figures(
+    session: Session, indicators: Sequence[Indicator], gemeente_ids: Iterable[int]
+) -> dict[tuple[int, str], Figure]:
+    """(gemeente id, indicator code) -> its latest value and its index against Nederland in that period: one
+    query for all gemeenten and indicators."""
+    ids = sorted(set(gemeente_ids))
+    if not indicators or not ids:
+        return {}
+    by_id = {i.id: i for i in indicators}
+    rows = session.execute(
+        select(IndicatorValue.indicator_id, Area.gemeente_id, Area.kind, IndicatorValue.period, IndicatorValue.value)
+        .join(Area, Area.id == IndicatorValue.area_id)
+        .where(
+            IndicatorValue.indicator_id.in_(list(by_id)),
+            (Area.gemeente_id.in_(ids)) | (Area.kind == AreaKind.NEDERLAND),
+        )
+    )
+    latest: dict[tuple[int, str], tuple[str, float]] = {}
+    national: dict[tuple[str, str], float] = {}
+    for indicator_id, gemeente_id, kind, period, value in rows:
+        code = by_id[indicator_id].code
+        if AreaKind(kind) is AreaKind.NEDERLAND:
+            national[(code, period)] = value
+        elif gemeente_id is not None:
+            key = (gemeente_id, code)
+            if key not in latest or period_sort_key(period) > period_sort_key(latest[key][0]):
+                latest[key] = (period, value)
+    result: dict[tuple[int, str], Figure] = {}
+    for (gemeente_id, code), (period, value) in latest.items():
+        indicator = next(i for i in indicators if i.code == code)
+        base = national.get((code, period))
+        index = value / base * 100 if base else None
+        result[(gemeente_id, code)] = Figure(format_value(indicator, value), period_label(period), index)
+    return result
+
+
+def passages(
+    session: Session, audiences: Sequence[Audience], gemeente_id: int, theme: str, round_id: int | None = None
+) -> list[NetworkPassage]:
+    """The visible passages of one cell (the gemeente's latest round with visible material, or ``round_id``)."""
+    visible = NetworkPassage.audience.in_(list(audiences))
+    if round_id is None:
+        round_id = session.scalar(
+            select(func.max(NetworkPassage.round_id)).where(visible, NetworkPassage.gemeente_id == gemeente_id)
+        )
+        if round_id is None:
+            return []
+    return list(
+        session.scalars(
+            select(NetworkPassage)
+            .join(NetworkPassageTheme, NetworkPassageTheme.passage_id == NetworkPassage.id)
+            .where(
+                visible,
+                NetworkPassage.gemeente_id == gemeente_id,
+                NetworkPassage.round_id == round_id,
+                NetworkPassageTheme.theme == theme,
+            )
+            .order_by(NetworkPassage.kind, NetworkPassage.id)
+        )
+    )
