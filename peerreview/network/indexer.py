@@ -205,13 +205,14 @@ def reindex_visitatie(session: Session, visitatie_id: int) -> int:
 def is_current(session: Session, visitatie: Visitatie) -> bool:
     """Whether the visitatie's passages in the index are what its sources give now (keys, audiences, texts)."""
     wanted = {(p["key"], p["audience"], p["text"], p["judgement"]) for p in passages_for(session, visitatie)}
-    have = set(
-        session.execute(
+    have = {
+        tuple(row)
+        for row in session.execute(
             select(NetworkPassage.key, NetworkPassage.audience, NetworkPassage.text, NetworkPassage.judgement).where(
                 NetworkPassage.visitatie_id == visitatie.id
             )
-        ).tuples()
-    )
+        )
+    }
     return wanted == have
 
 

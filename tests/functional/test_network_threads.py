@@ -410,3 +410,42 @@ def test_concept_evidence_is_referred_to_without_its_text_in_the_report(client_f
 
 def test_stance_labels_are_dutch():
     assert [s.label for s in Stance] == ["Onderbouwing", "Tegenbewijs"]
+
+
+# --- with the real passage index -----------------------------------------------------------------------------------
+
+
+def test_withdrawing_the_publication_removes_the_quoted_section_from_the_thread(
+    app, client_for, make, session, run_jobs
+):
+    from peerreview.definitief import services as publication
+    from peerreview.portret.models import Portret, Publication
+    from tests.factories import definitive
+
+    world = definitive(app, session, make)
+    analyst = make.user("analist@netwerk.nl", network_role=NetworkRole.ANALYST)
+    portret = session.get(Portret, world["portret_id"])
+    with app.test_request_context():
+        publication.choose(session, session.merge(world["coordinator"]), portret, Publication.NETWERK)
+        session.commit()
+    run_jobs()
+    section = session.scalars(
+        select(NetworkPassage).where(NetworkPassage.kind == PassageKind.SECTIE).order_by(NetworkPassage.id)
+    ).first()
+    assert section is not None and section.audience is Audience.NETWERK
+    first_line = next(line for line in section.text.splitlines() if len(line.split()) >= 3)
+    quote = " ".join(first_line.split()[:3])
+    thread_id = new_thread(client_for, {"analyst": analyst})
+    client = client_for(analyst)
+    assert add(client, thread_id, section, exact=quote).status_code == 302
+    page = client.get(f"/netwerk/rode-draden/{thread_id}").get_data(as_text=True)
+    assert "Gedragen door 1 gemeente: Deventer." in page and quote in page
+    with app.test_request_context():
+        publication.choose(session, session.merge(world["coordinator"]), portret, Publication.GEMEENTE)
+        session.commit()
+    run_jobs()
+    assert session.scalar(select(NetworkPassage.id).where(NetworkPassage.key == section.key)) is None
+    page = client.get(f"/netwerk/rode-draden/{thread_id}").get_data(as_text=True)
+    assert quote not in page
+    assert "Niet meer beschikbaar" in page
+    assert "Nog geen gemeente onderbouwt deze rode draad." in page
