@@ -220,7 +220,7 @@ def reports(session: Session) -> list[NetworkReport]:
 
 
 def pdf_job_key(report: NetworkReport) -> str:
-    return f"network-report-pdf:{report.id}:{report.checksum[:16]}"
+    return f"network-report-pdf-{report.id}-{report.checksum[:16]}"
 
 
 def pdf_ready(report: NetworkReport) -> bool:
@@ -229,7 +229,9 @@ def pdf_ready(report: NetworkReport) -> bool:
 
 @pdf_job
 def render_report_pdf(session: Session, *, report_id: int) -> None:
-    report = session.scalar(select(NetworkReport).where(NetworkReport.id == report_id).with_for_update())
+    report = session.scalar(
+        select(NetworkReport).where(NetworkReport.id == report_id).with_for_update(of=NetworkReport)
+    )
     if report is None or pdf_ready(report):
         return
     html = render_template("pdf/network_report.html", report=report, content=report.content, themes=_themes())
