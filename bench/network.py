@@ -48,7 +48,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from autosave import SENTENCES, app_env, drop_database, migrate, percentile, recreate_database  # noqa: E402
+from autosave import (  # noqa: E402
+    SENTENCES,
+    app_env,
+    cpu_reference,
+    drop_database,
+    migrate,
+    percentile,
+    recreate_database,
+)
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/peerreview_bench_network"
 PASSWORD = "bench-netwerk-wachtwoord"  # noqa: S105  (throwaway accounts in a throwaway database)
@@ -109,7 +117,7 @@ def generate_network(
     from peerreview.accounts.models import Membership, MembershipRole, NetworkRole, NetworkRoleGrant, User
     from peerreview.indicators.models import Area, AreaKind, Indicator, IndicatorValue, Unit
     from peerreview.network import indexer
-    from peerreview.network.models import Audience, NetworkPassage, NetworkPassageTheme, PassageKind
+    from peerreview.network.models import Audience, NetworkCell, NetworkPassage, NetworkPassageTheme, PassageKind
     from peerreview.portret import skeleton as skeletons
     from peerreview.portret.models import Portret, Publication
     from peerreview.rounds.models import Round, Visitatie, VisitatieState
@@ -275,6 +283,7 @@ def generate_network(
     next_id = (session.scalar(select(func.max(NetworkPassage.id))) or 0) + 1
     passage_rows: list[dict[str, Any]] = []
     theme_rows: list[dict[str, Any]] = []
+    passage_themes: list[list[str]] = []
 
     def add(
         visitatie: int,
@@ -306,6 +315,7 @@ def generate_network(
             }
         )
         theme_rows.extend({"passage_id": next_id, "theme": code} for code in themes)
+        passage_themes.append(themes)
         next_id += 1
 
     for (round_id, gemeente), visitatie, portret, publication in zip(
@@ -374,6 +384,10 @@ def generate_network(
         session.execute(insert(NetworkPassage), passage_rows[start : start + 5000])
     for start in range(0, len(theme_rows), 10000):
         session.execute(insert(NetworkPassageTheme), theme_rows[start : start + 10000])
+    cells = indexer.cell_rows([{**r, "themes": t} for r, t in zip(passage_rows, passage_themes, strict=True)])
+    for start in range(0, len(cells), 10000):
+        session.execute(insert(NetworkCell), cells[start : start + 10000])
+    indexer.bump_version(session)  # written directly: the matrix must not serve cells of an earlier index
     if session.get_bind().dialect.name == "postgresql":
         session.execute(
             text(
@@ -647,7 +661,10 @@ def run(args: argparse.Namespace) -> int:
             for line in measure_gunicorn(env, network, args.requests, args.workers):
                 print(line)
         print(f"\ntarget: p95 ≤ {TARGET_PAGE_P95_MS:.0f} ms per page (issue 11)")
-        print(f"machine: {os.cpu_count()} cores, shared; load average {os.getloadavg()[0]:.1f}")
+        print(
+            f"machine: {os.cpu_count()} cores, shared; load average {os.getloadavg()[0]:.1f}; "
+            f"CPU reference loop {cpu_reference():.0f} ms (the same loop as bench/autosave.py; lower is faster)"
+        )
     finally:
         if args.keep:
             print(f"kept {args.database_url}")

@@ -20,7 +20,12 @@ from peerreview.indicators.models import (  # noqa: F401
 )
 from peerreview.jobs import JobOutbox  # noqa: F401
 from peerreview.mail.models import OutgoingMail  # noqa: F401
-from peerreview.network.models import NetworkPassage, NetworkPassageTheme  # noqa: F401
+from peerreview.network.models import (  # noqa: F401
+    NetworkCell,
+    NetworkIndexVersion,
+    NetworkPassage,
+    NetworkPassageTheme,
+)
 from peerreview.network.threads_models import (  # noqa: F401
     NetworkReport,
     Thread,

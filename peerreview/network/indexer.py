@@ -17,17 +17,25 @@ audience that may read it. The one rule, decided here once so that every screen 
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, event, insert, select
+from sqlalchemy import delete, event, insert, select, update
 from sqlalchemy.orm import Session
 
 from peerreview import jobs, signals
 from peerreview.db import utcnow
 from peerreview.jobs import job
-from peerreview.network.models import Audience, NetworkPassage, NetworkPassageTheme, PassageKind
+from peerreview.network.models import (
+    Audience,
+    NetworkCell,
+    NetworkIndexVersion,
+    NetworkPassage,
+    NetworkPassageTheme,
+    PassageKind,
+)
 from peerreview.portret import skeleton as skeletons
 from peerreview.portret.models import Portret, PortretVersion, Publication
 from peerreview.reflectiesessie.models import ImprovementPoint, SessieLesson
@@ -45,6 +53,14 @@ _ANNOTATION_KINDS = {
     AnnotationKind.ONTWIKKELPUNT: PassageKind.ONTWIKKELPUNT,
 }
 TITLE_MAX = 300
+# The kinds the theme matrix counts, and the column of ``NetworkCell`` that counts them.
+CELL_COUNTS = {
+    PassageKind.SAMENVATTING: "summaries",
+    PassageKind.STERKTE: "strengths",
+    PassageKind.ONTWIKKELPUNT: "points",
+    PassageKind.LES: "lessons",
+    PassageKind.VERBETERPUNT: "improvements",
+}
 
 
 def publication_audience(portret: Portret | None) -> Audience | None:
@@ -186,28 +202,77 @@ def write_passages(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     return ids
 
 
+def cell_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The ``NetworkCell`` rows for these passages: per visitatie, theme and audience the count of each
+    counted kind, and the judgement of the theme summary."""
+    cells: dict[tuple[int, str, Audience], dict[str, Any]] = {}
+    for row in rows:
+        column = CELL_COUNTS.get(row["kind"])
+        if column is None:
+            continue
+        for theme in row["themes"]:
+            cell = cells.setdefault(
+                (row["visitatie_id"], theme, row["audience"]),
+                {
+                    "visitatie_id": row["visitatie_id"],
+                    "theme": theme,
+                    "audience": row["audience"],
+                    "gemeente_id": row["gemeente_id"],
+                    "round_id": row["round_id"],
+                    "judgement": None,
+                    **dict.fromkeys(CELL_COUNTS.values(), 0),
+                },
+            )
+            cell[column] += 1
+            if row["kind"] is PassageKind.SAMENVATTING and row.get("judgement"):
+                cell["judgement"] = row["judgement"]
+    return list(cells.values())
+
+
+def write_index(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert passages (dicts as ``passages_for`` makes them) and their per-theme counts; their ids."""
+    ids = write_passages(session, rows)
+    cells = cell_rows(rows)
+    if cells:
+        session.execute(insert(NetworkCell), cells)
+    bump_version(session)
+    return ids
+
+
 def remove_visitatie(session: Session, visitatie_id: int) -> None:
     old = select(NetworkPassage.id).where(NetworkPassage.visitatie_id == visitatie_id)
     session.execute(delete(NetworkPassageTheme).where(NetworkPassageTheme.passage_id.in_(old)))
     session.execute(delete(NetworkPassage).where(NetworkPassage.visitatie_id == visitatie_id))
+    session.execute(delete(NetworkCell).where(NetworkCell.visitatie_id == visitatie_id))
+    bump_version(session)
 
 
 def reindex_visitatie(session: Session, visitatie_id: int) -> int:
-    """Delete and rebuild the visitatie's passages; the number of passages it has now. Flushes, never commits."""
+    """Delete and rebuild the visitatie's passages (and their per-theme counts); the number of passages it
+    has now. Flushes, never commits."""
     remove_visitatie(session, visitatie_id)
     visitatie = session.get(Visitatie, visitatie_id)
-    ids = write_passages(session, passages_for(session, visitatie)) if visitatie is not None else []
+    rows = passages_for(session, visitatie) if visitatie is not None else []
+    ids = write_index(session, rows)
     session.flush()
     signals.passages_reindexed.send(session, visitatie_id=visitatie_id, passage_ids=ids)
     return len(ids)
+
+
+def bump_version(session: Session) -> None:
+    """Give the index a new stamp (see ``NetworkIndexVersion``); creates its row when missing."""
+    stamp = secrets.randbits(62) + 1
+    changed = session.execute(update(NetworkIndexVersion).where(NetworkIndexVersion.id == 1).values(stamp=stamp))
+    if not changed.rowcount:  # type: ignore[attr-defined]
+        session.execute(insert(NetworkIndexVersion).values(id=1, stamp=stamp))
 
 
 def is_current(session: Session, visitatie: Visitatie) -> bool:
     """Whether the visitatie's passages in the index are what its sources give now (keys, audiences, texts)."""
     wanted = {(p["key"], p["audience"], p["text"], p["judgement"]) for p in passages_for(session, visitatie)}
     have = {
-        tuple(row)
-        for row in session.execute(
+        (key, audience, text, judgement)
+        for key, audience, text, judgement in session.execute(
             select(NetworkPassage.key, NetworkPassage.audience, NetworkPassage.text, NetworkPassage.judgement).where(
                 NetworkPassage.visitatie_id == visitatie.id
             )

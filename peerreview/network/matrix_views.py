@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Response, abort, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
 from peerreview import access, csvfile, db
@@ -80,7 +81,8 @@ def _matrix(choice: Choice) -> dict[str, Any]:
     s = db.session()
     audiences = access.audiences(_reader())
     found = matrix.cells(s, audiences, round_id=choice.round_id, themes=choice.themes)
-    every = contexts(s, found)
+    known = contexts(s)  # every gemeente: cheaper than a list of 342 ids in the query
+    every = {gemeente_id: known[gemeente_id] for gemeente_id in found if gemeente_id in known}
     shown = choice.filter.apply(every)
     choices = matrix.indicator_choices(s)
     by_code = {i.code: i for i in choices}
@@ -114,11 +116,45 @@ def _matrix(choice: Choice) -> dict[str, Any]:
     }
 
 
+def cells_html(rows: list[matrix.Row], themes: list[str], judgements: dict[str, str], query: str) -> list[Markup]:
+    """The theme cells of each row as HTML, built here rather than in Jinja: 342 × 12 cells through the
+    template engine cost more than the query. Cells with the same content share their text; only the
+    link differs. Links are relative to the matrix page (``thema-matrix/<gemeente>/<theme>``)."""
+    shown: dict[tuple[Any, ...], str] = {}
+    empty = '<td class="mempty">–</td>'
+    result = []
+    for row in rows:
+        parts = []
+        for theme in themes:
+            cell = row.cells.get(theme)
+            if cell is None or cell.empty:
+                parts.append(empty)
+                continue
+            key = (cell.judgement, cell.strengths, cell.points, cell.lessons, cell.concept)
+            inner = shown.get(key)
+            if inner is None:
+                judgement = (
+                    f'<span class="mj">{escape(judgements.get(cell.judgement, ""))}</span>' if cell.judgement else ""
+                )
+                lessons = f" · {cell.lessons}\u00a0les" if cell.lessons else ""
+                concept = '<span class="mk">concept</span>' if cell.concept else ""
+                inner = shown[key] = f"{judgement}{cell.strengths}\u00a0st · {cell.points}\u00a0op{lessons}{concept}"
+            css = "mcell mconcept" if cell.concept else "mcell"
+            parts.append(
+                f'<td class="{css}"><a href="thema-matrix/{row.context.gemeente_id}/{theme}{query}">{inner}</a></td>'
+            )
+        result.append(Markup("".join(parts)))  # noqa: S704  (fixed markup; the only text, the judgement, is escaped)
+    return result
+
+
 @bp.route("/thema-matrix", endpoint="matrix")
 def matrix_page() -> str:
     access.require("network.view")
     choice = Choice.from_args(request.args)
-    return render_template("network/matrix.html", **_matrix(choice))
+    data = _matrix(choice)
+    query = f"?ronde={choice.round_id}" if choice.round_id else ""
+    html = cells_html(data["rows"], list(choice.themes), data["judgements"], query)
+    return render_template("network/matrix.html", cells_html=html, **data)
 
 
 @bp.route("/thema-matrix.csv")

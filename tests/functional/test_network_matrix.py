@@ -47,7 +47,7 @@ def shared(app, session, make, name: str, audience: Audience, round_: Round, pro
     gemeente.province = province
     visitatie = make.visitatie(gemeente, round_)
     with app.test_request_context():
-        indexer.write_passages(
+        indexer.write_index(
             session,
             [
                 passage(
@@ -117,9 +117,9 @@ def test_a_cell_shows_the_judgement_in_words_and_the_counts(client, world):
     html = client.get(MATRIX).get_data(as_text=True)
     deventer_row = html.split('<th scope="row">Deventer<', 1)[1].split("</tr>", 1)[0]
     assert "Duidelijk aanwezig" in deventer_row  # T7, the team's summary
-    assert "1 st · 0 op" in deventer_row and "0 st · 1 op" in deventer_row
+    assert "1\u00a0st · 0\u00a0op" in deventer_row and "0\u00a0st · 1\u00a0op" in deventer_row
     meppel_row = html.split('<th scope="row">Meppel<', 1)[1].split("</tr>", 1)[0]
-    assert "In ontwikkeling" in meppel_row and "2 st · 0 op · 1 les" in meppel_row
+    assert "In ontwikkeling" in meppel_row and "2\u00a0st · 0\u00a0op · 1\u00a0les" in meppel_row
 
 
 def test_a_cells_page_shows_its_passages_with_links_into_the_portret(client, world, session):
@@ -174,7 +174,7 @@ def test_a_withdrawn_consent_disappears_from_the_matrix_after_the_rebuild(app, c
     visitatie = session.get(Visitatie, world["visitatie_id"])
     casus, annotation = add_case(session, visitatie, "Wat de vader zei")
     with app.test_request_context():  # a stale row of an earlier build
-        indexer.write_passages(
+        indexer.write_index(
             session,
             [
                 passage(
