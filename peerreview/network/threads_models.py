@@ -29,6 +29,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from peerreview.accounts.models import User
 from peerreview.db import Base, TenantOwned, utcnow
+from peerreview.rounds.models import Round
 from peerreview.tenants.models import Gemeente
 
 
@@ -121,6 +122,7 @@ class ThreadEvidence(Base):
 
     thread: Mapped[Thread] = relationship(back_populates="evidence")
     gemeente: Mapped[Gemeente] = relationship(lazy="joined")
+    round: Mapped[Round] = relationship(lazy="joined")
 
 
 class ThreadVersion(Base):

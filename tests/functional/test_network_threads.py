@@ -136,6 +136,7 @@ def test_a_selected_quote_keeps_its_selectors_gemeente_and_link(client_for, net,
     page = analyst.get(f"/netwerk/rode-draden/{thread_id}").get_data(as_text=True)
     assert f"“{QUOTE}”" in page
     assert "Gedragen door 1 gemeente: Deventer." in page
+    assert "<strong>Deventer</strong> · Portretsectie · Inrichting · Ronde 2026" in page
     assert f"/portretten/deventer/{item.visitatie_id}#sectie-inrichting" in page
 
 
