@@ -250,8 +250,11 @@ def remove_visitatie(session: Session, visitatie_id: int) -> None:
 def reindex_visitatie(session: Session, visitatie_id: int) -> int:
     """Delete and rebuild the visitatie's passages (and their per-theme counts); the number of passages it
     has now. Flushes, never commits."""
-    remove_visitatie(session, visitatie_id)
+    # The visitatie's row locked first: two rebuilds of one visitatie (two workers) run one after the other,
+    # so the second deletes what the first wrote instead of colliding with its keys.
+    session.execute(select(Visitatie.id).where(Visitatie.id == visitatie_id).with_for_update())
     visitatie = session.get(Visitatie, visitatie_id)
+    remove_visitatie(session, visitatie_id)
     rows = passages_for(session, visitatie) if visitatie is not None else []
     ids = write_index(session, rows)
     session.flush()
