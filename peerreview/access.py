@@ -538,6 +538,85 @@ def _indicators_interpret(user: User, gemeente: Gemeente) -> bool:
     return user.role_in(gemeente.id) in _WRITERS
 
 
+# --- rode draden and the network report (network/threads*.py) -------------------------------------------
+# Analysts, round coordinators and admins write threads. While a thread is *ter toetsing*, the members of
+# exactly the gemeenten whose passages it uses read it, and their coordinators and writers respond; once it
+# is *vastgesteld* every participant of the network reads it (and the network report).
+
+OBJECTLESS |= {"threads.list", "threads.create", "report.view", "report.generate"}
+
+
+def _analyst(user: User) -> bool:
+    return user.has_network_role(NetworkRole.ADMIN, NetworkRole.ROUND_COORDINATOR, NetworkRole.ANALYST)
+
+
+def _thread_gemeenten(thread: Any) -> set[int]:
+    """The gemeenten whose passages the thread uses (cached per request)."""
+    from peerreview.network.threads import concerned_gemeente_ids
+
+    cache = g.setdefault("thread_gemeenten", {})
+    if thread.id not in cache:
+        cache[thread.id] = concerned_gemeente_ids(db.session(), thread)
+    return cache[thread.id]  # type: ignore[no-any-return]
+
+
+def _thread_member(user: User, thread: Any) -> bool:
+    from peerreview.network.threads_models import ThreadState
+
+    if thread.state is not ThreadState.TER_TOETSING:
+        return False
+    mine = {m.gemeente_id for m in user.memberships}
+    return bool(mine & _thread_gemeenten(thread))
+
+
+@rule("threads.list")
+def _threads_list(user: User, _obj: None) -> bool:
+    return network_participant(user)
+
+
+@rule("threads.create")
+def _threads_create(user: User, _obj: None) -> bool:
+    return _analyst(user)
+
+
+@rule("threads.view")
+def _threads_view(user: User, thread: Any) -> bool:
+    """Analysts always; the gemeenten concerned while it is ter toetsing; every participant once settled."""
+    from peerreview.network.threads_models import ThreadState
+
+    if _analyst(user):
+        return True
+    if thread.state is ThreadState.VASTGESTELD:
+        return network_participant(user)
+    return _thread_member(user, thread)
+
+
+@rule("threads.edit")
+def _threads_edit(user: User, thread: Any) -> bool:
+    """Text, evidence and state: analysts, until the thread is settled."""
+    from peerreview.network.threads_models import ThreadState
+
+    return _analyst(user) and thread.state is not ThreadState.VASTGESTELD
+
+
+@rule("threads.respond")
+def _threads_respond(user: User, thread: Any) -> bool:
+    """*Herkennen wij (niet)*: the coordinators and writers of a gemeente concerned, while ter toetsing."""
+    if not _thread_member(user, thread):
+        return False
+    return any(user.role_in(gid) in _WRITERS for gid in _thread_gemeenten(thread))
+
+
+@rule("report.view")
+def _report_view(user: User, _obj: None) -> bool:
+    return network_participant(user)
+
+
+@rule("report.generate")
+def _report_generate(user: User, _obj: None) -> bool:
+    return _analyst(user)
+
+
 # --- the reflectie: comments on the concept, answers, the definitive portret (reflectie/) ----------------
 
 _ANSWERED_STATES = (VisitatieState.REFLECTIE, VisitatieState.DEFINITIEF)

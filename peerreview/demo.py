@@ -178,6 +178,7 @@ def seed(session: Session) -> bool:
     created = _network_index(session) or created
     created = _lenses(session) or created  # after the network's passage index is built
     created = _verbeteragenda(session) or created
+    created = _rode_draden(session) or created
     return created or len(session.new) > before
 
 
@@ -191,6 +192,81 @@ def _network_index(session: Session) -> bool:
         if not indexer.is_current(session, visitatie):
             indexer.reindex_visitatie(session, visitatie.id)
             created = True
+    return created
+
+
+def _rode_draden(session: Session) -> bool:
+    """Rode draden by the analyst from the passage index (``rode-draden.yaml``): each quote must stand in one
+    passage of the named gemeente and kind, or the seed fails. A thread with the same statement is skipped.
+    Then one network report, once a settled thread exists."""
+    from flask import url_for
+
+    from peerreview.network import threads, threads_report
+    from peerreview.network.models import NetworkPassage, PassageKind
+    from peerreview.network.threads_models import NetworkReport, Recognition, Stance, Thread, ThreadState
+
+    data = yaml.safe_load((CONTENT / "rode-draden.yaml").read_text(encoding="utf-8"))
+    analyst = session.scalars(select(User).where(User.email == "analist@netwerk.demo")).one()
+    existing = set(session.scalars(select(Thread.statement)))
+    created = False
+    for item in data["threads"]:
+        if item["statement"] in existing:
+            continue
+        thread = threads.create(session, analyst, item["statement"], item.get("description", ""), item["themes"])
+        for quote in item["evidence"]:
+            gemeente = session.scalars(select(Gemeente).where(Gemeente.slug == quote["gemeente"])).one()
+            found = [
+                p
+                for p in session.scalars(
+                    select(NetworkPassage).where(
+                        NetworkPassage.gemeente_id == gemeente.id, NetworkPassage.kind == PassageKind(quote["kind"])
+                    )
+                )
+                if quote["quote"] in p.text
+            ]
+            if len(found) != 1:
+                raise RuntimeError(
+                    f"rode-draden.yaml: {len(found)} {quote['kind']} passages of {gemeente.name} "
+                    f"hold {quote['quote']!r} (expected exactly one)"
+                )
+            start = found[0].text.index(quote["quote"])
+            threads.add_evidence(
+                session,
+                analyst,
+                thread,
+                found[0],
+                Stance.TEGEN if quote.get("stance") == "tegen" else Stance.STEUN,
+                quote["quote"],
+                start,
+                start + len(quote["quote"]),
+            )
+        state = ThreadState(item.get("state", "concept"))
+        if state is not ThreadState.CONCEPT:
+            threads.submit(
+                session, analyst, thread, url_for("network.thread_show", thread_id=thread.id, _external=True)
+            )
+            for response in item.get("responses", []):
+                gemeente = session.scalars(select(Gemeente).where(Gemeente.slug == response["gemeente"])).one()
+                coordinator = session.scalars(
+                    select(User).where(User.email == f"coordinator@{gemeente.slug}.demo")
+                ).one()
+                threads.respond(
+                    session,
+                    coordinator,
+                    thread,
+                    gemeente.id,
+                    Recognition(response["recognition"]),
+                    response["remark"],
+                    0,
+                )
+        if state is ThreadState.VASTGESTELD:
+            threads.settle(session, analyst, thread)
+        created = True
+    settled = session.scalar(select(Thread.id).where(Thread.state == ThreadState.VASTGESTELD).limit(1))
+    if settled is not None and session.scalar(select(NetworkReport.id).limit(1)) is None:
+        threads_report.generate(session, analyst, data["report"]["indicators"])
+        created = True
+    session.flush()
     return created
 
 

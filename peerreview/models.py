@@ -37,6 +37,13 @@ from peerreview.network.models import (  # noqa: F401
     NetworkPassage,
     NetworkPassageTheme,
 )
+from peerreview.network.threads_models import (  # noqa: F401
+    NetworkReport,
+    Thread,
+    ThreadEvidence,
+    ThreadResponse,
+    ThreadVersion,
+)
 from peerreview.portret.models import Portret, PortretVersion  # noqa: F401
 from peerreview.reflectie.models import Comment, GuestLink  # noqa: F401
 from peerreview.reflectiesessie.models import (  # noqa: F401

@@ -81,6 +81,11 @@ ACTIONS = {
     "agenda_part_status": "Status van een onderdeel gewijzigd",
     "agenda_period_created": "Rapportageperiode toegevoegd",
     "agenda_progress_saved": "Stand van zaken opgeslagen",
+    # rode draden and the network report (issue 11)
+    "thread_submitted": "Rode draad ter toetsing voorgelegd aan gemeenten",
+    "thread_reopened": "Rode draad terug naar concept",
+    "thread_settled": "Rode draad vastgesteld",
+    "network_report_generated": "Netwerkrapport samengesteld",
 }
 
 

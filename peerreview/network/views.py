@@ -10,6 +10,7 @@ from peerreview.network import (  # noqa: F401  (each module adds its routes to 
     library_views,
     matrix_views,
     search_views,
+    threads_views,
 )
 from peerreview.network.blueprint import bp
 

@@ -1,5 +1,6 @@
 // Review workspace: turn a text selection into an annotation form.
 // Without this file, reviewers choose the answer and type or paste the passage (server finds it).
+// Needs selection.js (loaded before it).
 "use strict";
 
 (() => {
@@ -11,12 +12,7 @@
   const quote = form.querySelector("textarea[name=quote]");
 
   // Offsets of the selection in the answer's plain text (the container's textContent is that text).
-  function offsetIn(container, node, offset) {
-    const range = document.createRange();
-    range.selectNodeContents(container);
-    range.setEnd(node, offset);
-    return range.toString().length;
-  }
+  const offsetIn = window.PeerSelection.offsetIn; // selection.js
 
   let button = null;
   function hideButton() { button?.remove(); button = null; }

@@ -372,3 +372,23 @@ def test_demo_peel_en_maas_and_zaltbommel_work_on_their_verbeteragenda(seeded):
     assert seeded.scalar(select(func.count()).select_from(Part)) == 11 + sum(
         len(line.parts) for line in zaltbommel.action_lines
     )
+
+
+def test_demo_has_four_rode_draden_one_ter_toetsing_with_two_responses_one_settled_and_a_report(seeded, app, client):
+    from peerreview.network import threads
+    from peerreview.network.models import Audience
+    from peerreview.network.threads_models import NetworkReport, Thread, ThreadState
+
+    items = seeded.scalars(select(Thread).order_by(Thread.id)).all()
+    assert len(items) == 4
+    states = [t.state for t in items]
+    assert states.count(ThreadState.VASTGESTELD) == 1 and states.count(ThreadState.TER_TOETSING) == 1
+    toetsing = next(t for t in items if t.state is ThreadState.TER_TOETSING)
+    assert len(threads.responses(seeded, toetsing)) == 2
+    views = threads.views(seeded, items, tuple(Audience))
+    assert all(e.available for v in views for e in [*v.supporting, *v.counter])  # every quote found its passage
+    assert any(e.item.gemeente.slug == "roosendaal" for v in views for e in v.supporting)
+    report = seeded.scalars(select(NetworkReport)).one()
+    settled = next(t for t in items if t.state is ThreadState.VASTGESTELD)
+    assert [t["id"] for t in report.content["threads"]] == [settled.id]
+    assert report.pdf.startswith(b"%PDF") and report.pdf_checksum == report.checksum

@@ -18,6 +18,7 @@ from peerreview.indicators.models import IndicatorImport
 from peerreview.mail.models import OutgoingMail
 from peerreview.network import indexer
 from peerreview.network.models import NetworkPassage
+from peerreview.network.threads_models import Thread, ThreadEvidence, ThreadState
 from peerreview.portret.models import Portret, PortretVersion, VersionKind
 from peerreview.reflectie.models import Comment, CommentKind, GuestLink
 from peerreview.reflectiesessie.models import ImprovementPoint, ReflectieSessie, SessieAttendee, SessieLesson
@@ -227,6 +228,23 @@ def world(request, make, session):
     session.flush()
     agenda_part = Part(gemeente_id=a.id, action_line_id=line.id, result="Geheim resultaat")
     session.add(agenda_part)
+    # A rode draad ter toetsing that quotes gemeente A's lesson (indexed below): for A's members only.
+    thread = Thread(statement="Gemeenten die", state=ThreadState.TER_TOETSING)
+    session.add(thread)
+    session.flush()
+    evidence = ThreadEvidence(
+        thread_id=thread.id,
+        passage_key=f"lesson:{lesson.id}",
+        exact="Les",
+        start=0,
+        end=3,
+        gemeente_id=a.id,
+        visitatie_id=visitatie.id,
+        round_id=round_.id,
+        kind="les",
+        audience="netwerk",
+    )
+    session.add(evidence)
     session.commit()
     indexer.reindex_visitatie(session, visitatie.id)  # the network sees the lessons as concept (staff only)
     session.commit()
@@ -262,6 +280,8 @@ def world(request, make, session):
             select(NetworkPassage.key).where(NetworkPassage.visitatie_id == visitatie.id).order_by(NetworkPassage.id)
         ),
         "lens": "sturing",
+        "thread_id": thread.id,
+        "evidence_id": evidence.id,
         "gemeente_id": a.id,
         "theme": "T1",
         "line_id": line.id,

@@ -121,9 +121,11 @@ NOT_ADOPTED = {
 }
 # The world's "code" names an indicator; the page of a lens code is opened in test_network_lenses.py.
 LENS_CODE = {"network.lens_code": "the world's code value is an indicator's, not a lens code"}
+NO_REPORT = {"network.report_pdf": "the world has no generated network report"}
 UNREACHED: dict[VisitatieState, dict[str, str]] = {
     VisitatieState.INGEDIEND: {
         **LENS_CODE,
+        **NO_REPORT,
         **{f"portret.{name}": "the portret is made after the visit" for name in PORTRET},
         **{f"reflectie.{name}": "the gemeente comments on a released concept" for name in REFLECTIE},
         **{f"reflectiesessie.{name}": "the reflectiesessie follows the visit" for name in SESSIE},
@@ -133,6 +135,7 @@ UNREACHED: dict[VisitatieState, dict[str, str]] = {
     },
     VisitatieState.PORTRET_CONCEPT: {
         **LENS_CODE,
+        **NO_REPORT,
         "selfeval.reopen": "a zelfevaluatie reopens only while the review has not ended",
         **ANSWERING,
         **AGENDA,
@@ -140,6 +143,7 @@ UNREACHED: dict[VisitatieState, dict[str, str]] = {
     },
     VisitatieState.DEFINITIEF: {
         **LENS_CODE,
+        **NO_REPORT,
         "selfeval.reopen": "a zelfevaluatie reopens only while the review has not ended",
         "portret.edit": "a definitive portret changes only by an erratum",
         **{f"reflectie.{name}": "the reflectie ended with the adoption" for name in ("apply", "deadline", "links")},

@@ -131,6 +131,8 @@ def _values(world: dict[str, Any]) -> dict[str, list[Any]]:
         "point_id": [1],
         "key": [f"annotation:{a.id}" for a in world["annotations"][:2]],
         "lens": ["sturing"],
+        "thread_id": [1],
+        "evidence_id": [1],
         "gemeente_id": [world["gemeente"].id],
         "theme": ["T1", "T3"],
         "line_id": [1],

@@ -199,6 +199,8 @@ def _url_args(session, world: dict[str, Any]) -> dict[str, Any]:
         "point_id": 1,
         "key": f"annotation:{world['strength'].id}",
         "lens": "sturing",
+        "thread_id": 1,
+        "evidence_id": 1,
         "gemeente_id": visitatie.gemeente_id,
         "theme": "T1",
         "line_id": 1,

@@ -71,6 +71,10 @@ MESSAGES: dict[str, tuple[dict[str, Any], str]] = {
         {"submission": NS(number=3, checksum="abcdef0123456789")},
         "(versie 3, controlegetal abcdef012345)",
     ),
+    "thread_ter_toetsing": (
+        {"gemeente": NS(name="Aardam"), "thread": NS(statement="Gemeenten die vroeg samenwerken met scholen")},
+        "Zij gebruiken daarbij passages uit het portret of de review van Aardam",
+    ),
     "visitatie_added": (
         {"gemeente": NS(name="Aardam"), "round": ROUND},
         "Eerste deadline: zelfevaluatie indienen uiterlijk 5 maart 2026.",
