@@ -69,9 +69,6 @@ def upgrade() -> None:
     sa.UniqueConstraint('gemeente_id', 'id', name=op.f('uq_network_thread_response_gemeente_id_id')),
     sa.UniqueConstraint('thread_id', 'gemeente_id', name=op.f('uq_network_thread_response_thread_id_gemeente_id'))
     )
-    with op.batch_alter_table('network_thread_response', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_network_thread_response_thread_id'), ['thread_id'], unique=False)
-
     op.create_table('network_thread_version',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('thread_id', sa.Integer(), nullable=False),
@@ -119,27 +116,15 @@ def upgrade() -> None:
     with op.batch_alter_table('network_thread_evidence', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_network_thread_evidence_gemeente_id'), ['gemeente_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_network_thread_evidence_passage_key'), ['passage_key'], unique=False)
-        batch_op.create_index(batch_op.f('ix_network_thread_evidence_thread_id'), ['thread_id'], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table('network_thread_evidence', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_network_thread_evidence_gemeente_id'), ['gemeente_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_network_thread_evidence_passage_key'), ['passage_key'], unique=False)
-        batch_op.create_index(batch_op.f('ix_network_thread_evidence_thread_id'), ['thread_id'], unique=False)
-
-
-def downgrade() -> None:
-    with op.batch_alter_table('network_thread_evidence', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_network_thread_evidence_thread_id'))
         batch_op.drop_index(batch_op.f('ix_network_thread_evidence_passage_key'))
         batch_op.drop_index(batch_op.f('ix_network_thread_evidence_gemeente_id'))
 
     op.drop_table('network_thread_evidence')
     op.drop_table('network_thread_version')
-    with op.batch_alter_table('network_thread_response', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_network_thread_response_thread_id'))
-
     op.drop_table('network_thread_response')
     with op.batch_alter_table('network_thread', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_network_thread_state'))

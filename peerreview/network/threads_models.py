@@ -99,7 +99,7 @@ class ThreadEvidence(Base):
     __table_args__ = (sa.UniqueConstraint("thread_id", "passage_key", "start", "end"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    thread_id: Mapped[int] = mapped_column(sa.ForeignKey("network_thread.id", ondelete="CASCADE"), index=True)
+    thread_id: Mapped[int] = mapped_column(sa.ForeignKey("network_thread.id", ondelete="CASCADE"))  # leads the unique constraint
     stance: Mapped[Stance] = mapped_column(default=Stance.STEUN)
     passage_key: Mapped[str] = mapped_column(sa.String(120), index=True)  # network_passage.key
     # W3C selectors against the passage's plain text.
@@ -152,7 +152,7 @@ class ThreadResponse(TenantOwned, Base):
     __extra_table_args__ = (sa.UniqueConstraint("thread_id", "gemeente_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    thread_id: Mapped[int] = mapped_column(sa.ForeignKey("network_thread.id", ondelete="CASCADE"), index=True)
+    thread_id: Mapped[int] = mapped_column(sa.ForeignKey("network_thread.id", ondelete="CASCADE"))  # leads the unique constraint
     recognition: Mapped[Recognition]
     remark: Mapped[str] = mapped_column(sa.Text, default="")  # plain text
     revision: Mapped[int] = mapped_column(default=1)

@@ -31,6 +31,16 @@ GLOBAL_TABLES = {
     "indicator_import",
     "reference_group",
     "reference_group_member",
+    # the national network's own work and its derived index: rows about many gemeenten at once, read through
+    # ``access.audiences`` (each passage carries its gemeente_id for filters, not for ownership)
+    "network_passage",
+    "network_passage_theme",
+    "network_cell",
+    "network_index_version",
+    "network_thread",
+    "network_thread_version",
+    "network_thread_evidence",
+    "network_report",
 }
 
 
