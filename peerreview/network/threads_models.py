@@ -99,7 +99,8 @@ class ThreadEvidence(Base):
     __table_args__ = (sa.UniqueConstraint("thread_id", "passage_key", "start", "end"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    thread_id: Mapped[int] = mapped_column(sa.ForeignKey("network_thread.id", ondelete="CASCADE"))  # leads the unique constraint
+    # indexed by the unique constraint it leads
+    thread_id: Mapped[int] = mapped_column(sa.ForeignKey("network_thread.id", ondelete="CASCADE"))
     stance: Mapped[Stance] = mapped_column(default=Stance.STEUN)
     passage_key: Mapped[str] = mapped_column(sa.String(120), index=True)  # network_passage.key
     # W3C selectors against the passage's plain text.
@@ -152,7 +153,8 @@ class ThreadResponse(TenantOwned, Base):
     __extra_table_args__ = (sa.UniqueConstraint("thread_id", "gemeente_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    thread_id: Mapped[int] = mapped_column(sa.ForeignKey("network_thread.id", ondelete="CASCADE"))  # leads the unique constraint
+    # indexed by the unique constraint it leads
+    thread_id: Mapped[int] = mapped_column(sa.ForeignKey("network_thread.id", ondelete="CASCADE"))
     recognition: Mapped[Recognition]
     remark: Mapped[str] = mapped_column(sa.Text, default="")  # plain text
     revision: Mapped[int] = mapped_column(default=1)
