@@ -210,6 +210,14 @@ def _scatter(chart: dict[str, Any]) -> Markup:
     def text(value: float, axis: dict[str, Any]) -> str:
         return value_text(value, axis["unit"], axis["decimals"])
 
+    def ticks(low: float, high: float, axis: dict[str, Any]) -> list[tuple[float, str]]:
+        """Round ticks, labelled without rounding them away; whole steps for a decile or a class."""
+        if axis["unit"] in ("decile", "klasse"):
+            values = [float(v) for v in range(math.ceil(low), math.floor(high) + 1)]
+        else:
+            values = _ticks(low, high)
+        return [(v, value_text(v, axis["unit"], 0 if v == round(v) else max(axis["decimals"], 1))) for v in values]
+
     marked_word = chart["legend"]["marked"].lower()
     summary = f"Horizontaal {x_axis['label']}, verticaal {y_axis['label']}. " + "; ".join(
         f"{p['label']}{' (' + marked_word + ')' if p['marked'] else ''}: {text(p['x'], x_axis)} en "
@@ -225,18 +233,15 @@ def _scatter(chart: dict[str, Any]) -> Markup:
     )
     parts.append(f'<text x="{left + 256}" y="20" fill="#1f2933">{escape(chart["legend"]["other"])}</text>')
     # axes with round ticks
-    for tick in _ticks(y_low, y_high):
+    for tick, label in ticks(y_low, y_high, y_axis):
         y = y_of(tick)
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#e5e7eb"/>')
-        parts.append(
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#4b5563">{escape(text(tick, y_axis))}</text>'
-        )
-    for tick in _ticks(x_low, x_high):
+        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#4b5563">{escape(label)}</text>')
+    for tick, label in ticks(x_low, x_high, x_axis):
         x = x_of(tick)
         parts.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{top + plot_h}" stroke="#e5e7eb"/>')
         parts.append(
-            f'<text x="{x:.1f}" y="{top + plot_h + 16}" text-anchor="middle" fill="#4b5563">'
-            f"{escape(text(tick, x_axis))}</text>"
+            f'<text x="{x:.1f}" y="{top + plot_h + 16}" text-anchor="middle" fill="#4b5563">{escape(label)}</text>'
         )
     parts.append(
         f'<path d="M{left},{top} V{top + plot_h} H{left + plot_w}" fill="none" stroke="#1f2933" stroke-width="1"/>'

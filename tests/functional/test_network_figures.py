@@ -104,6 +104,7 @@ def test_the_scatter_marks_the_gemeenten_with_a_portret_by_shape_with_a_legend(c
     assert "Gemeente met een portret" in labels and "Andere gemeente" in labels  # the legend
     assert "Deventer" in labels
     assert "SES-deciel (2019)" in labels and "Jeugdhulp zonder verblijf (1e helft 2020)" in labels  # axes
+    assert {"2", "3", "4", "5"} <= set(labels) and not any("," in t for t in labels if t[:1].isdigit() and "%" not in t)
     desc = scatter.find(f"{SVG}desc").text
     assert "Kampen: 5 en 6,1 %" in desc and "Deventer (gemeente met een portret)" in desc
 
