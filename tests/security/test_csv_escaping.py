@@ -47,7 +47,9 @@ def _cells(response) -> list[str]:
 
 
 def test_every_csv_route_escapes_formulas(app, session, client_for, plus_world):
+    from peerreview.network import indexer
     from peerreview.review import annotating
+    from peerreview.review import release as releasing
     from peerreview.selfeval import services
 
     visitatie = plus_world["visitatie"]
@@ -63,16 +65,25 @@ def test_every_csv_route_escapes_formulas(app, session, client_for, plus_world):
                 session,
                 plus_world["lead"],
                 visitatie,
-                annotating.AnnotationInput("s1_1", None, None, "", ["T7"], "vraag", payload),
+                annotating.AnnotationInput("s1_1", None, None, "", ["T7"], "sterkte", payload),
             )
+        releasing.release(session, plus_world["lead"], visitatie)  # the strengths reach the network as concept
+        session.commit()
+        indexer.reindex_visitatie(session, visitatie.id)
         session.commit()
     v = visitatie.id
+    staff = plus_world["staff"]  # a round coordinator reads the network's concept material
     routes = {
         f"/visitaties/{v}/zelfevaluatie/export.csv": plus_world["writer"],
         f"/visitaties/{v}/annotaties.csv": plus_world["lead"],
+        "/netwerk/thema-matrix.csv": staff,
+        "/netwerk/zoeken.csv?q=calc": staff,
+        "/netwerk/export.csv": staff,
+        "/netwerk/cijfers.csv": staff,
     }
     csv_rules = {r.rule for r in app.url_map.iter_rules() if r.rule.endswith(".csv")}
-    assert {re.sub(r"/\d+/", "/<int:visitatie_id>/", url) for url in routes} == csv_rules, "test every CSV route"
+    tested = {re.sub(r"/\d+/", "/<int:visitatie_id>/", url.partition("?")[0]) for url in routes}
+    assert tested == csv_rules, "test every CSV route"
     seen = []
     for url, user in routes.items():
         response = client_for(user).get(url)
@@ -81,6 +92,8 @@ def test_every_csv_route_escapes_formulas(app, session, client_for, plus_world):
         assert not [c for c in cells if c.startswith(csvfile.FORMULA_START)], url
         seen.extend(cells)
     assert any(c.startswith("'=cmd|' /C calc'!A0") for c in seen)  # the answer
+    searched = _cells(client_for(staff).get("/netwerk/zoeken.csv?q=calc"))
+    assert "'=cmd|' /C calc'!A0" in searched  # an annotation body, through the network's search
     for payload in PAYLOADS:
         assert "'" + payload.strip() in seen, payload  # the annotation bodies (stored stripped)
 
