@@ -393,8 +393,15 @@ def _portret_read(user: User, portret: Any) -> bool:
 
 
 def network_participant(user: User | None) -> bool:
-    """A logged-in participant of the network: a member of a gemeente or a holder of a network role."""
-    return user is not None and (bool(user.memberships) or bool(user.network_roles))
+    """A logged-in participant of the network: a member of a gemeente or a holder of a network role. A council
+    member (``MembershipRole.RAAD``) is not: the council reads its own gemeente's agenda and portret only."""
+    return user is not None and (bool(user.working_memberships) or bool(user.network_roles))
+
+
+def council(user: User | None, gemeente_id: int) -> bool:
+    """A council member or auditor of the gemeente (gemeenteraad, rekenkamer): read-only, agenda and
+    definitive portret only. Every other rule asks ``role_in``, which does not count this role."""
+    return user is not None and user.council_in(gemeente_id)
 
 
 def published_to(user: User | None, portret: Any) -> bool:
@@ -418,7 +425,17 @@ def _portret_definitive(user: User | None, portret: Any) -> bool:
     """The definitive versions (and errata) with their PDFs: whoever may read the portret or its publication."""
     if portret.adopted_version is None:
         return False
-    return published_to(user, portret) or (user is not None and _portret_read(user, portret))
+    return (
+        published_to(user, portret)
+        or (user is not None and _portret_read(user, portret))
+        or council(user, portret.gemeente_id)
+    )
+
+
+@rule("portret.council")
+def _portret_council(user: User | None, portret: Any) -> bool:
+    """The adopted (definitive) portret for the gemeente's council members, whatever its publication."""
+    return portret.adopted_version is not None and council(user, portret.gemeente_id)
 
 
 @rule("portret.publish")

@@ -167,7 +167,7 @@ def _published(slug: str, visitatie_id: int, action: str = "portret.published") 
     portret = services.portret_at(db.session(), slug, visitatie_id)
     if portret is None:
         abort(404)
-    if not access.can(action, portret):
+    if not (access.can(action, portret) or access.can("portret.council", portret)):
         if services.was_published(portret):
             abort(Response(render_template("definitief/withdrawn.html"), status=410))
         abort(404)

@@ -25,7 +25,7 @@ def index() -> str:
     from peerreview.review.models import ReviewAssignment
 
     reviews = s.scalars(select(ReviewAssignment).where(ReviewAssignment.user_id == current_user.id)).all()
-    gemeente_ids = {m.gemeente_id for m in current_user.memberships}
+    gemeente_ids = {m.gemeente_id for m in current_user.working_memberships}
     reviewed_ids = {a.visitatie_id for a in reviews}
     # The gemeente's own visitaties and the reviewed ones in one query (each also brings its round's deadlines).
     wanted = [
@@ -57,7 +57,7 @@ def index() -> str:
     return render_template(
         "home/index.html",
         reviews=[(a, reviewed[a.visitatie_id]) for a in reviews],
-        memberships=sorted(current_user.memberships, key=lambda m: m.gemeente.name),
+        memberships=sorted(current_user.working_memberships, key=lambda m: m.gemeente.name),
         visitaties=visitaties,
         portrets=portrets,
         rounds=rounds,

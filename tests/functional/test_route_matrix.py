@@ -249,7 +249,8 @@ def world(request, make, session):
         "coordinator of B": make.user(gemeente=b, role=MembershipRole.COORDINATOR),
         "contributor of B": make.user(gemeente=b, role=MembershipRole.CONTRIBUTOR),
     }
-    return {"values": values, "outsiders": outsiders, "b_slug": b.slug}
+    council = make.user(gemeente=a, role=MembershipRole.RAAD)
+    return {"values": values, "outsiders": outsiders, "b_slug": b.slug, "council": council, "state": request.param}
 
 
 def object_rules(app):
@@ -322,6 +323,41 @@ def test_an_anonymous_visitor_opens_no_object_route(app, client, world):
                 checked += 1
     assert checked >= 20
     assert "Set-Cookie" not in client.get("/portretten").headers
+
+
+# What a council member or auditor of gemeente A (MembershipRole.RAAD) may open: the verbeteragenda (read)
+# and the definitive portret. Every other object route, and every POST, is 404 for them.
+COUNCIL_ENDPOINTS = {"definitief.show", "definitief.pdf"}
+
+
+def test_a_council_member_opens_only_the_agenda_and_the_definitive_portret(app, client_for, world):
+    client = client_for(world["council"])
+    token = client.csrf("/account")
+    opened = set()
+    for rule in object_rules(app):
+        for url in urls_for(rule, world):
+            own_gemeente = world["b_slug"] not in url.split("/")
+            for method in sorted(rule.methods & {"GET", "POST"}):
+                if method == "GET":
+                    response = client.get(url)
+                else:
+                    response = client.post(url, data={"csrf_token": token, "role": "coordinator", "scope": "openbaar"})
+                readable = method == "GET" and rule.endpoint in COUNCIL_ENDPOINTS and own_gemeente
+                if readable and world["state"] is VisitatieState.DEFINITIEF:
+                    assert response.status_code in (200, 202), f"council: {method} {url} gave {response.status_code}"
+                    opened.add(rule.endpoint)
+                else:
+                    assert response.status_code == 404, f"council: {method} {url} gave {response.status_code}"
+    if world["state"] is VisitatieState.DEFINITIEF:
+        assert {"definitief.show", "definitief.pdf"} <= opened
+
+
+def test_council_members_see_no_staff_or_network_page(app, client_for, world):
+    client = client_for(world["council"])
+    for url in ("/rondes", "/rondes/nieuw", "/gemeenten/", "/beheer/gebruikers", "/beheer/audit/", "/outbox/"):
+        assert client.get(url).status_code == 404, url
+    home = client.get("/").get_data(as_text=True)
+    assert "/zelfevaluatie" not in home and "/gemeenten/" not in home
 
 
 def test_object_free_staff_pages_are_404_for_gemeente_users(app, client_for, world):
