@@ -609,3 +609,45 @@ def _reflectie_adopt(user: User, visitatie: Visitatie) -> bool:
         visitatie.state is VisitatieState.REFLECTIE
         and user.role_in(visitatie.gemeente_id) is MembershipRole.COORDINATOR
     )
+
+
+# --- the verbeteragenda (agenda/) -------------------------------------------------------------------------
+# The agenda answers the adopted portret: it opens once the visitatie is definitief (the portret is adopted,
+# its development points and the reflectiesessie's improvement points are final). Before that the points
+# may still change, and a plan built on a concept would have to be redone.
+
+
+def _agenda_open(visitatie: Visitatie) -> bool:
+    return visitatie.state is VisitatieState.DEFINITIEF
+
+
+def agenda_council(user: User, visitatie: Visitatie) -> bool:
+    """Read-only council and rekenkamer access to the agenda (agendarep fills this in)."""
+    return False
+
+
+@rule("agenda.view")
+def _agenda_view(user: User, visitatie: Visitatie) -> bool:
+    """The agenda with its progress: the gemeente's members, the review team, round staff (and the council)."""
+    return _agenda_open(visitatie) and (
+        user.role_in(visitatie.gemeente_id) is not None
+        or _reviewer(user, visitatie)
+        or _round_staff(user)
+        or agenda_council(user, visitatie)
+    )
+
+
+@rule("agenda.edit")
+def _agenda_edit(user: User, visitatie: Visitatie) -> bool:
+    """Action lines, parts, points, periods and every part's progress: the gemeente's coordinator."""
+    return _agenda_open(visitatie) and user.role_in(visitatie.gemeente_id) is MembershipRole.COORDINATOR
+
+
+@rule("agenda.progress")
+def _agenda_progress(user: User, part: Any) -> bool:
+    """The stand van zaken of one part: the coordinator, or the member who owns the part."""
+    visitatie = part.action_line.agenda.visitatie
+    if not _agenda_open(visitatie):
+        return False
+    role = user.role_in(part.gemeente_id)
+    return role is MembershipRole.COORDINATOR or (role is not None and part.owner_user_id == user.id)

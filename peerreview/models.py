@@ -8,6 +8,16 @@ from peerreview.accounts.models import (  # noqa: F401
     RecoveryCode,
     User,
 )
+from peerreview.agenda.models import (  # noqa: F401
+    ActionLine,
+    ActionLineSource,
+    Agenda,
+    AgendaPoint,
+    Part,
+    PartStatusChange,
+    ProgressUpdate,
+    ReportingPeriod,
+)
 from peerreview.audit.models import AuditEvent  # noqa: F401
 from peerreview.db import Base  # noqa: F401
 from peerreview.indicators.models import (  # noqa: F401
