@@ -145,6 +145,7 @@ def _register_blueprints(app: Flask) -> None:
     from peerreview.home.views import bp as home_bp
     from peerreview.indicators.views import bp as indicators_bp
     from peerreview.mail.views import bp as mail_bp
+    from peerreview.network.views import bp as network_bp
     from peerreview.portret.views import bp as portret_bp
     from peerreview.reflectie.views import bp as reflectie_bp
     from peerreview.reflectiesessie.views import bp as reflectiesessie_bp
@@ -168,6 +169,7 @@ def _register_blueprints(app: Flask) -> None:
         definitief_bp,
         reflectie_bp,
         reflectiesessie_bp,
+        network_bp,
         admin_bp,
         audit_bp,
         mail_bp,

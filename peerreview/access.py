@@ -24,6 +24,7 @@ from sqlalchemy.orm import defaultload
 
 from peerreview import db
 from peerreview.accounts.models import MembershipRole, NetworkRole, User
+from peerreview.network.models import Audience
 from peerreview.portret.models import Publication
 from peerreview.rounds.models import Round, Visitatie, VisitatieState
 from peerreview.tenants.models import Gemeente
@@ -82,7 +83,15 @@ def visitatie(visitatie_id: int, action: str, *, with_variant: bool = False) -> 
 
 
 # Actions that are not about one object.
-OBJECTLESS = {"network.admin", "audit.view", "round.create", "round.list", "gemeente.list", "indicators.manage"}
+OBJECTLESS = {
+    "network.admin",
+    "audit.view",
+    "round.create",
+    "round.list",
+    "gemeente.list",
+    "indicators.manage",
+    "network.view",
+}
 
 
 def _admin(user: User) -> bool:
@@ -622,8 +631,8 @@ def _agenda_open(visitatie: Visitatie) -> bool:
 
 
 def agenda_council(user: User, visitatie: Visitatie) -> bool:
-    """Read-only council and rekenkamer access to the agenda (agendarep fills this in)."""
-    return False
+    """Read-only council and rekenkamer access to the agenda: a member of the gemeente with the council role."""
+    return council(user, visitatie.gemeente_id)
 
 
 @rule("agenda.view")
@@ -651,3 +660,28 @@ def _agenda_progress(user: User, part: Any) -> bool:
         return False
     role = user.role_in(part.gemeente_id)
     return role is MembershipRole.COORDINATOR or (role is not None and part.owner_user_id == user.id)
+
+# --- the national network (issue 11) ---------------------------------------------------------------------
+# What the network may read of a visitatie is decided once, when the passage index is built
+# (``peerreview.network.indexer``: each passage gets its ``Audience``); which audiences a user belongs to is
+# decided here. The network's screens filter by ``audiences(user)`` in their SQL, never after the query.
+
+
+def audiences(user: User | None) -> tuple[Audience, ...]:
+    """The audiences whose passages ``user`` may read: anyone the *openbaar* ones; every participant of the
+    network also the *netwerk* ones; analysts, round coordinators and admins also the released review
+    material of portretten that are not (yet) definitive and published, shown marked *concept*."""
+    if user is None or not user.is_authenticated:
+        return (Audience.OPENBAAR,)
+    if user.has_network_role(NetworkRole.ADMIN, NetworkRole.ROUND_COORDINATOR, NetworkRole.ANALYST):
+        return (Audience.OPENBAAR, Audience.NETWERK, Audience.CONCEPT)
+    if network_participant(user):
+        return (Audience.OPENBAAR, Audience.NETWERK)
+    return (Audience.OPENBAAR,)
+
+
+@rule("network.view", anonymous=True)
+def _network_view(user: User | None, _obj: None) -> bool:
+    """The network's screens (matrix, library, figures, search, threads): every participant of the network,
+    and visitors without an account, who see only what was published *openbaar* (``audiences``)."""
+    return user is None or network_participant(user)
