@@ -84,6 +84,7 @@ def visitatie(visitatie_id: int, action: str, *, with_variant: bool = False) -> 
 
 # Actions that are not about one object.
 OBJECTLESS = {
+    "network.agendas",
     "network.admin",
     "audit.view",
     "round.create",
@@ -652,6 +653,24 @@ def _agenda_edit(user: User, visitatie: Visitatie) -> bool:
     return _agenda_open(visitatie) and user.role_in(visitatie.gemeente_id) is MembershipRole.COORDINATOR
 
 
+@rule("agenda.share")
+def _agenda_share(user: User, visitatie: Visitatie) -> bool:
+    """Hand out (and revoke) read-only links for the gemeenteraad and rekenkamer: the gemeente's coordinator."""
+    return _agenda_edit(user, visitatie)
+
+
+@rule("agenda.report")
+def _agenda_report(user: User, visitatie: Visitatie) -> bool:
+    """The stand-van-zaken reports (HTML, PDF, DOCX) and the CSV of parts: whoever may read the agenda."""
+    return _agenda_view(user, visitatie)
+
+
+@rule("network.agendas")
+def _network_agendas(user: User, _obj: None) -> bool:
+    """What gemeenten work on by theme and how far they got: analysts, round coordinators and admins."""
+    return user.has_network_role(NetworkRole.ADMIN, NetworkRole.ROUND_COORDINATOR, NetworkRole.ANALYST)
+
+
 @rule("agenda.progress")
 def _agenda_progress(user: User, part: Any) -> bool:
     """The stand van zaken of one part: the coordinator, or the member who owns the part."""
@@ -660,6 +679,7 @@ def _agenda_progress(user: User, part: Any) -> bool:
         return False
     role = user.role_in(part.gemeente_id)
     return role is MembershipRole.COORDINATOR or (role is not None and part.owner_user_id == user.id)
+
 
 # --- the national network (issue 11) ---------------------------------------------------------------------
 # What the network may read of a visitatie is decided once, when the passage index is built

@@ -68,6 +68,13 @@ ACTIONS = {
     "sessie_recorded": "Verslag reflectiesessie vastgelegd",
     "sessie_reactie_saved": "Bestuurlijke reactie opgeslagen",
     "sessie_nawoord_saved": "Nawoord opgeslagen",
+    # verbeteragenda: reports, the read-only share, the next round (agenda/, issue 12)
+    "agenda_share_created": "Leeslink verbeteragenda gemaakt",
+    "agenda_share_revoked": "Leeslink verbeteragenda ingetrokken",
+    "agenda_share_used": "Leeslink verbeteragenda geopend",
+    "agenda_report_downloaded": "Stand van zaken verbeteragenda gedownload",
+    "agenda_published_set": "Verbeteragenda wel of niet gedeeld met het netwerk",
+    "agenda_follow_up_saved": "Opvolging vorige ronde opgeslagen",
 }
 
 
