@@ -13,6 +13,8 @@ from sqlalchemy import select
 
 from peerreview.accounts import auth
 from peerreview.accounts.models import Invitation, Membership, MembershipRole
+from peerreview.agenda.models import Agenda, ReportingPeriod
+from peerreview.agenda.report_models import ShareLink
 from peerreview.indicators.models import IndicatorImport
 from peerreview.mail.models import OutgoingMail
 from peerreview.portret.models import Portret, PortretVersion, VersionKind
@@ -34,7 +36,13 @@ from tests import factories
 
 # Capability URLs: whoever holds the secret token may open them. They have their own tests
 # (tests/functional/test_invitations.py, test_reflectie.py) and answer 404 for any token that is not valid.
-CAPABILITY_ENDPOINTS = {"accounts.accept_invitation", "accounts.reset_password", "reflectie.guest"}
+CAPABILITY_ENDPOINTS = {
+    "accounts.accept_invitation",
+    "accounts.reset_password",
+    "reflectie.guest",
+    "agenda_reports.shared",
+    "agenda_reports.shared_portret",
+}
 SKIPPED_ENDPOINTS = {"static"}
 # Arguments that name network-wide objects (an indicator's code): with the outsider's own gemeente in
 # the URL such a page is theirs, so only gemeente A's slug is tried.
@@ -216,6 +224,21 @@ def world(request, make, session):
     lesson = SessieLesson(gemeente_id=a.id, sessie_id=sessie.id, visitatie_id=visitatie.id, theme="T1", text="Les")
     point = ImprovementPoint(gemeente_id=a.id, sessie_id=sessie.id, visitatie_id=visitatie.id, theme="T2", text="Punt")
     session.add_all([attendee, lesson, point])
+    # the verbeteragenda's reports and read-only links (agenda/report_views.py)
+    agenda = Agenda(gemeente_id=a.id, visitatie_id=visitatie.id)
+    session.add(agenda)
+    session.flush()
+    period = ReportingPeriod(
+        gemeente_id=a.id, agenda_id=agenda.id, name="Voorjaar", starts_on=date(2027, 1, 1), ends_on=date(2027, 6, 30)
+    )
+    share = ShareLink(
+        gemeente_id=a.id,
+        visitatie_id=visitatie.id,
+        label="Gemeenteraad",
+        token_hash=auth.new_token()[1],
+        expires_at=datetime.now(UTC) + timedelta(days=1),
+    )
+    session.add_all([period, share])
     session.commit()
     values = {
         "slug": a.slug,
@@ -244,6 +267,8 @@ def world(request, make, session):
         "attendee_id": attendee.id,
         "lesson_id": lesson.id,
         "point_id": point.id,
+        "period_id": period.id,
+        "share_id": share.id,
     }
     outsiders = {
         "coordinator of B": make.user(gemeente=b, role=MembershipRole.COORDINATOR),
@@ -327,7 +352,15 @@ def test_an_anonymous_visitor_opens_no_object_route(app, client, world):
 
 # What a council member or auditor of gemeente A (MembershipRole.RAAD) may open: the verbeteragenda (read)
 # and the definitive portret. Every other object route, and every POST, is 404 for them.
-COUNCIL_ENDPOINTS = {"definitief.show", "definitief.pdf"}
+COUNCIL_ENDPOINTS = {
+    "definitief.show",
+    "definitief.pdf",
+    "agenda_reports.index",
+    "agenda_reports.report",
+    "agenda_reports.report_pdf",
+    "agenda_reports.report_docx",
+    "agenda_reports.parts_csv",
+}
 
 
 def test_a_council_member_opens_only_the_agenda_and_the_definitive_portret(app, client_for, world):
@@ -349,7 +382,7 @@ def test_a_council_member_opens_only_the_agenda_and_the_definitive_portret(app, 
                 else:
                     assert response.status_code == 404, f"council: {method} {url} gave {response.status_code}"
     if world["state"] is VisitatieState.DEFINITIEF:
-        assert {"definitief.show", "definitief.pdf"} <= opened
+        assert opened >= COUNCIL_ENDPOINTS
 
 
 def test_council_members_see_no_staff_or_network_page(app, client_for, world):
