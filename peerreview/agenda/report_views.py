@@ -15,10 +15,11 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from peerreview import access, db
-from peerreview.agenda import reports, sharing
+from peerreview.agenda import next_round, reports, sharing
 from peerreview.agenda.models import Agenda, ReportingPeriod
 from peerreview.agenda.report_models import ShareLink
 from peerreview.audit.services import record, record_read
+from peerreview.conflicts import Conflict
 from peerreview.portret import services as portret_services
 from peerreview.portret.models import Portret
 from peerreview.review.forms import MAX_ID
@@ -39,7 +40,16 @@ def _ids_in_range(_endpoint: str | None, values: dict[str, Any] | None) -> None:
 
 @bp.app_context_processor
 def _helpers() -> dict[str, Any]:
-    return {"short_status": reports.short_status, "plan_values": reports.plan_values}
+    return {
+        "short_status": reports.short_status,
+        "plan_values": reports.plan_values,
+        "previous_round_for": _previous_round_for,
+    }
+
+
+def _previous_round_for(visitatie: Visitatie, section_key: str) -> next_round.SectionCarryOver | None:
+    """For the zelfevaluatie's section pages and the review workspace: the previous round's points and agenda."""
+    return next_round.for_section(db.session(), visitatie, section_key)
 
 
 def agenda_of(visitatie: Visitatie) -> Agenda | None:
@@ -276,4 +286,80 @@ def shared_portret(token: str) -> str:
         version=version,
         shared=link,
         token=token,
+    )
+
+
+# --- into the next round ----------------------------------------------------------------------------------
+
+
+@bp.route("/visitaties/<int:visitatie_id>/zelfevaluatie/vorige-ronde/<section_key>", methods=["POST"])
+@login_required
+def save_follow_up(visitatie_id: int, section_key: str) -> Response | tuple[str, int]:
+    """The gemeente's answer to "Wat is er met deze punten gedaan?" beside one section of the new zelfevaluatie."""
+    from peerreview.selfeval import services as selfeval_services
+
+    visitatie = access.visitatie(visitatie_id, "selfeval.edit", with_variant=True)
+    if selfeval_services.definition_for(visitatie).section(section_key) is None:
+        abort(404)
+    s = db.session()
+    carry = next_round.for_section(s, visitatie, section_key)
+    if carry is None or carry.empty:
+        abort(404)
+    text = request.form.get("follow_up", "")
+    base = request.form.get("base", "")
+    if not base.isdigit() or int(base) > MAX_ID:
+        abort(400)
+    try:
+        next_round.save_follow_up(s, current_user, visitatie, section_key, text, int(base))
+    except Conflict as conflict:
+        return (
+            render_template(
+                "agenda/follow_up_conflict.html",
+                visitatie=visitatie,
+                section_key=section_key,
+                section=selfeval_services.definition_for(visitatie).section(section_key),
+                mine=text,
+                theirs=conflict.current,
+                question=next_round.QUESTION,
+            ),
+            409,
+        )
+    except ValueError as error:
+        flash(str(error), "error")
+        return redirect(
+            url_for(
+                "selfeval.section",
+                visitatie_id=visitatie.id,
+                section_key=section_key,
+                _anchor=f"vorige-ronde-{section_key}",
+            )
+        )
+    flash("Opgeslagen: wat jullie met de punten uit de vorige ronde deden.", "success")
+    return redirect(
+        url_for(
+            "selfeval.section",
+            visitatie_id=visitatie.id,
+            section_key=section_key,
+            _anchor=f"vorige-ronde-{section_key}",
+        )
+    )
+
+
+@bp.route("/visitaties/<int:visitatie_id>/vorige-ronde/portret")
+@login_required
+def previous_portret(visitatie_id: int) -> str:
+    """The previous round's definitive portret, for whoever reads the new zelfevaluatie (the gemeente, and
+    after submission its review team and round staff)."""
+    visitatie = access.visitatie(visitatie_id, "selfeval.read")
+    carry = next_round.carry_over(db.session(), visitatie)
+    if carry is None or carry.portret is None:
+        abort(404)
+    version = portret_services.version(db.session(), carry.portret, carry.portret.adopted_version)
+    assert version is not None
+    return render_template(
+        "agenda/previous_portret.html",
+        visitatie=visitatie,
+        previous=carry.previous,
+        portret=carry.portret,
+        version=version,
     )
