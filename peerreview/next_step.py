@@ -142,6 +142,21 @@ def _choose_publication(user: User, visitatie: Visitatie, portret: Portret | Non
     )
 
 
+def _work_on_agenda(user: User, visitatie: Visitatie, portret: Portret | None) -> Step | None:
+    """The portret is definitive: the coordinator turns its development points into a verbeteragenda."""
+    if visitatie.state is not VisitatieState.DEFINITIEF or not access.can("agenda.edit", visitatie):
+        return None
+    from peerreview.agenda.services import agenda_of
+
+    agenda = agenda_of(db.session(), visitatie)
+    if agenda is not None and agenda.action_lines:
+        return None
+    return Step(
+        "Maak de verbeteragenda: van ontwikkelpunten naar actielijnen",
+        url_for("agenda.show", visitatie_id=visitatie.id),
+    )
+
+
 STEPS: list[StepFunction] = [
     _send_response,
     _respond_to_concept,
@@ -150,6 +165,7 @@ STEPS: list[StepFunction] = [
     _adopt,
     _plan_sessie,
     _choose_publication,
+    _work_on_agenda,
 ]
 
 

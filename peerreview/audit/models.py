@@ -75,6 +75,16 @@ ACTIONS = {
     "agenda_report_downloaded": "Stand van zaken verbeteragenda gedownload",
     "agenda_published_set": "Verbeteragenda wel of niet gedeeld met het netwerk",
     "agenda_follow_up_saved": "Opvolging vorige ronde opgeslagen",
+    # verbeteragenda (issue 12)
+    "agenda_created": "Verbeteragenda aangemaakt",
+    "agenda_point_added": "Eigen punt op de verbeteragenda gezet",
+    "agenda_line_created": "Actielijn gemaakt",
+    "agenda_line_updated": "Actielijn gewijzigd",
+    "agenda_part_created": "Onderdeel van een actielijn toegevoegd",
+    "agenda_part_updated": "Onderdeel van een actielijn gewijzigd",
+    "agenda_part_status": "Status van een onderdeel gewijzigd",
+    "agenda_period_created": "Rapportageperiode toegevoegd",
+    "agenda_progress_saved": "Stand van zaken opgeslagen",
 }
 
 

@@ -3,7 +3,8 @@
 For every visitatie whose current phase has a deadline in ``DAYS_BEFORE`` days (or fewer, if a run
 was missed), the people who must act get one e-mail per threshold. ``ReminderSent`` rows make a
 second run on the same day send nothing. The same run reminds everyone invited to a reflectiesessie a
-few days before it (``reflectiesessie.services.send_reminders``).
+few days before it (``reflectiesessie.services.send_reminders``), and the owners of the verbeteragenda's
+parts before a reporting period ends (``agenda.services.send_reminders``).
 """
 
 from __future__ import annotations
@@ -80,5 +81,8 @@ def send_due(session: Session, today: date) -> int:
     from peerreview.reflectiesessie.services import send_reminders
 
     sent += send_reminders(session, today)  # the reflectiesessie, a few days before it is held
+    from peerreview.agenda.services import send_reminders as agenda_reminders
+
+    sent += agenda_reminders(session, today)  # the verbeteragenda, before a reporting period ends
     session.flush()
     return sent

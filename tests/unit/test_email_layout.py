@@ -26,6 +26,14 @@ BASE = {"user": NS(name=HOSTILE), "visitatie": VISITATIE, "link": "https://peer.
 
 # For each message: its own context and a sentence of its body that must appear, rendered.
 MESSAGES: dict[str, tuple[dict[str, Any], str]] = {
+    "agenda_reminder": (
+        {
+            "period": NS(name="Voorjaar 2027", ends_on=datetime.date(2027, 6, 30)),
+            "parts": [("Kortere wachttijden", "Wachttijd onder 6 weken")],
+            "days_left": 14,
+        },
+        "loopt af op 30 juni 2027 (over 14 dagen).",
+    ),
     "annotations_released": ({}, "zijn aantekeningen bij de zelfevaluatie van Aardam met jullie gedeeld"),
     "deadline_reminder": (
         {"phase": NS(label="Reflectie"), "due": datetime.date(2026, 12, 31), "days_left": 3},
