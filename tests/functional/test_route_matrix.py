@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from peerreview.accounts import auth
 from peerreview.accounts.models import Invitation, Membership, MembershipRole
-from peerreview.agenda.models import Agenda, ReportingPeriod
+from peerreview.agenda.models import ActionLine, Agenda, Part, ReportingPeriod
 from peerreview.agenda.report_models import ShareLink
 from peerreview.indicators.models import IndicatorImport
 from peerreview.mail.models import OutgoingMail
@@ -238,7 +238,11 @@ def world(request, make, session):
         token_hash=auth.new_token()[1],
         expires_at=datetime.now(UTC) + timedelta(days=1),
     )
-    session.add_all([period, share])
+    line = ActionLine(gemeente_id=a.id, agenda_id=agenda.id, title="Actielijn", themes=["T1"])
+    session.add_all([period, share, line])
+    session.flush()
+    part = Part(gemeente_id=a.id, action_line_id=line.id, result="Resultaat")
+    session.add(part)
     session.commit()
     values = {
         "slug": a.slug,
@@ -269,6 +273,8 @@ def world(request, make, session):
         "point_id": point.id,
         "period_id": period.id,
         "share_id": share.id,
+        "line_id": line.id,
+        "part_id": part.id,
     }
     outsiders = {
         "coordinator of B": make.user(gemeente=b, role=MembershipRole.COORDINATOR),
@@ -355,6 +361,9 @@ def test_an_anonymous_visitor_opens_no_object_route(app, client, world):
 COUNCIL_ENDPOINTS = {
     "definitief.show",
     "definitief.pdf",
+    "agenda.show",
+    "agenda.overview",
+    "agenda.part",
     "agenda_reports.index",
     "agenda_reports.report",
     "agenda_reports.report_pdf",
