@@ -174,6 +174,7 @@ def seed(session: Session) -> bool:
     created = _sessies(session) or created
     created = _vaststellingen(session) or created
     created = _publicaties(session) or created
+    created = _verbeteragenda(session) or created
     created = _agenda_lezers(session) or created
     return created or len(session.new) > before
 
@@ -843,6 +844,123 @@ def _vaststellingen(session: Session) -> bool:
         adoption.propose(session, people["lead"], portret)
         adoption.adopt(session, people["coordinator"], portret)
         created = True
+    return created
+
+
+# --- the verbeteragenda ---------------------------------------------------------------------------------------
+
+
+def _verbeteragenda(session: Session) -> bool:
+    """The verbeteragenda (verbeteragenda-*.yaml) of an adopted portret: action lines answering the team's
+    development points and the gemeente's own improvement points (found by kind, theme and a piece of text),
+    their parts, the reporting periods and the stand van zaken per period, dated as the file says. Skipped
+    for a visitatie that is not definitive or whose agenda has action lines already."""
+    from datetime import UTC, datetime
+    from datetime import time as clock
+
+    from peerreview.agenda import services as agendas
+    from peerreview.agenda.models import PartStatusChange
+    from peerreview.formatting import LOCAL
+    from peerreview.rounds.models import VisitatieState
+
+    def moment(day: date) -> datetime:
+        return datetime.combine(day, clock(10, 0), tzinfo=LOCAL).astimezone(UTC)
+
+    created = False
+    for data, gemeente, visitatie in _content(session, "verbeteragenda-*.yaml"):
+        if visitatie is None or visitatie.state is not VisitatieState.DEFINITIEF:
+            continue
+        existing = agendas.agenda_of(session, visitatie)
+        if existing is not None and existing.action_lines:
+            continue
+        coordinator = session.scalars(select(User).where(User.email == f"coordinator@{gemeente.slug}.demo")).one()
+        start = moment(data["created"])
+        agenda = agendas.get_or_create(session, coordinator, visitatie)
+        agenda.created_at = start
+        periods = {
+            p["name"]: agendas.add_period(session, coordinator, visitatie, p["name"], p["starts_on"], p["ends_on"])
+            for p in data["periods"]
+        }
+        for item in data["action_lines"]:
+            found = agendas.points(session, visitatie, agenda)
+            keys = []
+            for wanted in item.get("points", []):
+                match = next(
+                    (
+                        p
+                        for p in found
+                        if p.kind.value == wanted["kind"]
+                        and wanted["theme"] in p.themes
+                        and wanted.get("contains", "") in p.text
+                    ),
+                    None,
+                )
+                assert match is not None, f"{gemeente.slug}: no {wanted} among the points"
+                keys.append(match.key)
+            line = agendas.add_action_line(
+                session,
+                coordinator,
+                visitatie,
+                agendas.LineInput(
+                    title=item["title"],
+                    description=item.get("description", ""),
+                    themes=item.get("themes", []),
+                    process_goal=item.get("process_goal", ""),
+                    outcome_goal=item.get("outcome_goal", ""),
+                ),
+                keys,
+            )
+            line.created_at = line.updated_at = start
+            for entry in item["parts"]:
+                owner = entry.get("owner", {})
+                owner_user = (
+                    session.scalar(select(User).where(User.email == owner["user"])) if owner.get("user") else None
+                )
+                part = agendas.add_part(
+                    session,
+                    coordinator,
+                    agenda,
+                    line,
+                    agendas.PartInput(
+                        result=entry.get("result", ""),
+                        what=entry.get("what", ""),
+                        owner_role=owner.get("role", ""),
+                        owner_organisation=owner.get("organisation", ""),
+                        owner_user_id=owner_user.id if owner_user is not None else None,
+                        planning=entry.get("planning", ""),
+                        due_on=entry.get("due_on"),
+                        status=entry.get("status", "nog_niet_gestart"),
+                        status_reason=entry.get("reason", ""),
+                        indicator=entry.get("indicator", ""),
+                        indicator_code=entry.get("indicator_code"),
+                        indicator_target=entry.get("indicator_target", ""),
+                    ),
+                )
+                part.updated_at = start
+                for change in part.status_changes:
+                    change.changed_at = start
+                for name, progress in entry.get("progress", {}).items():
+                    at = moment(progress["at"])
+                    before = {c.id for c in agendas.history(session, part)}
+                    author = part.owner_user or coordinator
+                    update = agendas.record_progress(
+                        session,
+                        author,
+                        part,
+                        periods[name],
+                        progress["text"],
+                        progress["status"],
+                        progress.get("reason", ""),
+                        0,
+                    )
+                    update.created_at = update.updated_at = at
+                    for change in session.scalars(select(PartStatusChange).where(PartStatusChange.part_id == part.id)):
+                        if change.id not in before:
+                            change.changed_at = at
+                    part.updated_at = at
+                    session.flush()
+        created = True
+    session.flush()
     return created
 
 

@@ -38,7 +38,7 @@ class PartStatus(enum.StrEnum):
             "in_voorbereiding": "In voorbereiding",
             "in_uitvoering": "In uitvoering",
             "gereed": "Gereed",
-            "doorlopend": "Doorlopend (geborgd in het reguliere werk)",
+            "doorlopend": "Doorlopend",
             "vervallen": "Vervallen",
         }[self.value]
 

@@ -224,13 +224,18 @@ def world(request, make, session):
     lesson = SessieLesson(gemeente_id=a.id, sessie_id=sessie.id, visitatie_id=visitatie.id, theme="T1", text="Les")
     point = ImprovementPoint(gemeente_id=a.id, sessie_id=sessie.id, visitatie_id=visitatie.id, theme="T2", text="Punt")
     session.add_all([attendee, lesson, point])
-    # the verbeteragenda's reports and read-only links (agenda/report_views.py)
     agenda = Agenda(gemeente_id=a.id, visitatie_id=visitatie.id)
     session.add(agenda)
     session.flush()
+    line = ActionLine(gemeente_id=a.id, agenda_id=agenda.id, title="Geheime actielijn", themes=["T2"])
     period = ReportingPeriod(
         gemeente_id=a.id, agenda_id=agenda.id, name="Voorjaar", starts_on=date(2027, 1, 1), ends_on=date(2027, 6, 30)
     )
+    session.add_all([line, period])
+    session.flush()
+    agenda_part = Part(gemeente_id=a.id, action_line_id=line.id, result="Geheim resultaat")
+    session.add(agenda_part)
+    # the verbeteragenda's read-only links (agenda/report_views.py)
     share = ShareLink(
         gemeente_id=a.id,
         visitatie_id=visitatie.id,
@@ -238,11 +243,7 @@ def world(request, make, session):
         token_hash=auth.new_token()[1],
         expires_at=datetime.now(UTC) + timedelta(days=1),
     )
-    line = ActionLine(gemeente_id=a.id, agenda_id=agenda.id, title="Actielijn", themes=["T1"])
-    session.add_all([period, share, line])
-    session.flush()
-    part = Part(gemeente_id=a.id, action_line_id=line.id, result="Resultaat")
-    session.add(part)
+    session.add(share)
     session.commit()
     values = {
         "slug": a.slug,
@@ -271,10 +272,10 @@ def world(request, make, session):
         "attendee_id": attendee.id,
         "lesson_id": lesson.id,
         "point_id": point.id,
+        "line_id": line.id,
+        "part_id": agenda_part.id,
         "period_id": period.id,
         "share_id": share.id,
-        "line_id": line.id,
-        "part_id": part.id,
     }
     outsiders = {
         "coordinator of B": make.user(gemeente=b, role=MembershipRole.COORDINATOR),

@@ -100,6 +100,7 @@ BLUEPRINTS = (
     "home",
     "health",
     "reflectiesessie",
+    "agenda",
 )
 AUDIT_TABLE = "audit_event"
 # GET routes the route matrix's data does not open for any of the users below, by state, and why.
@@ -107,6 +108,10 @@ PORTRET = ("edit", "history", "pdf", "show", "show_version", "status")
 REFLECTIE = ("index", "links", "log", "apply", "deadline", "guest")
 ANSWERING = {f"reflectie.{name}": "the team answers after the gemeente sent its response" for name in ("log", "apply")}
 SESSIE = ("show", "calendar", "plan", "record", "reactie", "nawoord")
+AGENDA = {
+    f"agenda.{name}": "the verbeteragenda opens once the portret is definitive"
+    for name in ("show", "new_line", "edit_line", "new_part", "part", "progress", "overview")
+}
 VISIT_PLANNING = ("edit_conversation", "edit_respondent", "new_conversation", "respondents")
 NOT_ADOPTED = {
     "definitief.show": "only an adopted, published portret has a public page",
@@ -118,11 +123,13 @@ UNREACHED: dict[VisitatieState, dict[str, str]] = {
         **{f"portret.{name}": "the portret is made after the visit" for name in PORTRET},
         **{f"reflectie.{name}": "the gemeente comments on a released concept" for name in REFLECTIE},
         **{f"reflectiesessie.{name}": "the reflectiesessie follows the visit" for name in SESSIE},
+        **AGENDA,
         **NOT_ADOPTED,
     },
     VisitatieState.PORTRET_CONCEPT: {
         "selfeval.reopen": "a zelfevaluatie reopens only while the review has not ended",
         **ANSWERING,
+        **AGENDA,
         **NOT_ADOPTED,
     },
     VisitatieState.DEFINITIEF: {

@@ -192,6 +192,8 @@ def _url_args(session, world: dict[str, Any]) -> dict[str, Any]:
         "attendee_id": 1,
         "lesson_id": 1,
         "point_id": 1,
+        "line_id": 1,
+        "part_id": 1,
         "period_id": 1,
         "share_id": 1,
     }
