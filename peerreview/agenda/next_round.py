@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from flask import g
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from peerreview.accounts.models import User
@@ -153,11 +154,8 @@ def save_follow_up(
     text = text.replace("\r\n", "\n").strip()
     if len(text) > FOLLOW_UP_MAX:
         raise ValueError(f"Gebruik hoogstens {FOLLOW_UP_MAX} tekens.")
-    current = session.scalar(
-        select(FollowUp)
-        .where(FollowUp.visitatie_id == visitatie.id, FollowUp.section_key == section_key)
-        .with_for_update()
-    )
+    wanted = select(FollowUp).where(FollowUp.visitatie_id == visitatie.id, FollowUp.section_key == section_key)
+    current = session.scalar(wanted.with_for_update(of=FollowUp))
     stored_revision = current.revision if current is not None else 0
     if base_revision != stored_revision:
         raise Conflict(current)
@@ -165,7 +163,12 @@ def save_follow_up(
         current = FollowUp(
             gemeente_id=visitatie.gemeente_id, visitatie_id=visitatie.id, section_key=section_key, text=text, revision=1
         )
-        session.add(current)
+        try:
+            with session.begin_nested():  # two first saves at once: the later one is a conflict, not a 500
+                session.add(current)
+                session.flush()
+        except IntegrityError:
+            raise Conflict(session.scalar(wanted)) from None
     elif current.text == text:
         return current
     else:
