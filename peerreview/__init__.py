@@ -70,6 +70,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from peerreview.accounts import auth
     from peerreview.extensions import babel, csrf, login_manager
     from peerreview.ids import IdConverter
+    from peerreview.network import indexer  # noqa: F401  (signal receivers: the passage index follows its sources)
     from peerreview.review import consent  # noqa: F401  (signal receivers: a withdrawal reaches the annotations)
 
     app.url_map.converters["int"] = IdConverter  # before any rule is added

@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(reminders)
     app.cli.add_command(jobs_group)
     app.cli.add_command(retention)
+    app.cli.add_command(network_group)
 
 
 db_group = AppGroup("db", help="Database migrations (Alembic).")
@@ -170,3 +171,22 @@ def retention() -> None:
         counts = purge(session, current_app.config)
         session.commit()
     click.echo(", ".join(f"{name}: {count} verwijderd" for name, count in counts.items()) + ".")
+
+
+network_group = AppGroup("network", help="The national network's passage index.")
+
+
+@network_group.command("reindex")
+@click.option("--visitatie", "visitatie_id", type=int, default=None, help="Only this visitatie (its id).")
+def network_reindex(visitatie_id: int | None) -> None:
+    """Rebuild the network's passage index from the source tables (all visitaties, or one)."""
+    from peerreview.network import indexer
+
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]), db.new_session() as session:
+        if visitatie_id is not None:
+            passages = indexer.reindex_visitatie(session, visitatie_id)
+            visitaties = 1
+        else:
+            visitaties, passages = indexer.reindex_all(session)
+        session.commit()
+    click.echo(f"Netwerkindex opnieuw opgebouwd: {passages} passages uit {visitaties} visitatie(s).")

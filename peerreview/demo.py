@@ -174,9 +174,23 @@ def seed(session: Session) -> bool:
     created = _sessies(session) or created
     created = _vaststellingen(session) or created
     created = _publicaties(session) or created
+    created = _network_index(session) or created
     created = _verbeteragenda(session) or created
     created = _agenda_lezers(session) or created
     return created or len(session.new) > before
+
+
+def _network_index(session: Session) -> bool:
+    """The national network's passage index, built from what the steps above made (only the visitaties
+    whose passages differ from their sources are rebuilt)."""
+    from peerreview.network import indexer
+
+    created = False
+    for visitatie in session.scalars(select(Visitatie).order_by(Visitatie.id)):
+        if not indexer.is_current(session, visitatie):
+            indexer.reindex_visitatie(session, visitatie.id)
+            created = True
+    return created
 
 
 def _gemeenten(session: Session) -> bool:

@@ -31,7 +31,12 @@ from peerreview.indicators.models import (  # noqa: F401
 )
 from peerreview.jobs import JobOutbox  # noqa: F401
 from peerreview.mail.models import OutgoingMail  # noqa: F401
-from peerreview.network.models import NetworkPassage, NetworkPassageTheme  # noqa: F401
+from peerreview.network.models import (  # noqa: F401
+    NetworkCell,
+    NetworkIndexVersion,
+    NetworkPassage,
+    NetworkPassageTheme,
+)
 from peerreview.portret.models import Portret, PortretVersion  # noqa: F401
 from peerreview.reflectie.models import Comment, GuestLink  # noqa: F401
 from peerreview.reflectiesessie.models import (  # noqa: F401

@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from peerreview import signals
 from peerreview.access import network_participant
 from peerreview.accounts.models import User
 from peerreview.audit.services import record
@@ -54,6 +55,7 @@ def choose(session: Session, actor: User, portret: Portret, scope: Publication) 
         version=portret.adopted_version,
     )
     session.flush()
+    signals.network_material_changed.send(portret.visitatie_id, session=session)
     return portret
 
 

@@ -45,6 +45,7 @@ class Unit(enum.StrEnum):
     DECILE = "decile"
     INDEX = "index"
     COUNT = "count"
+    KLASSE = "klasse"  # a class on a scale with named steps (CBS stedelijkheid 1-5)
 
 
 class Indicator(Base):

@@ -57,7 +57,7 @@ class NetworkPassage(Base):
     """One passage the network may read, with its audience. Not tenant-owned data: a rebuildable index."""
 
     __tablename__ = "network_passage"
-    __table_args__ = (sa.Index("ix_network_passage_audience_gemeente", "audience", "gemeente_id"),)
+    __table_args__ = (sa.Index("ix_network_passage_audience_gemeente", "audience", "gemeente_id", "round_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # "annotation:12", "summary:5", "lesson:3", "improvement:4", "section:<version_id>:<section_key>"
@@ -90,3 +90,35 @@ class NetworkPassageTheme(Base):
 
     passage_id: Mapped[int] = mapped_column(sa.ForeignKey("network_passage.id", ondelete="CASCADE"), primary_key=True)
     theme: Mapped[str] = mapped_column(sa.String(3), primary_key=True, index=True)
+
+
+class NetworkCell(Base):
+    """Per visitatie, theme and audience: how many passages of each counted kind the index holds, and the
+    team's judgement. Kept by the indexer next to the passages (same rebuild), so the theme matrix
+    aggregates a dozen rows per visitatie instead of every passage with its themes."""
+
+    __tablename__ = "network_cell"
+    __table_args__ = (sa.Index("ix_network_cell_audience_gemeente", "audience", "gemeente_id", "round_id"),)
+
+    visitatie_id: Mapped[int] = mapped_column(sa.ForeignKey("visitatie.id", ondelete="CASCADE"), primary_key=True)
+    theme: Mapped[str] = mapped_column(sa.String(3), primary_key=True)
+    audience: Mapped[Audience] = mapped_column(primary_key=True)
+    gemeente_id: Mapped[int] = mapped_column(sa.ForeignKey("gemeente.id", ondelete="CASCADE"))
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("round.id", ondelete="CASCADE"))
+    summaries: Mapped[int] = mapped_column(default=0)
+    strengths: Mapped[int] = mapped_column(default=0)
+    points: Mapped[int] = mapped_column(default=0)
+    lessons: Mapped[int] = mapped_column(default=0)
+    improvements: Mapped[int] = mapped_column(default=0)
+    judgement: Mapped[str | None] = mapped_column(sa.String(80))
+
+
+class NetworkIndexVersion(Base):
+    """One row: a random stamp the indexer replaces with every rebuild (in the rebuild's transaction).
+    Whatever is computed from the index (the matrix's cells) may be kept per process under this stamp.
+    Random, not a counter: a rolled-back rebuild never hands its number to a different index."""
+
+    __tablename__ = "network_index_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stamp: Mapped[int] = mapped_column(sa.BigInteger, default=0)

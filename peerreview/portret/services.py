@@ -292,6 +292,7 @@ def save_section(
         reason=item.erratum_reason,
     )
     session.flush()
+    signals.network_material_changed.send(portret.visitatie_id, session=session)
     return item
 
 

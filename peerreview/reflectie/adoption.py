@@ -9,6 +9,7 @@ from datetime import date, datetime, time
 from flask import url_for
 from sqlalchemy.orm import Session
 
+from peerreview import signals
 from peerreview.accounts.models import User
 from peerreview.accounts.services import coordinators_of
 from peerreview.audit.services import record
@@ -107,4 +108,5 @@ def adopt(session: Session, actor: User, portret: Portret) -> int:
             link=link,
         )
     session.flush()
+    signals.network_material_changed.send(visitatie.id, session=session)
     return item.number

@@ -16,6 +16,7 @@ from flask import url_for
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from peerreview import signals
 from peerreview.accounts.models import Membership, MembershipRole, User
 from peerreview.audit.services import record
 from peerreview.conflicts import Conflict
@@ -343,6 +344,7 @@ def _add_item(
     )
     session.add(item)
     session.flush()
+    signals.network_material_changed.send(visitatie.id, session=session)
     return item
 
 
@@ -351,6 +353,7 @@ def remove_item(session: Session, visitatie: Visitatie, item: Any) -> None:
         raise SessieError("Het portret is vastgesteld; dit ligt vast.")
     session.delete(item)
     session.flush()
+    signals.network_material_changed.send(visitatie.id, session=session)
 
 
 # --- wederhoor ----------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from peerreview import signals
 from peerreview.accounts.models import User
 from peerreview.db import utcnow
 from peerreview.passages import PassageError, locate
@@ -116,7 +117,15 @@ def create_annotation(session: Session, actor: User, visitatie: Visitatie, data:
         raise ReviewError("Kies een antwoord of een document.")
     session.add(annotation)
     session.flush()
+    _changed(session, visitatie.id)
     return annotation
+
+
+def _changed(session: Session, visitatie_id: int) -> None:
+    """A released annotation changed: the network's passage index follows."""
+    visitatie = session.get(Visitatie, visitatie_id)
+    if visitatie is not None and visitatie.annotations_released_at is not None:
+        signals.network_material_changed.send(visitatie.id, session=session)
 
 
 def update_annotation(
@@ -131,6 +140,7 @@ def update_annotation(
     annotation.themes, annotation.kind, annotation.body = codes, AnnotationKind(kind), body.strip()
     annotation.updated_at = utcnow()
     session.flush()
+    _changed(session, annotation.visitatie_id)
 
 
 def delete_annotation(session: Session, actor: User, annotation: Annotation) -> None:
@@ -138,6 +148,7 @@ def delete_annotation(session: Session, actor: User, annotation: Annotation) -> 
         raise ReviewError("Je kunt alleen je eigen aantekeningen verwijderen.")
     session.delete(annotation)
     session.flush()
+    _changed(session, annotation.visitatie_id)
 
 
 def reply(session: Session, actor: User, annotation: Annotation, body: str) -> AnnotationReply:

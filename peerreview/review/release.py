@@ -6,6 +6,7 @@ from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from peerreview import signals
 from peerreview.accounts.models import Membership, MembershipRole, User
 from peerreview.audit.services import record
 from peerreview.db import utcnow
@@ -32,3 +33,4 @@ def release(session: Session, actor: User, visitatie: Visitatie) -> None:
             link=url_for("review.workspace", visitatie_id=visitatie.id, _external=True),
         )
     session.flush()
+    signals.network_material_changed.send(visitatie.id, session=session)  # now network material (concept)

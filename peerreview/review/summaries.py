@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from peerreview import signals
 from peerreview.accounts.models import User
 from peerreview.db import utcnow
 from peerreview.review.errors import ReviewError
@@ -41,4 +42,6 @@ def save_summary(
     current.revision += 1
     current.updated_by_id, current.updated_at = actor.id, utcnow()
     session.flush()
+    if visitatie.annotations_released_at is not None:
+        signals.network_material_changed.send(visitatie.id, session=session)
     return current

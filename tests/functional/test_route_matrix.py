@@ -17,6 +17,7 @@ from peerreview.agenda.models import ActionLine, Agenda, Part, ReportingPeriod
 from peerreview.agenda.report_models import ShareLink
 from peerreview.indicators.models import IndicatorImport
 from peerreview.mail.models import OutgoingMail
+from peerreview.network import indexer
 from peerreview.portret.models import Portret, PortretVersion, VersionKind
 from peerreview.reflectie.models import Comment, CommentKind, GuestLink
 from peerreview.reflectiesessie.models import ImprovementPoint, ReflectieSessie, SessieAttendee, SessieLesson
@@ -245,6 +246,8 @@ def world(request, make, session):
     )
     session.add(share)
     session.commit()
+    indexer.reindex_visitatie(session, visitatie.id)  # the network sees the lessons as concept (staff only)
+    session.commit()
     values = {
         "slug": a.slug,
         "membership_id": session.scalar(select(Membership.id).where(Membership.user_id == a_coordinator.id)),
@@ -276,6 +279,8 @@ def world(request, make, session):
         "part_id": agenda_part.id,
         "period_id": period.id,
         "share_id": share.id,
+        "gemeente_id": a.id,
+        "theme": "T1",
     }
     outsiders = {
         "coordinator of B": make.user(gemeente=b, role=MembershipRole.COORDINATOR),

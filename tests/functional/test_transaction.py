@@ -101,6 +101,7 @@ BLUEPRINTS = (
     "health",
     "reflectiesessie",
     "agenda",
+    "network",
 )
 AUDIT_TABLE = "audit_event"
 # GET routes the route matrix's data does not open for any of the users below, by state, and why.

@@ -133,6 +133,8 @@ def _values(world: dict[str, Any]) -> dict[str, list[Any]]:
         "part_id": [1],
         "period_id": [1],
         "share_id": [1],
+        "gemeente_id": [world["gemeente"].id],
+        "theme": ["T1", "T3"],
     }
 
 

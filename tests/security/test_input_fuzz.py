@@ -196,6 +196,8 @@ def _url_args(session, world: dict[str, Any]) -> dict[str, Any]:
         "part_id": 1,
         "period_id": 1,
         "share_id": 1,
+        "gemeente_id": visitatie.gemeente_id,
+        "theme": "T1",
     }
 
 
