@@ -173,3 +173,34 @@ def test_the_coordinator_publishes_the_agenda_to_the_network_and_it_is_logged(cl
         .status_code
         == 404
     )
+
+
+def test_the_coordinator_invites_and_assigns_the_council_role(client_for, session, world):
+    from peerreview.accounts.models import Invitation, Membership
+
+    coordinator = client_for(world["coordinator"])
+    invited = coordinator.post_form(
+        "/gemeenten/deventer/uitnodigen",
+        {"email": "rekenkamer@deventer.nl", "role": "raad"},
+        token_from="/gemeenten/deventer",
+    )
+    assert invited.status_code == 302
+    invitation = session.scalars(select(Invitation).where(Invitation.email == "rekenkamer@deventer.nl")).one()
+    assert invitation.membership_role is MembershipRole.RAAD
+    writer = session.scalars(select(Membership).where(Membership.user_id == world["writer"].id)).one()
+    changed = coordinator.post_form(
+        f"/gemeenten/deventer/leden/{writer.id}/rol", {"role": "raad"}, token_from="/gemeenten/deventer"
+    )
+    assert changed.status_code == 302
+    as_council = client_for(world["writer"])
+    assert as_council.get(f"{world['base']}/zelfevaluatie").status_code == 404
+    assert as_council.get(f"{world['agenda_base']}/rapportage").status_code == 200
+    assert "Raadslid of rekenkamer" in coordinator.get("/gemeenten/deventer").get_data(as_text=True)
+
+
+def test_a_council_member_cannot_own_a_part(app, session, world):
+    from peerreview.agenda import services
+
+    with app.test_request_context():
+        owners = services.members(session, world["visitatie"].gemeente_id)
+    assert world["council"].id not in {u.id for u in owners} and world["writer"].id in {u.id for u in owners}
