@@ -270,13 +270,14 @@ def bump_version(session: Session) -> None:
 def is_current(session: Session, visitatie: Visitatie) -> bool:
     """Whether the visitatie's passages in the index are what its sources give now (keys, audiences, texts)."""
     wanted = {(p["key"], p["audience"], p["text"], p["judgement"]) for p in passages_for(session, visitatie)}
-    have = set(
-        session.execute(
+    have = {
+        (key, audience, text, judgement)
+        for key, audience, text, judgement in session.execute(
             select(NetworkPassage.key, NetworkPassage.audience, NetworkPassage.text, NetworkPassage.judgement).where(
                 NetworkPassage.visitatie_id == visitatie.id
             )
-        ).tuples()
-    )
+        )
+    }
     return wanted == have
 
 

@@ -136,9 +136,9 @@ def cells_html(rows: list[matrix.Row], themes: list[str], judgements: dict[str, 
                 judgement = (
                     f'<span class="mj">{escape(judgements.get(cell.judgement, ""))}</span>' if cell.judgement else ""
                 )
-                lessons = f" · {cell.lessons} les" if cell.lessons else ""
+                lessons = f" · {cell.lessons}\u00a0les" if cell.lessons else ""
                 concept = '<span class="mk">concept</span>' if cell.concept else ""
-                inner = shown[key] = f"{judgement}{cell.strengths} st · {cell.points} op{lessons}{concept}"
+                inner = shown[key] = f"{judgement}{cell.strengths}\u00a0st · {cell.points}\u00a0op{lessons}{concept}"
             css = "mcell mconcept" if cell.concept else "mcell"
             parts.append(
                 f'<td class="{css}"><a href="thema-matrix/{row.context.gemeente_id}/{theme}{query}">{inner}</a></td>'

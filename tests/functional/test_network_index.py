@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from peerreview import signals
 from peerreview.accounts.models import NetworkRole
 from peerreview.network import indexer
-from peerreview.network.models import Audience, NetworkPassage, NetworkPassageTheme, PassageKind
+from peerreview.network.models import Audience, NetworkCell, NetworkPassage, NetworkPassageTheme, PassageKind
 from peerreview.portret.models import Portret
 from peerreview.reflectiesessie.models import ImprovementPoint, ReflectieSessie, SessieLesson
 from peerreview.review.models import Annotation, AnnotationKind
@@ -72,6 +72,13 @@ def test_released_review_material_is_concept_while_the_portret_is_not_published(
     assert [p.text for p in kinds[PassageKind.STERKTE]] == ["Een visie die breed gedragen wordt."]
     assert [p.text for p in kinds[PassageKind.ONTWIKKELPUNT]] == ["Het mandaat van het team is nog smal."]
     assert kinds[PassageKind.ONTWIKKELPUNT][0].themes == ["T5"]
+    cells = {
+        c.theme: c
+        for c in session.scalars(select(NetworkCell).where(NetworkCell.visitatie_id == world["visitatie_id"]))
+    }
+    assert set(cells) == {"T5", "T7"} and {c.audience for c in cells.values()} == {Audience.CONCEPT}
+    assert (cells["T7"].summaries, cells["T7"].strengths, cells["T7"].judgement) == (1, 1, "duidelijk_aanwezig")
+    assert (cells["T5"].points, cells["T5"].summaries, cells["T5"].judgement) == (1, 0, None)
 
 
 def test_unreleased_review_material_is_never_indexed(app, session, make):

@@ -117,9 +117,9 @@ def test_a_cell_shows_the_judgement_in_words_and_the_counts(client, world):
     html = client.get(MATRIX).get_data(as_text=True)
     deventer_row = html.split('<th scope="row">Deventer<', 1)[1].split("</tr>", 1)[0]
     assert "Duidelijk aanwezig" in deventer_row  # T7, the team's summary
-    assert "1 st · 0 op" in deventer_row and "0 st · 1 op" in deventer_row
+    assert "1\u00a0st · 0\u00a0op" in deventer_row and "0\u00a0st · 1\u00a0op" in deventer_row
     meppel_row = html.split('<th scope="row">Meppel<', 1)[1].split("</tr>", 1)[0]
-    assert "In ontwikkeling" in meppel_row and "2 st · 0 op · 1 les" in meppel_row
+    assert "In ontwikkeling" in meppel_row and "2\u00a0st · 0\u00a0op · 1\u00a0les" in meppel_row
 
 
 def test_a_cells_page_shows_its_passages_with_links_into_the_portret(client, world, session):
