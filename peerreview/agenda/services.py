@@ -221,6 +221,26 @@ def _checked_line(data: LineInput) -> LineInput:
     return LineInput(title, texts[0], themes, texts[1], texts[2])
 
 
+def _chosen(session: Session, visitatie: Visitatie, agenda: Agenda, point_keys: Sequence[str]) -> list[Point]:
+    available = {p.key: p for p in points(session, visitatie, agenda)}
+    keys = list(dict.fromkeys(point_keys))
+    if any(k not in available for k in keys):
+        raise AgendaError("Een van de gekozen punten bestaat niet (meer). Laad de pagina opnieuw.")
+    return [available[k] for k in keys]
+
+
+def _add_sources(line: ActionLine, chosen: Sequence[Point]) -> list[Point]:
+    """Link the points to the line (a snapshot of each text); their themes join the line's. Returns the new ones."""
+    known = {(s.kind, s.source_id) for s in line.sources}
+    added = [p for p in chosen if (p.kind, p.id) not in known]
+    for p in added:
+        line.sources.append(
+            ActionLineSource(gemeente_id=line.gemeente_id, kind=p.kind, source_id=p.id, theme=p.theme, text=p.text)
+        )
+    line.themes = sorted({*line.themes, *(t for p in added for t in p.themes)}, key=theme_order)
+    return added
+
+
 def add_action_line(
     session: Session, actor: User, visitatie: Visitatie, data: LineInput, point_keys: Sequence[str]
 ) -> ActionLine:
@@ -230,27 +250,18 @@ def add_action_line(
     agenda = get_or_create(session, actor, visitatie)
     if len(agenda.action_lines) >= MAX_LINES:
         raise AgendaError(f"Een verbeteragenda heeft hoogstens {MAX_LINES} actielijnen.")
-    available = {p.key: p for p in points(session, visitatie, agenda)}
-    chosen = [available[k] for k in dict.fromkeys(point_keys) if k in available]
-    if len(chosen) != len(set(point_keys)):
-        raise AgendaError("Een van de gekozen punten bestaat niet (meer). Laad de pagina opnieuw.")
-    themes = set(data.themes)
-    for p in chosen:
-        themes.update(p.themes)
+    chosen = _chosen(session, visitatie, agenda, point_keys)
     line = ActionLine(
         gemeente_id=agenda.gemeente_id,
         agenda_id=agenda.id,
         position=max((x.position for x in agenda.action_lines), default=0) + 1,
         title=data.title,
         description=data.description,
-        themes=sorted(themes, key=theme_order),
+        themes=data.themes,
         process_goal=data.process_goal,
         outcome_goal=data.outcome_goal,
     )
-    for p in chosen:
-        line.sources.append(
-            ActionLineSource(gemeente_id=agenda.gemeente_id, kind=p.kind, source_id=p.id, theme=p.theme, text=p.text)
-        )
+    _add_sources(line, chosen)
     agenda.action_lines.append(line)
     session.flush()
     record(
@@ -265,15 +276,33 @@ def add_action_line(
 
 
 def update_action_line(
-    session: Session, actor: User, line: ActionLine, data: LineInput, base_revision: int
+    session: Session,
+    actor: User,
+    line: ActionLine,
+    data: LineInput,
+    base_revision: int,
+    point_keys: Sequence[str] = (),
 ) -> ActionLine:
+    """Save the line if nobody saved since ``base_revision`` (else ``Conflict``); ``point_keys`` are points it
+    now answers too."""
     data = _checked_line(data)
+    agenda = line.agenda
+    chosen = _chosen(session, agenda.visitatie, agenda, point_keys)
     _bump(session, ActionLine, line, base_revision)
     line.title, line.description, line.themes = data.title, data.description, data.themes
     line.process_goal, line.outcome_goal = data.process_goal, data.outcome_goal
+    added = _add_sources(line, chosen)
     line.updated_at = utcnow()
     session.flush()
-    record(session, "agenda_line_updated", actor=actor, gemeente_id=line.gemeente_id, obj=line, revision=line.revision)
+    record(
+        session,
+        "agenda_line_updated",
+        actor=actor,
+        gemeente_id=line.gemeente_id,
+        obj=line,
+        revision=line.revision,
+        points=[p.key for p in added],
+    )
     return line
 
 
@@ -632,7 +661,8 @@ def record_progress(
     if not plain_text(text).strip():
         raise AgendaError("Beschrijf kort hoe het ervoor staat.")
     new_status = PartStatus(status)
-    if new_status is PartStatus.VERVALLEN and not (reason.strip() or part.status_reason.strip()):
+    kept = part.status_reason if part.status is PartStatus.VERVALLEN else ""  # the reason it lapsed before
+    if new_status is PartStatus.VERVALLEN and not (reason.strip() or kept.strip()):
         raise AgendaError("Een onderdeel dat vervalt heeft een reden nodig. Vul in waarom het vervalt.")
     update_row = progress_of(session, part, period)
     if update_row is None:
@@ -651,7 +681,7 @@ def record_progress(
         _bump(session, ProgressUpdate, update_row, base_revision)
         update_row.text, update_row.status = text, new_status
         update_row.created_by_id, update_row.updated_at = actor.id, utcnow()
-    reason_now = reason.strip() or (part.status_reason if new_status is PartStatus.VERVALLEN else "")
+    reason_now = reason.strip() or (kept if new_status is PartStatus.VERVALLEN else "")
     _set_status(session, actor, part, new_status, reason_now)
     session.flush()
     record(

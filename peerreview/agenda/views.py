@@ -201,6 +201,8 @@ def edit_line(visitatie_id: int, line_id: int) -> Page:
     agenda = _agenda(visitatie)
     line = _line(agenda, line_id)
     theirs = None
+    answered = {(source.kind.value, source.source_id) for source in line.sources}
+    others = [p for p in services.points(s, visitatie, agenda) if (p.kind.value, p.id) not in answered]
     if request.method == "GET":
         form = LineForm(formdata=None, obj=line, base_revision=line.revision)
         form.points.data = []
@@ -208,7 +210,7 @@ def edit_line(visitatie_id: int, line_id: int) -> Page:
     else:
         form = LineForm()
         status = 422
-    form.points.choices = []
+    form.points.choices = _point_choices(others)
     if form.validate_on_submit():
         data = services.LineInput(
             title=form.title.data or "",
@@ -218,7 +220,9 @@ def edit_line(visitatie_id: int, line_id: int) -> Page:
             outcome_goal=form.outcome_goal.data or "",
         )
         try:
-            services.update_action_line(s, current_user, line, data, int(form.base_revision.data or 0))
+            services.update_action_line(
+                s, current_user, line, data, int(form.base_revision.data or 0), form.points.data or []
+            )
         except Conflict as conflict:
             s.rollback()
             theirs = conflict.current
@@ -233,7 +237,7 @@ def edit_line(visitatie_id: int, line_id: int) -> Page:
             flash("De actielijn is opgeslagen.", "success")
             return _back(visitatie, f"actielijn-{line.id}")
     return render_template(
-        "agenda/line_form.html", visitatie=visitatie, form=form, line=line, points=[], theirs=theirs
+        "agenda/line_form.html", visitatie=visitatie, form=form, line=line, points=others, theirs=theirs
     ), status
 
 

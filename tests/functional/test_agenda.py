@@ -342,3 +342,44 @@ def test_the_coordinators_next_step_points_to_the_agenda_until_it_has_an_action_
     assert "Maak de verbeteragenda" not in client_for(world["writer"]).get(world["base"]).get_data(as_text=True)
     make_line(coordinator, world)
     assert "Maak de verbeteragenda" not in coordinator.get(world["base"]).get_data(as_text=True)
+
+
+def test_an_action_line_can_answer_a_point_added_later(client_for, world, session):
+    coordinator = client_for(world["coordinator"])
+    make_line(coordinator, world, points=[world["points"][0]])
+    line = only_line(session)
+    assert [s.kind.value for s in line.sources] == ["ontwikkelpunt"]
+    url = f"{world['url']}/actielijnen/{line.id}"
+    page = coordinator.get(url).get_data(as_text=True)
+    assert "Gezinnen die buiten beeld blijven eerder bereiken." in page  # offered: not yet answered
+    data = {
+        "title": "Iedereen in beeld",
+        "process_goal": "a",
+        "outcome_goal": "b",
+        "themes": ["T5"],
+        "points": [world["points"][1]],
+        "base_revision": "1",
+    }
+    assert coordinator.post_form(url, data).status_code == 302
+    line = only_line(session)
+    assert [s.kind.value for s in line.sources] == ["ontwikkelpunt", "verbeterpunt"]
+    assert line.themes == ["T3", "T5"]
+
+
+def test_progress_that_lets_a_part_lapse_needs_a_reason_too(client_for, world, session):
+    coordinator = client_for(world["coordinator"])
+    make_line(coordinator, world)
+    add_part(coordinator, world, only_line(session).id)
+    part = session.scalars(select(Part)).one()
+    _period(coordinator, world, "Voorjaar 2027", date(2027, 1, 1), date(2027, 6, 30))
+    period = session.scalars(select(ReportingPeriod)).one()
+    url = f"{world['url']}/onderdelen/{part.id}/voortgang/{period.id}"
+    typed = {"text": "<p>De regio pakt dit op.</p>", "status": "vervallen", "reason": "", "base_revision": "0"}
+    response = coordinator.post_form(url, typed)
+    assert response.status_code == 422
+    assert "Een onderdeel dat vervalt heeft een reden nodig" in response.get_data(as_text=True)
+    assert "De regio pakt dit op." in response.get_data(as_text=True)
+    assert session.scalars(select(ProgressUpdate)).all() == []
+    assert coordinator.post_form(url, {**typed, "reason": "Regionaal opgepakt."}).status_code == 302
+    session.expire_all()
+    assert session.get(Part, part.id).status_reason == "Regionaal opgepakt."

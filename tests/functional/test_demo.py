@@ -334,3 +334,32 @@ def test_demo_peel_en_maas_held_its_reflectiesessie_with_lessons_points_and_wede
         select(OutgoingMail).where(OutgoingMail.subject.like("Uitnodiging: reflectiesessie Peel%"))
     )
     assert invitation.attachment_name == "reflectiesessie-peel-en-maas.ics"
+
+
+def test_demo_peel_en_maas_and_zaltbommel_work_on_their_verbeteragenda(seeded):
+    from peerreview.agenda.models import ActionLine, Agenda, Part, PartStatus, ProgressUpdate, ReportingPeriod
+
+    def agenda_of(slug):
+        gemeente = seeded.scalar(select(Gemeente).where(Gemeente.slug == slug))
+        return seeded.scalar(select(Agenda).where(Agenda.gemeente_id == gemeente.id))
+
+    peel = agenda_of("peel-en-maas")
+    parts = [p for line in peel.action_lines for p in line.parts]
+    assert (len(peel.action_lines), len(parts), len(peel.periods)) == (4, 11, 2)
+    lapsed = [p for p in parts if p.status is PartStatus.VERVALLEN]
+    assert len(lapsed) == 1 and lapsed[0].status_reason
+    assert all(line.sources for line in peel.action_lines)  # each answers a point of the portret or the session
+    kinds = {s.kind.value for line in peel.action_lines for s in line.sources}
+    assert kinds == {"ontwikkelpunt", "verbeterpunt"}
+    for period in peel.periods:
+        count = seeded.scalar(
+            select(func.count()).select_from(ProgressUpdate).where(ProgressUpdate.period_id == period.id)
+        )
+        assert count >= 6, period.name
+    zaltbommel = agenda_of("zaltbommel")
+    assert len(zaltbommel.periods) == 1 and zaltbommel.action_lines
+    assert seeded.scalar(select(func.count()).select_from(ReportingPeriod)) == 3
+    assert seeded.scalar(select(func.count()).select_from(ActionLine)) == 4 + len(zaltbommel.action_lines)
+    assert seeded.scalar(select(func.count()).select_from(Part)) == 11 + sum(
+        len(line.parts) for line in zaltbommel.action_lines
+    )
