@@ -143,6 +143,7 @@ CACHEABLE_ENDPOINTS = frozenset({"static", "review.theme_css"})
 def _register_blueprints(app: Flask) -> None:
     from peerreview.accounts.views import bp as accounts_bp
     from peerreview.admin.views import bp as admin_bp
+    from peerreview.agenda.report_views import bp as agenda_reports_bp
     from peerreview.agenda.views import bp as agenda_bp
     from peerreview.audit.views import bp as audit_bp
     from peerreview.definitief.views import bp as definitief_bp
@@ -174,6 +175,7 @@ def _register_blueprints(app: Flask) -> None:
         definitief_bp,
         reflectie_bp,
         reflectiesessie_bp,
+        agenda_reports_bp,
         network_bp,
         agenda_bp,
         admin_bp,

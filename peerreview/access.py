@@ -84,6 +84,7 @@ def visitatie(visitatie_id: int, action: str, *, with_variant: bool = False) -> 
 
 # Actions that are not about one object.
 OBJECTLESS = {
+    "network.agendas",
     "network.admin",
     "audit.view",
     "round.create",
@@ -402,8 +403,15 @@ def _portret_read(user: User, portret: Any) -> bool:
 
 
 def network_participant(user: User | None) -> bool:
-    """A logged-in participant of the network: a member of a gemeente or a holder of a network role."""
-    return user is not None and (bool(user.memberships) or bool(user.network_roles))
+    """A logged-in participant of the network: a member of a gemeente or a holder of a network role. A council
+    member (``MembershipRole.RAAD``) is not: the council reads its own gemeente's agenda and portret only."""
+    return user is not None and (bool(user.working_memberships) or bool(user.network_roles))
+
+
+def council(user: User | None, gemeente_id: int) -> bool:
+    """A council member or auditor of the gemeente (gemeenteraad, rekenkamer): read-only, agenda and
+    definitive portret only. Every other rule asks ``role_in``, which does not count this role."""
+    return user is not None and user.council_in(gemeente_id)
 
 
 def published_to(user: User | None, portret: Any) -> bool:
@@ -427,7 +435,17 @@ def _portret_definitive(user: User | None, portret: Any) -> bool:
     """The definitive versions (and errata) with their PDFs: whoever may read the portret or its publication."""
     if portret.adopted_version is None:
         return False
-    return published_to(user, portret) or (user is not None and _portret_read(user, portret))
+    return (
+        published_to(user, portret)
+        or (user is not None and _portret_read(user, portret))
+        or council(user, portret.gemeente_id)
+    )
+
+
+@rule("portret.council")
+def _portret_council(user: User | None, portret: Any) -> bool:
+    """The adopted (definitive) portret for the gemeente's council members, whatever its publication."""
+    return portret.adopted_version is not None and council(user, portret.gemeente_id)
 
 
 @rule("portret.publish")
@@ -682,6 +700,66 @@ def _reflectie_adopt(user: User, visitatie: Visitatie) -> bool:
     )
 
 
+# --- the verbeteragenda (agenda/) -------------------------------------------------------------------------
+# The agenda answers the adopted portret: it opens once the visitatie is definitief (the portret is adopted,
+# its development points and the reflectiesessie's improvement points are final). Before that the points
+# may still change, and a plan built on a concept would have to be redone.
+
+
+def _agenda_open(visitatie: Visitatie) -> bool:
+    return visitatie.state is VisitatieState.DEFINITIEF
+
+
+def agenda_council(user: User, visitatie: Visitatie) -> bool:
+    """Read-only council and rekenkamer access to the agenda: a member of the gemeente with the council role."""
+    return council(user, visitatie.gemeente_id)
+
+
+@rule("agenda.view")
+def _agenda_view(user: User, visitatie: Visitatie) -> bool:
+    """The agenda with its progress: the gemeente's members, the review team, round staff (and the council)."""
+    return _agenda_open(visitatie) and (
+        user.role_in(visitatie.gemeente_id) is not None
+        or _reviewer(user, visitatie)
+        or _round_staff(user)
+        or agenda_council(user, visitatie)
+    )
+
+
+@rule("agenda.edit")
+def _agenda_edit(user: User, visitatie: Visitatie) -> bool:
+    """Action lines, parts, points, periods and every part's progress: the gemeente's coordinator."""
+    return _agenda_open(visitatie) and user.role_in(visitatie.gemeente_id) is MembershipRole.COORDINATOR
+
+
+@rule("agenda.share")
+def _agenda_share(user: User, visitatie: Visitatie) -> bool:
+    """Hand out (and revoke) read-only links for the gemeenteraad and rekenkamer: the gemeente's coordinator."""
+    return _agenda_edit(user, visitatie)
+
+
+@rule("agenda.report")
+def _agenda_report(user: User, visitatie: Visitatie) -> bool:
+    """The stand-van-zaken reports (HTML, PDF, DOCX) and the CSV of parts: whoever may read the agenda."""
+    return _agenda_view(user, visitatie)
+
+
+@rule("network.agendas")
+def _network_agendas(user: User, _obj: None) -> bool:
+    """What gemeenten work on by theme and how far they got: analysts, round coordinators and admins."""
+    return user.has_network_role(NetworkRole.ADMIN, NetworkRole.ROUND_COORDINATOR, NetworkRole.ANALYST)
+
+
+@rule("agenda.progress")
+def _agenda_progress(user: User, part: Any) -> bool:
+    """The stand van zaken of one part: the coordinator, or the member who owns the part."""
+    visitatie = part.action_line.agenda.visitatie
+    if not _agenda_open(visitatie):
+        return False
+    role = user.role_in(part.gemeente_id)
+    return role is MembershipRole.COORDINATOR or (role is not None and part.owner_user_id == user.id)
+
+
 # --- the national network (issue 11) ---------------------------------------------------------------------
 # What the network may read of a visitatie is decided once, when the passage index is built
 # (``peerreview.network.indexer``: each passage gets its ``Audience``); which audiences a user belongs to is
@@ -715,45 +793,3 @@ def _lenses_code(user: User, passage: Any) -> bool:
     return user.has_network_role(NetworkRole.ADMIN, NetworkRole.ROUND_COORDINATOR, NetworkRole.ANALYST) and (
         passage.audience in audiences(user)
     )
-
-
-# --- the verbeteragenda (agenda/) -------------------------------------------------------------------------
-# The agenda answers the adopted portret: it opens once the visitatie is definitief (the portret is adopted,
-# its development points and the reflectiesessie's improvement points are final). Before that the points
-# may still change, and a plan built on a concept would have to be redone.
-
-
-def _agenda_open(visitatie: Visitatie) -> bool:
-    return visitatie.state is VisitatieState.DEFINITIEF
-
-
-def agenda_council(user: User, visitatie: Visitatie) -> bool:
-    """Read-only council and rekenkamer access to the agenda (agendarep fills this in)."""
-    return False
-
-
-@rule("agenda.view")
-def _agenda_view(user: User, visitatie: Visitatie) -> bool:
-    """The agenda with its progress: the gemeente's members, the review team, round staff (and the council)."""
-    return _agenda_open(visitatie) and (
-        user.role_in(visitatie.gemeente_id) is not None
-        or _reviewer(user, visitatie)
-        or _round_staff(user)
-        or agenda_council(user, visitatie)
-    )
-
-
-@rule("agenda.edit")
-def _agenda_edit(user: User, visitatie: Visitatie) -> bool:
-    """Action lines, parts, points, periods and every part's progress: the gemeente's coordinator."""
-    return _agenda_open(visitatie) and user.role_in(visitatie.gemeente_id) is MembershipRole.COORDINATOR
-
-
-@rule("agenda.progress")
-def _agenda_progress(user: User, part: Any) -> bool:
-    """The stand van zaken of one part: the coordinator, or the member who owns the part."""
-    visitatie = part.action_line.agenda.visitatie
-    if not _agenda_open(visitatie):
-        return False
-    role = user.role_in(part.gemeente_id)
-    return role is MembershipRole.COORDINATOR or (role is not None and part.owner_user_id == user.id)

@@ -178,6 +178,7 @@ def seed(session: Session) -> bool:
     created = _network_index(session) or created
     created = _lenses(session) or created  # after the network's passage index is built
     created = _verbeteragenda(session) or created
+    created = _agenda_lezers(session) or created
     created = _rode_draden(session) or created
     return created or len(session.new) > before
 
@@ -367,6 +368,7 @@ def print_logins() -> None:
         click.echo(f"  {email:<34} {role.label}")
     click.echo("  coordinator@<gemeente>.demo        Coördinator van die gemeente, bijv. coordinator@deventer.demo")
     click.echo("  invuller@<gemeente>.demo           Invuller van die gemeente, bijv. invuller@peel-en-maas.demo")
+    click.echo("  raad@peel-en-maas.demo             Raadslid of rekenkamer: leest de verbeteragenda en het portret")
     click.echo("  Gemeenten: " + ", ".join(slugify(g[0]) for g in GEMEENTEN[:6]) + ", … (zie README)\n")
 
 
@@ -1175,5 +1177,61 @@ def _verbeteragenda(session: Session) -> bool:
                     part.updated_at = at
                     session.flush()
         created = True
+    session.flush()
+    return created
+
+
+# --- the verbeteragenda's readers and the next round (agendarep) -------------------------------------------
+
+
+def _agenda_lezers(session: Session) -> bool:
+    """A council member of Peel en Maas (reads its agenda and definitive portret only), Peel en Maas's agenda
+    shared with the network by name, and a later round in which Peel en Maas starts its next zelfevaluatie
+    (whose editor shows the previous round's points and agenda). Content: ``agendarep-raad.yaml``."""
+    from peerreview.agenda.models import Agenda
+
+    data = yaml.safe_load((CONTENT / "agendarep-raad.yaml").read_text(encoding="utf-8"))
+    created = False
+    password_hash = auth.hash_password(PASSWORD)
+    slugs = {g.slug: g for g in session.scalars(select(Gemeente))}
+    for item in data["council"]:
+        user, new = _user(session, item["email"], item["name"], password_hash)
+        if new:
+            user.memberships.append(Membership(gemeente_id=slugs[item["gemeente"]].id, role=MembershipRole.RAAD))
+            created = True
+    for slug in data["published"]:
+        agenda = session.scalar(
+            select(Agenda)
+            .join(Visitatie, Visitatie.id == Agenda.visitatie_id)
+            .where(Visitatie.gemeente_id == slugs[slug].id)
+        )
+        if agenda is not None and not agenda.published:
+            agenda.published = True
+            created = True
+    later = data["next_round"]
+    round_ = session.scalar(select(Round).where(Round.name == later["name"]))
+    if round_ is None:
+        round_ = Round(
+            name=later["name"],
+            description=" ".join(later["description"].split()),
+            starts_on=later["starts_on"],
+            ends_on=later["ends_on"],
+            created_by_id=session.scalar(select(User.id).where(User.email == "coordinator@netwerk.demo")),
+        )
+        round_.deadlines.append(RoundDeadline(phase=Phase.ZELFEVALUATIE, due_on=later["zelfevaluatie_due"]))
+        session.add(round_)
+        session.flush()
+        created = True
+    for slug, variant in later["gemeenten"].items():
+        exists = session.scalar(
+            select(Visitatie.id).where(Visitatie.round_id == round_.id, Visitatie.gemeente_id == slugs[slug].id)
+        )
+        if exists is None:
+            session.add(
+                Visitatie(
+                    round_id=round_.id, gemeente_id=slugs[slug].id, variant=Variant(variant), definition_version=1
+                )
+            )
+            created = True
     session.flush()
     return created

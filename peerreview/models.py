@@ -18,6 +18,7 @@ from peerreview.agenda.models import (  # noqa: F401
     ProgressUpdate,
     ReportingPeriod,
 )
+from peerreview.agenda.report_models import FollowUp, ShareLink  # noqa: F401
 from peerreview.audit.models import AuditEvent  # noqa: F401
 from peerreview.db import Base  # noqa: F401
 from peerreview.indicators.models import (  # noqa: F401

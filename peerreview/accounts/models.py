@@ -16,6 +16,10 @@ class MembershipRole(enum.StrEnum):
     COORDINATOR = "coordinator"
     CONTRIBUTOR = "contributor"
     VIEWER = "viewer"
+    # Council members and auditors (gemeenteraad, rekenkamer): they read the verbeteragenda and the
+    # definitive portret of their gemeente and nothing else. ``User.role_in`` does not count this role,
+    # so no rule that asks for "a member of the gemeente" lets them in (see ``User.council_in``).
+    RAAD = "raad"
 
     @property
     def label(self) -> str:
@@ -26,6 +30,7 @@ MEMBERSHIP_LABELS = {
     MembershipRole.COORDINATOR: "Coördinator",
     MembershipRole.CONTRIBUTOR: "Invuller",
     MembershipRole.VIEWER: "Meelezer",
+    MembershipRole.RAAD: "Raadslid of rekenkamer",
 }
 
 
@@ -88,7 +93,29 @@ class User(UserMixin, Base):
 
     # --- roles ---------------------------------------------------------------------------------
     def role_in(self, gemeente_id: int) -> MembershipRole | None:
-        return next((m.role for m in self.memberships if m.gemeente_id == gemeente_id), None)
+        """The user's working role in the gemeente (coordinator, contributor, viewer), or None: also for
+        a council member (``MembershipRole.RAAD``), who is no member in the sense of the access rules."""
+        return next(
+            (m.role for m in self.memberships if m.gemeente_id == gemeente_id and m.role is not MembershipRole.RAAD),
+            None,
+        )
+
+    def council_in(self, gemeente_id: int) -> bool:
+        """A council member or auditor of the gemeente: reads its verbeteragenda and definitive portret only."""
+        return any(m.gemeente_id == gemeente_id and m.role is MembershipRole.RAAD for m in self.memberships)
+
+    def membership_in(self, gemeente_id: int) -> Membership | None:
+        """Any membership of the gemeente, the council role included (for managing memberships)."""
+        return next((m for m in self.memberships if m.gemeente_id == gemeente_id), None)
+
+    @property
+    def working_memberships(self) -> list[Membership]:
+        """The memberships with a working role: the gemeenten whose pages the user opens as a member."""
+        return [m for m in self.memberships if m.role is not MembershipRole.RAAD]
+
+    @property
+    def council_memberships(self) -> list[Membership]:
+        return [m for m in self.memberships if m.role is MembershipRole.RAAD]
 
     def has_network_role(self, *roles: NetworkRole) -> bool:
         return any(grant.role in roles for grant in self.network_roles)

@@ -316,7 +316,7 @@ def invite(
     if (gemeente is None) != (membership_role is None) or (gemeente is None) == (network_role is None):
         raise ValueError("an invitation is for a gemeente role or for a network role")
     existing = user_by_email(session, email)
-    if existing is not None and gemeente is not None and existing.role_in(gemeente.id) is not None:
+    if existing is not None and gemeente is not None and existing.membership_in(gemeente.id) is not None:
         raise AccountError(f"{email} is al lid van {gemeente.name}. Wijzig de rol in de ledenlijst.")
     if existing is not None and network_role is not None and existing.has_network_role(network_role):
         raise AccountError(f"{email} heeft de rol {network_role.label} al.")
@@ -369,7 +369,7 @@ def accept_invitation(session: Session, invitation: Invitation, user: User) -> N
     invitation.accepted_at = utcnow()
     if invitation.gemeente_id is not None:
         assert invitation.membership_role is not None
-        if user.role_in(invitation.gemeente_id) is None:
+        if user.membership_in(invitation.gemeente_id) is None:
             user.memberships.append(Membership(gemeente_id=invitation.gemeente_id, role=invitation.membership_role))
     else:
         assert invitation.network_role is not None

@@ -416,12 +416,16 @@ def _checked_part(session: Session, agenda: Agenda, data: PartInput) -> PartInpu
 
 
 def members(session: Session, gemeente_id: int) -> list[User]:
-    """The gemeente's active members (who can own a part), by name."""
+    """The gemeente's active members (who can own a part), by name; not its council members (read-only)."""
     return list(
         session.scalars(
             select(User)
             .join(Membership, Membership.user_id == User.id)
-            .where(Membership.gemeente_id == gemeente_id, User.active.is_(True))
+            .where(
+                Membership.gemeente_id == gemeente_id,
+                Membership.role != MembershipRole.RAAD,
+                User.active.is_(True),
+            )
             .order_by(User.name, User.id)
         )
     )

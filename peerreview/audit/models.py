@@ -71,6 +71,13 @@ ACTIONS = {
     "sessie_nawoord_saved": "Nawoord opgeslagen",
     # the network's lenses (issue 11)
     "passage_codes_changed": "Lenscodes van een passage gewijzigd",
+    # verbeteragenda: reports, the read-only share, the next round (agenda/, issue 12)
+    "agenda_share_created": "Leeslink verbeteragenda gemaakt",
+    "agenda_share_revoked": "Leeslink verbeteragenda ingetrokken",
+    "agenda_share_used": "Leeslink verbeteragenda geopend",
+    "agenda_report_downloaded": "Stand van zaken verbeteragenda gedownload",
+    "agenda_published_set": "Verbeteragenda wel of niet gedeeld met het netwerk",
+    "agenda_follow_up_saved": "Opvolging vorige ronde opgeslagen",
     # verbeteragenda (issue 12)
     "agenda_created": "Verbeteragenda aangemaakt",
     "agenda_point_added": "Eigen punt op de verbeteragenda gezet",

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
@@ -25,7 +26,7 @@ def index() -> str:
     from peerreview.review.models import ReviewAssignment
 
     reviews = s.scalars(select(ReviewAssignment).where(ReviewAssignment.user_id == current_user.id)).all()
-    gemeente_ids = {m.gemeente_id for m in current_user.memberships}
+    gemeente_ids = {m.gemeente_id for m in current_user.working_memberships}
     reviewed_ids = {a.visitatie_id for a in reviews}
     # The gemeente's own visitaties and the reviewed ones in one query (each also brings its round's deadlines).
     wanted = [
@@ -46,6 +47,7 @@ def index() -> str:
         if visitaties
         else {}
     )
+    council = _council_reading(s)
     rounds = []
     if access.can("round.list"):
         active = s.scalars(select(Round).where(Round.ends_on >= date.today()).order_by(Round.starts_on)).all()
@@ -57,10 +59,29 @@ def index() -> str:
     return render_template(
         "home/index.html",
         reviews=[(a, reviewed[a.visitatie_id]) for a in reviews],
-        memberships=sorted(current_user.memberships, key=lambda m: m.gemeente.name),
+        memberships=sorted(current_user.working_memberships, key=lambda m: m.gemeente.name),
         visitaties=visitaties,
         portrets=portrets,
         rounds=rounds,
         published=published(s, visible_scopes(current_user), limit=HOME_PUBLISHED),
         today=date.today(),
+        council=council,
     )
+
+
+def _council_reading(s: Any) -> list[tuple[Visitatie, Portret | None]]:
+    """For a council member or auditor: the definitive visitaties of their gemeente(n), with the adopted
+    portret: what they may read (the verbeteragenda and the definitive portret)."""
+    gemeente_ids = [m.gemeente_id for m in current_user.council_memberships]
+    if not gemeente_ids:
+        return []
+    visitaties = s.scalars(
+        select(Visitatie)
+        .where(Visitatie.gemeente_id.in_(gemeente_ids), Visitatie.state == VisitatieState.DEFINITIEF)
+        .order_by(Visitatie.created_at.desc())
+    ).all()
+    portrets = {
+        p.visitatie_id: p
+        for p in s.scalars(select(Portret).where(Portret.visitatie_id.in_([v.id for v in visitaties])))
+    }
+    return [(v, portrets.get(v.id)) for v in visitaties]

@@ -4,6 +4,7 @@ Importing this module registers them all; ``create_app`` registers ``bp``."""
 from __future__ import annotations
 
 from peerreview.network import (  # noqa: F401  (each module adds its routes to bp)
+    agenda_views,
     figures_views,
     history_views,
     lens_views,

@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from peerreview import signals
-from peerreview.accounts.models import Membership, User
+from peerreview.accounts.models import Membership, MembershipRole, User
 from peerreview.audit.services import record
 from peerreview.conflicts import Conflict
 from peerreview.db import utcnow
@@ -147,7 +147,11 @@ def recipients(session: Session, visitatie: Visitatie) -> list[User]:
     members = session.scalars(
         select(User)
         .join(Membership)
-        .where(Membership.gemeente_id == visitatie.gemeente_id, User.active.is_(True))
+        .where(
+            Membership.gemeente_id == visitatie.gemeente_id,
+            Membership.role != MembershipRole.RAAD,
+            User.active.is_(True),
+        )
         .order_by(User.name, User.id)
     )
     people: dict[int, User] = {}

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from peerreview import signals
-from peerreview.accounts.models import Membership, User
+from peerreview.accounts.models import Membership, MembershipRole, User
 from peerreview.audit.services import record
 from peerreview.db import utcnow
 from peerreview.mail import services as mail
@@ -17,7 +17,11 @@ from peerreview.rounds.models import Visitatie
 def release(session: Session, actor: User, visitatie: Visitatie) -> None:
     visitatie.annotations_released_at = utcnow()
     record(session, "annotations_released", actor=actor, gemeente_id=visitatie.gemeente_id, obj=visitatie)
-    members = session.scalars(select(User).join(Membership).where(Membership.gemeente_id == visitatie.gemeente_id))
+    members = session.scalars(
+        select(User)
+        .join(Membership)
+        .where(Membership.gemeente_id == visitatie.gemeente_id, Membership.role != MembershipRole.RAAD)
+    )
     for member in members:
         mail.send(
             session,

@@ -1,5 +1,7 @@
 """The demo: seeding twice changes nothing, and every demo role logs in to its own home page."""
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -29,8 +31,13 @@ def test_demo_has_the_report_and_drenthe_municipalities(seeded):
     assert coevorden.jeugdregio.name == "Drenthe"
     assert coevorden.size_class == "20.000–50.000"
     earlier_rounds = len(list(demo.CONTENT.glob("ronde-*.yaml")))  # each one visitatie in an earlier round
-    assert seeded.scalar(select(func.count()).select_from(Visitatie)) == len(demo.PARTICIPANTS) + earlier_rounds
+    next_round = 1  # Peel en Maas in the later round (agendarep-raad.yaml)
+    assert (
+        seeded.scalar(select(func.count()).select_from(Visitatie))
+        == len(demo.PARTICIPANTS) + earlier_rounds + next_round
+    )
     extra = sum(len(data.get("people", [])) for data, _g, _v in demo._content(seeded, "reactie-*.yaml"))
+    extra += 1  # the council member of Peel en Maas (agendarep-raad.yaml)
     assert seeded.scalar(select(func.count()).select_from(User)) == 3 + 2 * len(demo.GEMEENTEN) + extra
 
 
@@ -43,7 +50,32 @@ DEMO_HOMES = [
     ("coordinator@coevorden.demo", "Coevorden: Visitatieronde jeugdhulp 2026–2027"),
     ("invuller@arnhem.demo", "doet nog niet mee aan een visitatieronde"),
     ("coordinator@apeldoorn.demo", "Review Deventer"),
+    ("raad@peel-en-maas.demo", "Voor de raad en de rekenkamer"),
 ]
+
+
+def test_the_council_member_reads_the_agenda_and_portret_and_the_next_round_shows_the_previous_points(
+    seeded, app, client
+):
+    from peerreview.rounds.models import Round
+
+    client = app.test_client()
+    client.post_form("/inloggen", {"email": "raad@peel-en-maas.demo", "password": demo.PASSWORD})
+    home = client.get("/").get_data(as_text=True)
+    assert "Verbeteragenda: stand van zaken" in home and "Definitief portret" in home
+    assert "/zelfevaluatie" not in home
+    later = seeded.scalar(select(Round).where(Round.name == "Visitatieronde jeugdhulp 2029–2030"))
+    peel = seeded.scalar(select(Gemeente).where(Gemeente.slug == "peel-en-maas"))
+    new = seeded.scalar(select(Visitatie).where(Visitatie.round_id == later.id, Visitatie.gemeente_id == peel.id))
+    writer = app.test_client()
+    writer.post_form("/inloggen", {"email": "invuller@peel-en-maas.demo", "password": demo.PASSWORD})
+    overview = writer.get(f"/visitaties/{new.id}/zelfevaluatie").get_data(as_text=True)
+    sections = sorted(set(re.findall(rf"/visitaties/{new.id}/zelfevaluatie/onderdelen/(\w+)", overview)))
+    assert any(
+        "Uit de vorige ronde"
+        in writer.get(f"/visitaties/{new.id}/zelfevaluatie/onderdelen/{key}").get_data(as_text=True)
+        for key in sections
+    )
 
 
 def test_every_demo_role_logs_in_and_sees_its_home_page(seeded, app, client):

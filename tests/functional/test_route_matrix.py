@@ -14,6 +14,7 @@ from sqlalchemy import select
 from peerreview.accounts import auth
 from peerreview.accounts.models import Invitation, Membership, MembershipRole
 from peerreview.agenda.models import ActionLine, Agenda, Part, ReportingPeriod
+from peerreview.agenda.report_models import ShareLink
 from peerreview.indicators.models import IndicatorImport
 from peerreview.mail.models import OutgoingMail
 from peerreview.network import indexer
@@ -38,7 +39,13 @@ from tests import factories
 
 # Capability URLs: whoever holds the secret token may open them. They have their own tests
 # (tests/functional/test_invitations.py, test_reflectie.py) and answer 404 for any token that is not valid.
-CAPABILITY_ENDPOINTS = {"accounts.accept_invitation", "accounts.reset_password", "reflectie.guest"}
+CAPABILITY_ENDPOINTS = {
+    "accounts.accept_invitation",
+    "accounts.reset_password",
+    "reflectie.guest",
+    "agenda_reports.shared",
+    "agenda_reports.shared_portret",
+}
 SKIPPED_ENDPOINTS = {"static"}
 # Arguments that name network-wide objects (an indicator's code): with the outsider's own gemeente in
 # the URL such a page is theirs, so only gemeente A's slug is tried.
@@ -245,6 +252,15 @@ def world(request, make, session):
         audience="netwerk",
     )
     session.add(evidence)
+    # the verbeteragenda's read-only links (agenda/report_views.py)
+    share = ShareLink(
+        gemeente_id=a.id,
+        visitatie_id=visitatie.id,
+        label="Gemeenteraad",
+        token_hash=auth.new_token()[1],
+        expires_at=datetime.now(UTC) + timedelta(days=1),
+    )
+    session.add(share)
     session.commit()
     indexer.reindex_visitatie(session, visitatie.id)  # the network sees the lessons as concept (staff only)
     session.commit()
@@ -287,12 +303,14 @@ def world(request, make, session):
         "line_id": line.id,
         "part_id": agenda_part.id,
         "period_id": period.id,
+        "share_id": share.id,
     }
     outsiders = {
         "coordinator of B": make.user(gemeente=b, role=MembershipRole.COORDINATOR),
         "contributor of B": make.user(gemeente=b, role=MembershipRole.CONTRIBUTOR),
     }
-    return {"values": values, "outsiders": outsiders, "b_slug": b.slug}
+    council = make.user(gemeente=a, role=MembershipRole.RAAD)
+    return {"values": values, "outsiders": outsiders, "b_slug": b.slug, "council": council, "state": request.param}
 
 
 def object_rules(app):
@@ -366,6 +384,52 @@ def test_an_anonymous_visitor_opens_no_object_route(app, client, world):
                 checked += 1
     assert checked >= 20
     assert "Set-Cookie" not in client.get("/portretten").headers
+
+
+# What a council member or auditor of gemeente A (MembershipRole.RAAD) may open: the verbeteragenda (read)
+# and the definitive portret. Every other object route, and every POST, is 404 for them.
+COUNCIL_ENDPOINTS = {
+    "definitief.show",
+    "definitief.pdf",
+    "agenda.show",
+    "agenda.overview",
+    "agenda.part",
+    "agenda_reports.index",
+    "agenda_reports.report",
+    "agenda_reports.report_pdf",
+    "agenda_reports.report_docx",
+    "agenda_reports.parts_csv",
+}
+
+
+def test_a_council_member_opens_only_the_agenda_and_the_definitive_portret(app, client_for, world):
+    client = client_for(world["council"])
+    token = client.csrf("/account")
+    opened = set()
+    for rule in object_rules(app):
+        for url in urls_for(rule, world):
+            own_gemeente = world["b_slug"] not in url.split("/")
+            for method in sorted(rule.methods & {"GET", "POST"}):
+                if method == "GET":
+                    response = client.get(url)
+                else:
+                    response = client.post(url, data={"csrf_token": token, "role": "coordinator", "scope": "openbaar"})
+                readable = method == "GET" and rule.endpoint in COUNCIL_ENDPOINTS and own_gemeente
+                if readable and world["state"] is VisitatieState.DEFINITIEF:
+                    assert response.status_code in (200, 202), f"council: {method} {url} gave {response.status_code}"
+                    opened.add(rule.endpoint)
+                else:
+                    assert response.status_code == 404, f"council: {method} {url} gave {response.status_code}"
+    if world["state"] is VisitatieState.DEFINITIEF:
+        assert opened >= COUNCIL_ENDPOINTS
+
+
+def test_council_members_see_no_staff_or_network_page(app, client_for, world):
+    client = client_for(world["council"])
+    for url in ("/rondes", "/rondes/nieuw", "/gemeenten/", "/beheer/gebruikers", "/beheer/audit/", "/outbox/"):
+        assert client.get(url).status_code == 404, url
+    home = client.get("/").get_data(as_text=True)
+    assert "/zelfevaluatie" not in home and "/gemeenten/" not in home
 
 
 def test_object_free_staff_pages_are_404_for_gemeente_users(app, client_for, world):

@@ -102,6 +102,7 @@ BLUEPRINTS = (
     "reflectiesessie",
     "network",
     "agenda",
+    "agenda_reports",
 )
 AUDIT_TABLE = "audit_event"
 # GET routes the route matrix's data does not open for any of the users below, by state, and why.

@@ -138,6 +138,7 @@ def _values(world: dict[str, Any]) -> dict[str, list[Any]]:
         "line_id": [1],
         "part_id": [1],
         "period_id": [1],
+        "share_id": [1],
     }
 
 

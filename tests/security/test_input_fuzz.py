@@ -206,6 +206,7 @@ def _url_args(session, world: dict[str, Any]) -> dict[str, Any]:
         "line_id": 1,
         "part_id": 1,
         "period_id": 1,
+        "share_id": 1,
     }
 
 
