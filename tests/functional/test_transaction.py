@@ -114,6 +114,18 @@ AGENDA = {
     f"agenda.{name}": "the verbeteragenda opens once the portret is definitive"
     for name in ("show", "new_line", "edit_line", "new_part", "part", "progress", "overview")
 }
+AGENDA.update(
+    {
+        f"agenda_reports.{name}": "the verbeteragenda opens once the portret is definitive"
+        for name in ("index", "report", "report_pdf", "report_docx", "parts_csv")
+    }
+)
+# Opened in test_agenda_sharing.py and test_agenda_next_round.py: the world has no share token, no earlier round.
+AGENDA_ELSEWHERE = {
+    "agenda_reports.shared": "the world's token is not a share link's",
+    "agenda_reports.shared_portret": "the world's token is not a share link's",
+    "agenda_reports.previous_portret": "the world has no earlier round",
+}
 VISIT_PLANNING = ("edit_conversation", "edit_respondent", "new_conversation", "respondents")
 NOT_ADOPTED = {
     "definitief.show": "only an adopted, published portret has a public page",
@@ -127,6 +139,7 @@ UNREACHED: dict[VisitatieState, dict[str, str]] = {
     VisitatieState.INGEDIEND: {
         **LENS_CODE,
         **NO_REPORT,
+        **AGENDA_ELSEWHERE,
         **{f"portret.{name}": "the portret is made after the visit" for name in PORTRET},
         **{f"reflectie.{name}": "the gemeente comments on a released concept" for name in REFLECTIE},
         **{f"reflectiesessie.{name}": "the reflectiesessie follows the visit" for name in SESSIE},
@@ -137,6 +150,7 @@ UNREACHED: dict[VisitatieState, dict[str, str]] = {
     VisitatieState.PORTRET_CONCEPT: {
         **LENS_CODE,
         **NO_REPORT,
+        **AGENDA_ELSEWHERE,
         "selfeval.reopen": "a zelfevaluatie reopens only while the review has not ended",
         **ANSWERING,
         **AGENDA,
@@ -145,6 +159,7 @@ UNREACHED: dict[VisitatieState, dict[str, str]] = {
     VisitatieState.DEFINITIEF: {
         **LENS_CODE,
         **NO_REPORT,
+        **AGENDA_ELSEWHERE,
         "selfeval.reopen": "a zelfevaluatie reopens only while the review has not ended",
         "portret.edit": "a definitive portret changes only by an erratum",
         **{f"reflectie.{name}": "the reflectie ended with the adoption" for name in ("apply", "deadline", "links")},
