@@ -173,13 +173,7 @@ def new_line(visitatie_id: int) -> Page:
         status = 422
     form.points.choices = _point_choices(found)
     if form.validate_on_submit():
-        data = services.LineInput(
-            title=form.title.data or "",
-            description=form.description.data or "",
-            themes=form.themes.data or [],
-            process_goal=form.process_goal.data or "",
-            outcome_goal=form.outcome_goal.data or "",
-        )
+        data = _line_input(form)
         try:
             line = services.add_action_line(s, current_user, visitatie, data, form.points.data or [])
         except services.AgendaError as error:
@@ -191,6 +185,16 @@ def new_line(visitatie_id: int) -> Page:
     return render_template(
         "agenda/line_form.html", visitatie=visitatie, form=form, line=None, points=found, theirs=None
     ), status
+
+
+def _line_input(form: LineForm) -> services.LineInput:
+    return services.LineInput(
+        title=form.title.data or "",
+        description=form.description.data or "",
+        themes=form.themes.data or [],
+        process_goal=form.process_goal.data or "",
+        outcome_goal=form.outcome_goal.data or "",
+    )
 
 
 @bp.route("/actielijnen/<int:line_id>", methods=["GET", "POST"])
@@ -212,13 +216,7 @@ def edit_line(visitatie_id: int, line_id: int) -> Page:
         status = 422
     form.points.choices = _point_choices(others)
     if form.validate_on_submit():
-        data = services.LineInput(
-            title=form.title.data or "",
-            description=form.description.data or "",
-            themes=form.themes.data or [],
-            process_goal=form.process_goal.data or "",
-            outcome_goal=form.outcome_goal.data or "",
-        )
+        data = _line_input(form)
         try:
             services.update_action_line(
                 s, current_user, line, data, int(form.base_revision.data or 0), form.points.data or []
