@@ -583,7 +583,7 @@ def _thread_member(user: User, thread: Any) -> bool:
 
     if thread.state is not ThreadState.TER_TOETSING:
         return False
-    mine = {m.gemeente_id for m in user.memberships}
+    mine = {m.gemeente_id for m in user.working_memberships}
     return bool(mine & _thread_gemeenten(thread))
 
 

@@ -51,7 +51,7 @@ def _confirmed() -> None:
 
 
 def _own_gemeenten() -> list[int]:
-    return [m.gemeente_id for m in current_user.memberships]
+    return [m.gemeente_id for m in current_user.working_memberships]
 
 
 def _view(thread: Thread) -> threads.ThreadView:

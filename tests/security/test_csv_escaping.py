@@ -12,6 +12,8 @@ import pytest
 
 from peerreview import csvfile
 from peerreview.config import ROOT
+from peerreview.rounds.models import VisitatieState
+from tests.functional.agenda_world import build_agenda
 
 PAYLOADS = [
     "=cmd|' /C calc'!A0",
@@ -68,6 +70,9 @@ def test_every_csv_route_escapes_formulas(app, session, client_for, plus_world):
                 annotating.AnnotationInput("s1_1", None, None, "", ["T7"], "sterkte", payload),
             )
         releasing.release(session, plus_world["lead"], visitatie)  # the strengths reach the network as concept
+        visitatie.state = VisitatieState.DEFINITIEF  # the verbeteragenda opens: one part says a formula
+        agenda = build_agenda(session, visitatie, plus_world["coordinator"])
+        agenda["parts"][0].what = PAYLOADS[0]
         session.commit()
         indexer.reindex_visitatie(session, visitatie.id)
         session.commit()
@@ -76,6 +81,7 @@ def test_every_csv_route_escapes_formulas(app, session, client_for, plus_world):
     routes = {
         f"/visitaties/{v}/zelfevaluatie/export.csv": plus_world["writer"],
         f"/visitaties/{v}/annotaties.csv": plus_world["lead"],
+        f"/visitaties/{v}/verbeteragenda/onderdelen.csv": plus_world["coordinator"],
         "/netwerk/thema-matrix.csv": staff,
         "/netwerk/zoeken.csv?q=calc": staff,
         "/netwerk/export.csv": staff,
