@@ -86,7 +86,9 @@ def test_consent_from_a_second_person_is_recorded_with_who_recorded_it(app, clie
     page = writer.get(page_url).get_data(as_text=True)
     assert "Jongere, 2 oktober 2026" in page and "Ouder of verzorger, 3 oktober 2026" in page
     assert f"vastgelegd door {plus['coordinator'].name}" in page
-    events = session.scalars(select(AuditEvent).where(AuditEvent.action == "consent_recorded")).all()
+    events = session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "consent_recorded").order_by(AuditEvent.id)
+    ).all()
     assert [e.details["given_by"] for e in events] == ["jongere", "ouder"]
     from peerreview.selfeval.cases import snapshot
 

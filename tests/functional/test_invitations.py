@@ -174,7 +174,9 @@ def test_roles_change_but_a_gemeente_keeps_a_coordinator(client_for, make, sessi
     session.expire_all()
     assert session.get(Membership, own.id).role is MembershipRole.VIEWER
     assert session.get(Membership, other.id).role is MembershipRole.COORDINATOR
-    changes = session.scalars(select(AuditEvent).where(AuditEvent.action == "role_changed")).all()
+    changes = session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "role_changed").order_by(AuditEvent.id)
+    ).all()
     assert [(e.details["old"], e.details["new"]) for e in changes] == [
         ("contributor", "coordinator"),
         ("coordinator", "viewer"),
