@@ -5,7 +5,7 @@ One aggregate query, filtered by the reader's audiences in SQL: the page costs t
 gemeenten or 342. It reads ``network_cell``, the per visitatie, theme and audience counts of the passage
 index (``network_passage`` grouped by visitatie, theme and kind, kept by the indexer in the same rebuild):
 a dozen rows per visitatie instead of every passage joined to its themes. Each gemeente shows
-its latest round with visible material (rounds in the order they were created), or the chosen round.
+its newest round (by start date) with visible material, or the chosen round.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from peerreview.indicators.models import Area, AreaKind, Indicator, IndicatorValue
@@ -145,21 +145,12 @@ def aggregate(
     ids = None if gemeente_ids is None else sorted(set(gemeente_ids))
     if round_id is not None:
         query = query.where(NetworkCell.round_id == round_id)
-    else:
-        latest_query = select(
-            NetworkCell.gemeente_id.label("gemeente_id"), func.max(NetworkCell.round_id).label("round_id")
-        ).where(visible)
-        if ids is not None:
-            latest_query = latest_query.where(NetworkCell.gemeente_id.in_(ids))
-        latest = latest_query.group_by(NetworkCell.gemeente_id).subquery()
-        query = query.join(
-            latest, and_(latest.c.gemeente_id == NetworkCell.gemeente_id, latest.c.round_id == NetworkCell.round_id)
-        )
     if ids is not None:
         query = query.where(NetworkCell.gemeente_id.in_(ids))
     if tuple(themes) != THEMES:
         query = query.where(NetworkCell.theme.in_(list(themes)))
     result: dict[int, tuple[int, dict[str, Cell]]] = {}
+    order = chronological(session)
     for (
         gemeente_id,
         round_,
@@ -172,17 +163,28 @@ def aggregate(
         judgement,
         concept,
     ) in session.execute(query):
-        if theme in THEMES:
-            result.setdefault(gemeente_id, (round_, {}))[1][theme] = Cell(
-                judgement=judgement if summaries else None,
-                summary=bool(summaries),
-                strengths=int(strengths),
-                points=int(points),
-                lessons=int(lessons),
-                improvements=int(improvements),
-                concept=bool(concept),
-            )
+        if theme not in THEMES:
+            continue
+        shown = result.get(gemeente_id)
+        if shown is not None and shown[0] != round_:
+            if order[round_] < order[shown[0]]:
+                continue  # an earlier round of this gemeente: the newest one with visible material is shown
+            result[gemeente_id] = (round_, {})
+        result.setdefault(gemeente_id, (round_, {}))[1][theme] = Cell(
+            judgement=judgement if summaries else None,
+            summary=bool(summaries),
+            strengths=int(strengths),
+            points=int(points),
+            lessons=int(lessons),
+            improvements=int(improvements),
+            concept=bool(concept),
+        )
     return result
+
+
+def chronological(session: Session) -> dict[int, int]:
+    """Round id -> its place in time (by start date): a gemeente's newest round is the one shown."""
+    return {rid: n for n, rid in enumerate(session.scalars(select(Round.id).order_by(Round.starts_on, Round.id)))}
 
 
 def rounds(session: Session, audiences: Sequence[Audience]) -> list[Round]:
@@ -238,11 +240,13 @@ def passages(
     """The visible passages of one cell (the gemeente's latest round with visible material, or ``round_id``)."""
     visible = NetworkPassage.audience.in_(list(audiences))
     if round_id is None:
-        round_id = session.scalar(
-            select(func.max(NetworkPassage.round_id)).where(visible, NetworkPassage.gemeente_id == gemeente_id)
-        )
-        if round_id is None:
+        found = session.scalars(
+            select(NetworkPassage.round_id).where(visible, NetworkPassage.gemeente_id == gemeente_id).distinct()
+        ).all()
+        if not found:
             return []
+        order = chronological(session)
+        round_id = max(found, key=order.__getitem__)
     return list(
         session.scalars(
             select(NetworkPassage)

@@ -263,3 +263,26 @@ def test_the_matrix_runs_as_many_queries_for_30_gemeenten_as_for_3(app, client_f
         stop()
         counts.append(len(sent))
     assert counts[0] == counts[1], counts
+
+
+def test_a_gemeente_shows_its_newest_round_even_when_an_earlier_one_was_entered_later(app, client_for, make, session):
+    from datetime import date
+
+    from peerreview.network import matrix
+
+    current = make.round("Ronde 2026")
+    earlier = make.round("Ronde 2023")  # entered afterwards, as the demo does: a higher id, an earlier start
+    earlier.starts_on, earlier.ends_on = date(2023, 1, 9), date(2023, 12, 15)
+    session.commit()
+    now = shared(app, session, make, "Assen", Audience.NETWERK, current)
+    with app.test_request_context():
+        before = make.visitatie(session.get(Gemeente, now.gemeente_id), earlier)
+        indexer.write_index(
+            session,
+            [passage(before, "summary:old", PassageKind.SAMENVATTING, Audience.NETWERK, ["T3"], "Oud", judgement="x")],
+        )
+        session.commit()
+    found = matrix.aggregate(session, (Audience.OPENBAAR, Audience.NETWERK), gemeente_ids=[now.gemeente_id])
+    assert found[now.gemeente_id][0] == current.id
+    texts = [p.text for p in matrix.passages(session, (Audience.NETWERK,), now.gemeente_id, "T3")]
+    assert "Samenvatting Assen" in texts and "Oud" not in texts
