@@ -545,6 +545,17 @@ def pages(network: Network) -> list[tuple[str, str | None, str]]:
         ("matrix, analyst, 2 themes", "analyst", "/netwerk/thema-matrix?thema=T3&thema=T7"),
         ("matrix CSV, analyst", "analyst", f"/netwerk/thema-matrix.csv?{three}"),
         ("cell page, member", "member", f"/netwerk/thema-matrix/{network.cell_gemeente_id}/T7"),
+        ("figures, analyst (portret set)", "analyst", "/netwerk/cijfers?kengetal=JH_ZONDER_VERBLIJF"),
+        ("figures, analyst, all gemeenten", "analyst", "/netwerk/cijfers?kengetal=JH_ZONDER_VERBLIJF&set=alle"),
+        (
+            "figures, analyst, scatter",
+            "analyst",
+            "/netwerk/cijfers?kengetal=JH_ZONDER_VERBLIJF&tegen=SES_DECIEL&set=alle",
+        ),
+        ("search, member, common word", "member", "/netwerk/zoeken?q=wachttijd"),
+        ("search, analyst, common word", "analyst", "/netwerk/zoeken?q=wachttijd"),
+        ("search, analyst, two words", "analyst", "/netwerk/zoeken?q=huisartsen+samenwerking"),
+        ("search, analyst, theme facet", "analyst", "/netwerk/zoeken?q=gezinnen&thema=T3"),
     ]
 
 
@@ -629,6 +640,7 @@ def run(args: argparse.Namespace) -> int:
     from sqlalchemy import text
 
     from peerreview import create_app, db
+    from peerreview.network import search
 
     env = app_env(args.database_url, secrets.token_urlsafe(48))
     print(f"database {args.database_url} (dropped and created)")
@@ -640,6 +652,7 @@ def run(args: argparse.Namespace) -> int:
         started = time.perf_counter()
         with app.app_context(), db.new_session() as s:
             network = generate_network(s, gemeenten=args.gemeenten, visitaties=args.visitaties, passages=args.passages)
+            search.rebuild(s)  # the passages were written directly: their search rows too
             s.execute(text("ANALYZE"))
             s.commit()
         print(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import decimal
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -45,6 +45,7 @@ def _pattern(decimals: int | None) -> NumberPattern:
     return parse_pattern("#,##0" + ("." + "0" * decimals if decimals else ""))
 
 
+@lru_cache(maxsize=16384)  # a figures page formats thousands of numbers, most of them seen before
 def number_nl(value: float, decimals: int | None = None) -> str:
     """1.250,5 — Dutch separators; ``decimals`` fixed, or None for up to two without trailing zeros."""
     with decimal.localcontext(rounding=decimal.ROUND_HALF_UP):

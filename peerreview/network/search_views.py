@@ -8,7 +8,9 @@ them too; ``access.audiences`` keeps them to openbaar).
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Response, render_template, request, url_for
 from flask_login import current_user
@@ -62,12 +64,21 @@ def _links(hits: list[search.Hit]) -> dict[int, str]:
     return links
 
 
-def _facet_url(results: search.Results, facet: str, value: str | None) -> str:
-    """The search with ``facet`` set to ``value`` (None: that facet dropped), from page one."""
-    args: dict[str, Any] = dict(results.facets_chosen.without(facet).args())
-    if value is not None:
-        args[FACET_ARGS[facet]] = value
-    return url_for("network.search", q=results.query or None, **args)
+def _facet_urls(results: search.Results) -> Callable[[str, str | None], str]:
+    """``url(facet, value)``: the search with ``facet`` set to ``value`` (None: that facet dropped), from page
+    one. The URL without the facet is built once per facet: a facet can list hundreds of values."""
+    without: dict[str, str] = {}
+
+    def url(facet: str, value: str | None) -> str:
+        if facet not in without:
+            args: dict[str, Any] = dict(results.facets_chosen.without(facet).args())
+            without[facet] = url_for("network.search", q=results.query or None, **args)
+        if value is None:
+            return without[facet]
+        separator = "&" if "?" in without[facet] else "?"
+        return f"{without[facet]}{separator}{urlencode({FACET_ARGS[facet]: value})}"
+
+    return url
 
 
 def _args(results: search.Results) -> dict[str, Any]:
@@ -85,7 +96,7 @@ def search_page() -> str:
         results=results,
         links=_links(results.hits),
         facet_titles=FACET_TITLES,
-        facet_url=lambda facet, value: _facet_url(results, facet, value),
+        facet_url=_facet_urls(results),
         page_url=lambda page: url_for("network.search", q=results.query, pagina=page, **_args(results)),
         csv_url=url_for("network.search_csv", q=results.query, **_args(results)),
         suggestions=SUGGESTIONS,
