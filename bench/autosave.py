@@ -122,6 +122,17 @@ def drop_database(url: str) -> None:
         connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
+def settle_database(url: str) -> None:
+    """VACUUM ANALYZE, as autovacuum does some time after a bulk load: the visibility map is set, so the
+    planner can use index-only scans (a search over 50,000 freshly inserted passages otherwise reads
+    the passage table instead of its covering index: about twice as slow)."""
+    import psycopg
+
+    conninfo = url.replace("postgresql+psycopg://", "postgresql://", 1)
+    with psycopg.connect(conninfo, autocommit=True, connect_timeout=10) as connection:
+        connection.execute("VACUUM ANALYZE")
+
+
 # What production requires to start; autosave itself queues no jobs and sends no mail.
 PRODUCTION_SERVICES = {
     "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),

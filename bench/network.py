@@ -56,6 +56,7 @@ from autosave import (  # noqa: E402
     migrate,
     percentile,
     recreate_database,
+    settle_database,
 )
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/peerreview_bench_network"
@@ -637,7 +638,6 @@ def measure_gunicorn(env: dict[str, str], network: Network, requests: int, worke
 
 
 def run(args: argparse.Namespace) -> int:
-    from sqlalchemy import text
 
     from peerreview import create_app, db
     from peerreview.network import search
@@ -653,8 +653,8 @@ def run(args: argparse.Namespace) -> int:
         with app.app_context(), db.new_session() as s:
             network = generate_network(s, gemeenten=args.gemeenten, visitaties=args.visitaties, passages=args.passages)
             search.rebuild(s)  # the passages were written directly: their search rows too
-            s.execute(text("ANALYZE"))
             s.commit()
+        settle_database(args.database_url)
         print(
             f"generated in {time.perf_counter() - started:.1f} s: {network.gemeenten} gemeenten, "
             f"{len(network.rounds)} rounds, {network.visitaties} visitaties, {network.portretten} portretten, "

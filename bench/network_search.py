@@ -331,8 +331,9 @@ def main() -> None:
             session.commit()
             build = time.perf_counter() - started
             print(f"search index of {len(ids):,} passages built in {build:.1f} s ({len(ids) / build:,.0f} per s)")
-            session.execute(sa.text("ANALYZE"))
             session.commit()
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.execute(sa.text("VACUUM ANALYZE"))  # as autovacuum does after a bulk load
         if not fresh:
             world = {
                 "member": session.scalar(sa.select(User.id).where(User.email.in_(MEMBERS))),

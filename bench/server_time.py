@@ -54,6 +54,7 @@ PAGES = [
     Page("home (network coordinator)", "coordinator@netwerk.demo", "/"),
     Page("home (reviewer)", "coordinator@zaltbommel.demo", "/"),
     Page("home (invuller)", "invuller@peel-en-maas.demo", "/"),
+    Page("home (analyst)", "analist@netwerk.demo", "/"),
     Page("progress", "coordinator@netwerk.demo", "/rondes/{round}"),
     Page("editor", "invuller@roosendaal.demo", "/visitaties/{roosendaal}/zelfevaluatie/onderdelen/s1"),
     Page("read view", "coordinator@zaltbommel.demo", "/visitaties/{peel-en-maas}/zelfevaluatie/lezen"),
