@@ -34,9 +34,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import event, select, update
 
-from peerreview import create_app, db
+from peerreview import create_app, db, demo
 from peerreview.accounts.models import User
-from peerreview.rounds.models import Visitatie
+from peerreview.rounds.models import Round, Visitatie
 from peerreview.tenants.models import Gemeente
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
@@ -62,7 +62,7 @@ PAGES = [
     Page("theme view", "coordinator@zaltbommel.demo", "/visitaties/{peel-en-maas}/review/themas"),
     Page("portret", "coordinator@zaltbommel.demo", "/visitaties/{peel-en-maas}/portret"),
     Page("in cijfers", "coordinator@peel-en-maas.demo", "/gemeenten/peel-en-maas/cijfers"),
-    Page("autosave", "invuller@roosendaal.demo", "/visitaties/{roosendaal}/zelfevaluatie/antwoorden/s1_1", "POST"),
+    Page("autosave", "invuller@emmen.demo", "/visitaties/{emmen}/zelfevaluatie/antwoorden/s1_1", "POST"),
 ]
 
 
@@ -101,8 +101,14 @@ def main() -> None:
     with app.app_context(), db.new_session() as s:
         s.execute(update(User).where(User.totp_secret.is_(None)).values(totp_secret="JBSWY3DPEHPK3PXP"))  # noqa: S106
         s.commit()
-        ids = {slug: v for slug, v in s.execute(select(Gemeente.slug, Visitatie.id).join(Visitatie.gemeente))}
-        ids["round"] = s.scalar(select(Visitatie.round_id).limit(1))
+        demo_round = s.scalars(select(Round).where(Round.name == demo.ROUND_NAME)).one()
+        ids = {
+            slug: v
+            for slug, v in s.execute(
+                select(Gemeente.slug, Visitatie.id).join(Visitatie.gemeente).where(Visitatie.round_id == demo_round.id)
+            )
+        }
+        ids["round"] = demo_round.id
         users = {u.email: u.get_id() for u in s.scalars(select(User))}
     chosen = [p for p in PAGES if not args.only or any(w in p.name for w in args.only.split(","))]
     print(f"{'page':30} {'wall p50':>9} {'p95':>7} {'cpu p50':>8} {'queries':>8} {'KB':>6}")

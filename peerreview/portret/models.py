@@ -100,7 +100,8 @@ class PortretVersion(TenantOwned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     portret_id: Mapped[int]
     number: Mapped[int]
-    content: Mapped[dict[str, Any]]
+    # 60-140 KB of JSON: loaded when read (``services.version`` loads it with the row), not with every list
+    content: Mapped[dict[str, Any]] = mapped_column(deferred=True)
     checksum: Mapped[str] = mapped_column(sa.String(64))  # sha256 of the canonical JSON content
     note: Mapped[str] = mapped_column(sa.String(200), default="")  # "Concept gegenereerd", "Visie bewerkt"
     kind: Mapped[VersionKind] = mapped_column(default=VersionKind.CONCEPT, server_default="concept")

@@ -24,7 +24,7 @@ from typing import Any
 from flask import url_for
 from markupsafe import Markup
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session, lazyload, undefer
 from sqlalchemy.orm.attributes import set_committed_value
 
 from peerreview import diffs, jobs, signals
@@ -77,7 +77,9 @@ def get_or_create(session: Session, visitatie: Visitatie) -> Portret:
 def version(session: Session, portret: Portret, number: int | None = None) -> PortretVersion | None:
     number = portret.current_version if number is None else number
     return session.scalar(
-        select(PortretVersion).where(PortretVersion.portret_id == portret.id, PortretVersion.number == number)
+        select(PortretVersion)
+        .where(PortretVersion.portret_id == portret.id, PortretVersion.number == number)
+        .options(undefer(PortretVersion.content))
     )
 
 
