@@ -20,7 +20,6 @@ from typing import Any
 from flask import abort, g
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import defaultload
 
 from peerreview import db
 from peerreview.accounts.models import MembershipRole, NetworkRole, User
@@ -74,7 +73,7 @@ def fetch(model: Any, object_id: int, action: str) -> Any:
 def visitatie(visitatie_id: int, action: str, *, with_variant: bool = False) -> Visitatie:
     """The visitatie for ``action`` by the current user, or 404. ``with_variant``: the zelfevaluatie's
     variant (basis/plus) must have been chosen. The one loader every view of a visitatie uses."""
-    obj = db.session().get(Visitatie, visitatie_id, options=[defaultload(Visitatie.round).lazyload(Round.deadlines)])
+    obj = db.session().get(Visitatie, visitatie_id)
     require(action, obj)
     assert obj is not None
     if with_variant and obj.variant is None:

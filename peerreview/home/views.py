@@ -6,6 +6,7 @@ from typing import Any
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
+from sqlalchemy.orm import defaultload
 
 from peerreview import access, db
 from peerreview.definitief.services import published, visible_scopes
@@ -28,13 +29,20 @@ def index() -> str:
     reviews = s.scalars(select(ReviewAssignment).where(ReviewAssignment.user_id == current_user.id)).all()
     gemeente_ids = {m.gemeente_id for m in current_user.working_memberships}
     reviewed_ids = {a.visitatie_id for a in reviews}
-    # The gemeente's own visitaties and the reviewed ones in one query (each also brings its round's deadlines).
+    # The gemeente's own visitaties and the reviewed ones in one query.
     wanted = [
         *([Visitatie.gemeente_id.in_(gemeente_ids)] if gemeente_ids else []),
         *([Visitatie.id.in_(reviewed_ids)] if reviewed_ids else []),
     ]
     loaded = (
-        s.scalars(select(Visitatie).where(or_(*wanted)).order_by(Visitatie.created_at.desc())).all() if wanted else []
+        s.scalars(
+            select(Visitatie)
+            .where(or_(*wanted))
+            .options(defaultload(Visitatie.round).selectinload(Round.deadlines))  # the cards show them
+            .order_by(Visitatie.created_at.desc())
+        ).all()
+        if wanted
+        else []
     )
     access.remember_assignments(current_user, reviews, loaded)
     visitaties = [v for v in loaded if v.gemeente_id in gemeente_ids]

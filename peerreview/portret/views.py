@@ -5,7 +5,6 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from sqlalchemy.orm import defaultload
 from werkzeug.wrappers import Response as BaseResponse
 
 from peerreview import access, db
@@ -15,7 +14,7 @@ from peerreview.portret import document_cache, section_editor, services, skeleto
 from peerreview.portret.definitive import DocumentStatus, document_status
 from peerreview.portret.forms import SectionForm
 from peerreview.portret.models import Portret, PortretVersion
-from peerreview.rounds.models import Round, Visitatie
+from peerreview.rounds.models import Visitatie
 from peerreview.sanitize import without_provenance
 
 bp = Blueprint("portret", __name__, url_prefix="/visitaties/<int:visitatie_id>/portret")
@@ -31,10 +30,7 @@ def _portret(visitatie: Visitatie) -> Portret:
 def _readable(visitatie_id: int) -> tuple[Visitatie, Portret | None, PortretVersion | None, bool]:
     """The portret as this user may read it: the team sees the working draft, the gemeente the released
     version. Returns (visitatie, portret, version, team); the portret is None before the first draft."""
-    # The round's deadlines are not on these pages: not loaded with it (access.visitatie does the same).
-    visitatie = db.session().get(
-        Visitatie, visitatie_id, options=[defaultload(Visitatie.round).lazyload(Round.deadlines)]
-    )
+    visitatie = db.session().get(Visitatie, visitatie_id)
     if visitatie is None:
         abort(404)
     portret = services.portret_of(db.session(), visitatie)

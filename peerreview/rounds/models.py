@@ -102,8 +102,9 @@ class Round(Base):
     wederhoor: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     created_by: Mapped[User | None] = relationship()
+    # Loaded when read: most pages that load a round (with every visitatie) never show its deadlines.
     deadlines: Mapped[list[RoundDeadline]] = relationship(
-        back_populates="round", cascade="all, delete-orphan", lazy="selectin", order_by="RoundDeadline.due_on"
+        back_populates="round", cascade="all, delete-orphan", order_by="RoundDeadline.due_on"
     )
     visitaties: Mapped[list[Visitatie]] = relationship(back_populates="round", order_by="Visitatie.id")
 

@@ -5,6 +5,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
@@ -24,7 +25,11 @@ def _round(round_id: int, action: str = "round.manage") -> Round:
 @login_required
 def index() -> str:
     access.require("round.list")
-    rounds = db.session().scalars(select(Round).order_by(Round.starts_on.desc())).all()
+    rounds = (
+        db.session()
+        .scalars(select(Round).options(selectinload(Round.deadlines)).order_by(Round.starts_on.desc()))
+        .all()
+    )
     return render_template("rounds/index.html", rounds=rounds, today=date.today(), zelf=Phase.ZELFEVALUATIE)
 
 
