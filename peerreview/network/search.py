@@ -264,7 +264,7 @@ def _counts_and_page(
     r = Round.__table__.c
     t = NetworkPassageTheme.__table__.c
     hits = _filtered(
-        sa.select(p.id, p.kind, p.gemeente_id, g.province, p.round_id, matches.c.rank)
+        sa.select(p.id, p.kind, p.gemeente_id, g.name.label("gemeente_name"), g.province, p.round_id, matches.c.rank)
         .select_from(NetworkPassage.__table__)
         .join(matches, matches.c.passage_id == p.id)
         .join(Gemeente.__table__, g.id == p.gemeente_id),
@@ -300,7 +300,7 @@ def _counts_and_page(
             one_page.c.position,
         ),
         group("kind", hits.c.kind, hits.c.kind),
-        group("gemeente", hits.c.gemeente_id, hits.c.gemeente_id),  # grouped by id: the names come after
+        group("gemeente", hits.c.gemeente_id, hits.c.gemeente_name),
         group("province", hits.c.province, hits.c.province),
         group("round", hits.c.round_id, hits.c.round_id),
         group("theme", t.theme, t.theme, (NetworkPassageTheme.__table__, t.passage_id == hits.c.id)),
@@ -316,7 +316,6 @@ def _counts_and_page(
     names = {
         "kind": {k.value: k.label for k in PassageKind},
         "theme": theme_labels,
-        "gemeente": _names(session, g.id, g.name, grouped["gemeente"]),
         "round": _names(session, r.id, r.name, grouped["round"]),
     }
     out: dict[str, list[FacetCount]] = {}
@@ -344,7 +343,7 @@ def _counts_and_page(
 
 
 def _names(session: Session, id_column: Any, name_column: Any, grouped: list[tuple[str, str, int]]) -> dict[str, str]:
-    """The names of the ids a facet counted (gemeenten, rounds), by id as text."""
+    """The names of the ids a facet counted (the rounds: a handful), by id as text."""
     ids = [int(value) for value, _label, _n in grouped]
     if not ids:
         return {}

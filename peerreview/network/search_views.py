@@ -31,6 +31,7 @@ FACET_TITLES = {
     "round": "Ronde",
 }
 FACET_ARGS = {"theme": "thema", "gemeente": "gemeente", "province": "provincie", "round": "ronde", "kind": "soort"}
+LONG_FACET = 15  # a facet with more values than this (the gemeenten) is a select, not a list of links
 SUGGESTIONS = ("wachtlijsten", "gezinnen", "huisartsen", "jongeren", "scholen", "samenwerking met onderwijs")
 CSV_LIMIT = 5000
 
@@ -96,6 +97,8 @@ def search_page() -> str:
         results=results,
         links=_links(results.hits),
         facet_titles=FACET_TITLES,
+        facet_args=FACET_ARGS,
+        long_facet=LONG_FACET,
         facet_url=_facet_urls(results),
         page_url=lambda page: url_for("network.search", q=results.query, pagina=page, **_args(results)),
         csv_url=url_for("network.search_csv", q=results.query, **_args(results)),

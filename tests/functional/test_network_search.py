@@ -283,6 +283,28 @@ def test_the_page_links_each_hit_to_its_place_and_offers_facet_links(client_for,
     assert "Deventer" in page
 
 
+def test_a_facet_with_many_values_is_one_select_that_keeps_the_query_and_the_other_filters(
+    client_for, session, world, monkeypatch
+):
+    from peerreview.network import search_views
+
+    monkeypatch.setattr(search_views, "LONG_FACET", 1)  # two gemeenten stand in for the network's 342
+    deventer, zaltbommel = world["deventer"], world["zaltbommel"]
+    index(session, deventer, passage(session, deventer, "Het wijkteam in Deventer.", themes=("T2",)))
+    index(session, zaltbommel, passage(session, zaltbommel, "Het wijkteam in Zaltbommel.", themes=("T2",)))
+    client = client_for(world["member"])
+    page = client.get("/netwerk/zoeken?q=wijkteam&thema=T2").get_data(as_text=True)
+    select = page.split('<select id="facet-gemeente-keuze" name="gemeente">', 1)[1].split("</select>", 1)[0]
+    assert f'<option value="{deventer.gemeente_id}">Deventer (1)</option>' in select
+    assert f'<option value="{zaltbommel.gemeente_id}">Zaltbommel (1)</option>' in select
+    form = page.split('<label for="facet-gemeente-keuze"', 1)[0].rsplit("<form", 1)[1]
+    assert 'name="q" value="wijkteam"' in form and 'name="thema" value="T2"' in form
+    assert f"gemeente={deventer.gemeente_id}" not in page  # no link per gemeente
+    chosen = client.get(f"/netwerk/zoeken?q=wijkteam&thema=T2&gemeente={deventer.gemeente_id}").get_data(as_text=True)
+    assert "in Deventer." in chosen and "in Zaltbommel." not in chosen
+    assert "Deventer</strong> (1)" in chosen  # the chosen one, with its link to drop the filter
+
+
 def test_the_csv_holds_every_hit_with_its_gemeente_and_escapes_formulas(client_for, session, world):
     v = world["deventer"]
     row = passage(session, v, '=HYPERLINK("x") wachtlijst', title="Wachtlijst", themes=("T1", "T4"))
