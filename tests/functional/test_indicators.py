@@ -176,11 +176,13 @@ def test_each_chart_follows_its_own_table_and_empty_duidingen_are_one_choice(cli
 
 
 def test_the_duiding_choice_opens_the_figures_own_duiding_page(client_for, world):
+    coordinator = client_for(world["coordinator"])
     url = "/gemeenten/deventer/cijfers/duiding?kengetal=JH121"
-    response = client_for(world["coordinator"]).get(url)
-    assert response.status_code == 302 and response.headers["Location"].endswith("/gemeenten/deventer/cijfers/JH121/duiding")
-    assert client_for(world["coordinator"]).get("/gemeenten/deventer/cijfers/duiding?kengetal=ONBEKEND").status_code == 404
-    assert client_for(world["coordinator"]).get("/gemeenten/deventer/cijfers/duiding").status_code == 404
+    response = coordinator.get(url)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/gemeenten/deventer/cijfers/JH121/duiding")
+    assert coordinator.get("/gemeenten/deventer/cijfers/duiding?kengetal=ONBEKEND").status_code == 404
+    assert coordinator.get("/gemeenten/deventer/cijfers/duiding").status_code == 404
     for who in ("viewer", "analyst", "outsider"):
         assert client_for(world[who]).get(url).status_code == 404, who
 
