@@ -85,7 +85,7 @@ def duiding(slug: str, code: str) -> Response | str | tuple[str, int]:
     theirs, status = None, 200
     if form.validate_on_submit():
         try:
-            services.save_duiding(
+            saved = services.save_duiding(
                 s, current_user, gemeente, indicator, form.text.data or "", int(form.base_revision.data or 0)
             )
         except Conflict as conflict:
@@ -102,7 +102,9 @@ def duiding(slug: str, code: str) -> Response | str | tuple[str, int]:
             form.text.errors = [str(error)]
         else:
             flash("De duiding is opgeslagen.", "success")
-            return redirect(url_for("indicators.gemeente", slug=gemeente.slug, _anchor=f"indicator-{indicator.code}"))
+            # back to the duiding, next to its table and charts (or to the figure, when the text was emptied)
+            anchor = f"duiding-{indicator.code}" if saved else f"indicator-{indicator.code}"
+            return redirect(url_for("indicators.gemeente", slug=gemeente.slug, _anchor=anchor))
     elif request.method == "POST":
         status = 422
         form.text.errors = [*form.text.errors, *form.base_revision.errors]  # the version field is hidden

@@ -164,8 +164,9 @@ def test_each_chart_follows_its_own_table_and_empty_duidingen_are_one_choice(cli
     saved = coordinator.post_form(
         "/gemeenten/deventer/cijfers/JH121/duiding", {"text": "<p>Het gebruik daalt.</p>", "base_revision": "0"}
     )
-    assert saved.status_code == 302
+    assert saved.status_code == 302 and saved.headers["Location"].endswith("/gemeenten/deventer/cijfers#duiding-JH121")
     page = coordinator.get("/gemeenten/deventer/cijfers").get_data(as_text=True)
+    assert 'id="duiding-JH121"' in page
     choice = page.split('name="kengetal"')[1].split("</select>")[0]
     assert "JH121" not in choice and "LASTEN_GEBRUIKER" in choice  # only what has no duiding yet
     use = page.index("<caption>Gebruik van jeugdhulp</caption>")
