@@ -380,6 +380,20 @@ def save_duiding(
     return current
 
 
+def without_duiding(figures: Figures) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The figures shown that have no duiding yet, per table: the choices of the page's one
+    "Duiding toevoegen" form (instead of an empty block under every figure)."""
+    choices: list[tuple[str, list[tuple[str, str]]]] = []
+    for key, rows in figures.rows_by_group.items():
+        seen: dict[str, str] = {}
+        for row in rows:
+            if not row.is_index and row.indicator.code not in figures.duidingen:
+                seen.setdefault(row.indicator.code, row.indicator.short_name)
+        if seen:
+            choices.append((GROUPS[key], list(seen.items())))
+    return choices
+
+
 def chart_data(figures: Figures) -> list[dict[str, Any]]:
     """The charts of the block, as plain data (the portret stores them in its versions)."""
     charts: list[dict[str, Any]] = []

@@ -59,7 +59,19 @@ def gemeente(slug: str) -> str:
         block=services.block_data(figures),
         can_interpret=access.can("indicators.interpret", gemeente),
         period_label=services.period_label,
+        without_duiding=services.without_duiding(figures),
+        indicator_count=len(figures.series),
+        duiding_count=sum(1 for code in figures.duidingen if code in figures.series),
     )
+
+
+@bp.route("/gemeenten/<slug>/cijfers/duiding")
+@login_required
+def choose_duiding(slug: str) -> Response:
+    """The page's one "Duiding toevoegen" form chooses the figure; its own page writes the duiding."""
+    gemeente = _gemeente(slug, "indicators.interpret")
+    indicator = _indicator(request.args.get("kengetal", ""))
+    return redirect(url_for("indicators.duiding", slug=gemeente.slug, code=indicator.code))
 
 
 @bp.route("/gemeenten/<slug>/cijfers/<code>/duiding", methods=["GET", "POST"])
@@ -73,7 +85,7 @@ def duiding(slug: str, code: str) -> Response | str | tuple[str, int]:
     theirs, status = None, 200
     if form.validate_on_submit():
         try:
-            services.save_duiding(
+            saved = services.save_duiding(
                 s, current_user, gemeente, indicator, form.text.data or "", int(form.base_revision.data or 0)
             )
         except Conflict as conflict:
@@ -90,7 +102,9 @@ def duiding(slug: str, code: str) -> Response | str | tuple[str, int]:
             form.text.errors = [str(error)]
         else:
             flash("De duiding is opgeslagen.", "success")
-            return redirect(url_for("indicators.gemeente", slug=gemeente.slug, _anchor=f"indicator-{indicator.code}"))
+            # back to the duiding, next to its table and charts (or to the figure, when the text was emptied)
+            anchor = f"duiding-{indicator.code}" if saved else f"indicator-{indicator.code}"
+            return redirect(url_for("indicators.gemeente", slug=gemeente.slug, _anchor=anchor))
     elif request.method == "POST":
         status = 422
         form.text.errors = [*form.text.errors, *form.base_revision.errors]  # the version field is hidden
@@ -109,19 +123,39 @@ def duiding(slug: str, code: str) -> Response | str | tuple[str, int]:
 
 # --- the network's figures -------------------------------------------------------------------------------
 
+INDICATORS_PER_PAGE = 10  # the Kengetallen page: each with its definition and caveat, so a few screens at most
+
 
 @bp.route("/kengetallen")
 @login_required
 def index() -> str:
     access.require("indicators.manage")
     s = db.session()
-    indicators = s.scalars(select(Indicator).order_by(Indicator.position, Indicator.id)).all()
+    everything = s.scalars(select(Indicator).order_by(Indicator.position, Indicator.id)).all()
+    counts = {key: sum(1 for i in everything if i.group == key) for key in services.GROUPS}
+    part = request.args.get("onderdeel", "")
+    if part not in counts or not counts[part]:
+        part = ""  # every group
+    shown = [i for i in everything if not part or i.group == part]
+    pages = max(1, -(-len(shown) // INDICATORS_PER_PAGE))
+    try:
+        page = min(max(1, int(request.args.get("pagina", "1"))), pages)
+    except ValueError:
+        page = 1
+    indicators = shown[(page - 1) * INDICATORS_PER_PAGE : page * INDICATORS_PER_PAGE]
     groups = {g.gemeente_id: g for g in s.scalars(select(ReferenceGroup))}
     gemeenten = s.scalars(select(Gemeente).order_by(Gemeente.name)).all()
     imports = s.scalars(select(IndicatorImport).order_by(IndicatorImport.created_at.desc()).limit(10)).all()
     return render_template(
         "indicators/index.html",
         indicators=indicators,
+        total=len(everything),
+        shown_count=len(shown),
+        counts=counts,
+        part=part,
+        page=page,
+        pages=pages,
+        first_number=(page - 1) * INDICATORS_PER_PAGE + 1,
         groups=groups,
         gemeenten=gemeenten,
         imports=imports,

@@ -46,3 +46,32 @@ def test_portret_editor_review_and_figures_pages_fit_320_px(page, app, session, 
     for section in ("s1", "s2_1"):
         path = f"/visitaties/{editing.id}/zelfevaluatie/onderdelen/{section}"
         assert fits(page, path) <= WIDTH, path
+
+
+def test_in_cijfers_and_kengetallen_fit_320_px(page, app, session, make):
+    from peerreview.accounts.models import NetworkRole
+    from tests.factories import indicator, with_key_figures
+
+    deventer = make.gemeente("Deventer", regio="IJsselland")
+    zwolle = make.gemeente("Zwolle", regio="IJsselland")
+    with_key_figures(session, deventer, zwolle)
+    long = "Een lange definitie die op een smal scherm over meerdere regels moet doorlopen, zonder dat de pagina breder wordt. "
+    session.add_all([indicator(f"CONTEXT_{n:02d}", group="context", definition=long * 3) for n in range(12)])
+    coordinator = make.user(gemeente=deventer, role=MembershipRole.COORDINATOR)
+    analyst = make.user(network_role=NetworkRole.ANALYST)
+    session.commit()
+    page.set_viewport_size({"width": WIDTH, "height": 800})
+
+    log_in(page, coordinator)
+    assert fits(page, "/gemeenten/deventer/cijfers") <= WIDTH
+    for name in ("Index berekenen", "Duiding schrijven"):  # the forms above the tables wrap inside the screen
+        box = page.get_by_role("button", name=name).bounding_box()
+        assert box is not None and box["x"] + box["width"] <= WIDTH, name
+    select = page.get_by_label("Kengetal").bounding_box()
+    assert select is not None and select["x"] + select["width"] <= WIDTH
+
+    page.goto("about:blank")
+    page.context.clear_cookies()
+    log_in(page, analyst)
+    for path in ("/kengetallen", "/kengetallen?onderdeel=context&pagina=2", "/gemeenten/deventer/cijfers"):
+        assert fits(page, path) <= WIDTH, path

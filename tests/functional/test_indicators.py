@@ -140,3 +140,78 @@ def test_a_duiding_with_a_bad_revision_number_gets_a_dutch_422_and_keeps_the_tex
     body = response.get_data(as_text=True)
     assert "de versie waarop je wijziging is gebaseerd klopt niet" in body and "Onze lezing." in body
     assert session.scalar(select(Duiding)) is None
+
+
+# --- the page's layout: each table with its charts, one duiding action; the Kengetallen page per part ---
+
+
+def test_each_chart_follows_its_own_table_and_empty_duidingen_are_one_choice(client_for, world):
+    coordinator = client_for(world["coordinator"])
+    page = coordinator.get("/gemeenten/deventer/cijfers").get_data(as_text=True)
+    order = [
+        page.index("<caption>Lasten van de jeugdhulp</caption>"),
+        page.index("<figcaption>Lasten per gebruiker, 2019</figcaption>"),
+        page.index("<caption>Gebruik van jeugdhulp</caption>"),
+        page.index("<figcaption>Jeugdhulp zonder verblijf, 1e helft 2017 tot 1e helft 2020</figcaption>"),
+        page.index("<figcaption>Index jeugdhulp zonder verblijf 1e helft 2020 (1e helft 2017 = 100)</figcaption>"),
+    ]
+    assert order == sorted(order)  # a table, then its charts, then the next table
+    assert "<h2>Grafieken</h2>" not in page
+    assert "Nog geen duiding" not in page and page.count('name="kengetal"') == 1
+    choice = page.split('name="kengetal"')[1].split("</select>")[0]
+    assert '<option value="JH121">' in choice and '<option value="LASTEN_GEBRUIKER">' in choice
+
+    saved = coordinator.post_form(
+        "/gemeenten/deventer/cijfers/JH121/duiding", {"text": "<p>Het gebruik daalt.</p>", "base_revision": "0"}
+    )
+    assert saved.status_code == 302 and saved.headers["Location"].endswith("/gemeenten/deventer/cijfers#duiding-JH121")
+    page = coordinator.get("/gemeenten/deventer/cijfers").get_data(as_text=True)
+    assert 'id="duiding-JH121"' in page
+    choice = page.split('name="kengetal"')[1].split("</select>")[0]
+    assert "JH121" not in choice and "LASTEN_GEBRUIKER" in choice  # only what has no duiding yet
+    use = page.index("<caption>Gebruik van jeugdhulp</caption>")
+    assert use < page.index("Het gebruik daalt.") < page.index("<figcaption>Jeugdhulp zonder verblijf, 1e helft 2017")
+    assert "Bij 1 van de 2 kengetallen staat een duiding van de gemeente." in page
+    viewer = client_for(world["viewer"]).get("/gemeenten/deventer/cijfers").get_data(as_text=True)
+    assert "Het gebruik daalt." in viewer and 'name="kengetal"' not in viewer  # a viewer reads, does not write
+
+
+def test_the_duiding_choice_opens_the_figures_own_duiding_page(client_for, world):
+    coordinator = client_for(world["coordinator"])
+    url = "/gemeenten/deventer/cijfers/duiding?kengetal=JH121"
+    response = coordinator.get(url)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/gemeenten/deventer/cijfers/JH121/duiding")
+    assert coordinator.get("/gemeenten/deventer/cijfers/duiding?kengetal=ONBEKEND").status_code == 404
+    assert coordinator.get("/gemeenten/deventer/cijfers/duiding").status_code == 404
+    for who in ("viewer", "analyst", "outsider"):
+        assert client_for(world[who]).get(url).status_code == 404, who
+
+
+def test_the_kengetallen_page_shows_one_part_a_page_at_a_time_and_keeps_the_part(client_for, world, session):
+    from tests.factories import indicator
+
+    session.add_all([indicator(f"CTX{n:02d}", group="context", position=10 + n) for n in range(12)])
+    session.flush()
+    analyst = client_for(world["analyst"])
+
+    def codes(body: str) -> list[str]:
+        table = body.split('id="kengetallen"')[1].split("</table>")[0]
+        return [c.split("</code>")[0] for c in table.split("<code>")[1:]]
+
+    everything = analyst.get("/kengetallen").get_data(as_text=True)
+    assert len(codes(everything)) == 10 and "Alle (14)" in everything
+    assert "Sociaal-economische context (12)" in everything and "Gebruik van jeugdhulp (1)" in everything
+
+    first = analyst.get("/kengetallen?onderdeel=context").get_data(as_text=True)
+    assert codes(first) == [f"CTX{n:02d}" for n in range(10)]
+    assert "Pagina 1 van 2" in first and 'href="/kengetallen?onderdeel=context&amp;pagina=2#kengetallen"' in first
+    second = analyst.get("/kengetallen?onderdeel=context&pagina=2").get_data(as_text=True)
+    assert codes(second) == ["CTX10", "CTX11"]
+    assert 'href="/kengetallen?onderdeel=context&amp;pagina=1#kengetallen"' in second  # "Vorige" keeps the part
+    assert '<a href="/kengetallen?onderdeel=context#kengetallen" aria-current="page">' in second
+
+    assert codes(analyst.get("/kengetallen?onderdeel=gebruik").get_data(as_text=True)) == ["JH121"]
+    assert codes(analyst.get("/kengetallen?onderdeel=context&pagina=99").get_data(as_text=True)) == ["CTX10", "CTX11"]
+    assert len(codes(analyst.get("/kengetallen?onderdeel=onzin&pagina=x").get_data(as_text=True))) == 10
+    assert client_for(world["coordinator"]).get("/kengetallen?onderdeel=context").status_code == 404
