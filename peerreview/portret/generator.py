@@ -348,7 +348,7 @@ def _write_answers(w: Writer, m: Material, keys: tuple[str, ...]) -> None:
                 paragraphs, trimmed = key_paragraphs("\n".join(lines[1:]), max_paragraphs=1)
                 w.text("p", f"{says} “{paragraphs[0]}”", source)
         else:
-            paragraphs, trimmed = key_paragraphs(m.answers[key]["plain"])
+            paragraphs, trimmed = key_paragraphs(m.answers[key]["plain"], max_words=55)
             if not paragraphs:
                 continue
             w.text("p", f"{says} “{' … '.join(paragraphs)}”", source)

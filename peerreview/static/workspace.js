@@ -9,7 +9,7 @@
   if (!panel || !textarea) return;
   const status = panel.querySelector("[data-workspace-status]");
   panel.querySelectorAll(".js-only").forEach((el) => { el.hidden = false; });
-  panel.querySelectorAll(".no-js, .evidence-copy").forEach((el) => { el.hidden = true; });
+  panel.querySelectorAll(".no-js, .ws-copy").forEach((el) => { el.hidden = true; });
 
   function insert(block) {
     const area = textarea.editor; // set by richtext.js
@@ -25,7 +25,7 @@
     }
   }
 
-  panel.querySelectorAll(".evidence-insert").forEach((button) => {
+  panel.querySelectorAll(".ws-insert").forEach((button) => {
     button.hidden = false;
     button.addEventListener("click", () => {
       insert(button.dataset.block);
