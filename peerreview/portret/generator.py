@@ -76,12 +76,16 @@ class Material:
     conversations: list[Conversation]
     respondent_list: list[tuple[RespondentGroup, list[Respondent]]]
     figures: dict[str, Any]
-    figures_obj: indicators.Figures
+    figures_obj: indicators.Figures | None  # None: not asked for (``gather(figures=False)``)
     team: list[ReviewAssignment]
     released: bool
 
 
-def gather(session: Session, visitatie: Visitatie, progress: Progress) -> Material:
+def gather(
+    session: Session, visitatie: Visitatie, progress: Progress, *, figures: bool = True, respondents: bool = True
+) -> Material:
+    """Everything the draft may be made of. ``figures`` and ``respondents`` False leave out the key
+    figures and the respondent list (the section workspace asks for them only where a section uses them)."""
     progress(5, "De ingediende zelfevaluatie lezen")
     submission = review_annotations.current_submission(session, visitatie)
     if submission is None:
@@ -104,7 +108,7 @@ def gather(session: Session, visitatie: Visitatie, progress: Progress) -> Materi
     held = {c.id for c in conversations if c.status is ConversationStatus.GEHOUDEN}
     quotes = [q for q in visit.quotes(session, visitatie) if q.conversation_id in held and q.respondent.may_quote]
     progress(50, "Kengetallen en de duiding van de gemeente ophalen")
-    figures_obj = indicators.figures_for(session, visitatie.gemeente)
+    figures_obj = indicators.figures_for(session, visitatie.gemeente) if figures else None
     return Material(
         visitatie=visitatie,
         submission=submission,
@@ -114,8 +118,8 @@ def gather(session: Session, visitatie: Visitatie, progress: Progress) -> Materi
         summaries={k: v for k, v in summaries.items() if v.summary.strip() or v.judgement},
         quotes=quotes,
         conversations=conversations,
-        respondent_list=visit.respondent_list(session, visitatie),
-        figures=indicators.block_data(figures_obj),
+        respondent_list=visit.respondent_list(session, visitatie) if respondents else [],
+        figures=indicators.block_data(figures_obj) if figures_obj else {"groups": [], "sources": [], "columns": []},
         figures_obj=figures_obj,
         team=review_team.team_of(session, visitatie),
         released=released,
@@ -411,6 +415,8 @@ def _authors(w: Writer, m: Material) -> None:
 
 def _cijfers(w: Writer, m: Material, section: SkeletonSection, plan: Plan) -> None:
     figures = m.figures_obj
+    if figures is None:
+        return
     for indicator in figures.indicators:
         duiding = figures.duidingen.get(indicator.code)
         if duiding is None or indicator.code not in figures.series:

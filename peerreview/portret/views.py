@@ -158,7 +158,7 @@ def edit(visitatie_id: int, section: str) -> BaseResponse | str | tuple[str, int
     definition = skeleton.load(portret.skeleton_version).section(section)
     if entry is None or definition is None:
         abort(404)
-    material = workspace.material(s, visitatie)
+    material = workspace.material(s, visitatie, definition)
 
     def save(form: SectionForm) -> Any:
         body = form.html.data or ""

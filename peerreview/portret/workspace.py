@@ -133,6 +133,8 @@ def _summary(code: str, text: str) -> Evidence:
 
 def _figures(m: generator.Material) -> list[Evidence]:
     figures = m.figures_obj
+    if figures is None:
+        return []
     columns = [c["name"] for c in m.figures.get("columns", [])]
     sources = {s["code"]: s for s in m.figures.get("sources", [])}
     items: list[Evidence] = []
@@ -249,7 +251,7 @@ def evidence_groups(m: generator.Material, section: SkeletonSection) -> list[Gro
         Group("zelfevaluatie", "De zelfevaluatie", answers, "Geen beantwoorde vragen bij deze sectie."),
         Group("citaten", "Citaten uit de gesprekken, per functie", quotes, "Nog geen citaten bij deze sectie."),
     ]
-    if "indicators" in section.sources or section.kind == "cijfers":
+    if uses_figures(section):
         groups.append(Group("cijfers", "Kengetallen met de duiding van de gemeente", _figures(m), "Geen kengetallen."))
     if "documents" in section.sources:
         groups.append(Group("documenten", "Documenten", _documents(m), "Geen documenten bij de zelfevaluatie."))
@@ -281,7 +283,7 @@ def coverage(groups: list[Group], section: SkeletonSection, body: str, provenanc
     for item in items.values():
         if item.kind in ("strength", "development", "summary") and item.text and item.text.lower() in text:
             used.add(item.ref)
-    used_themes = {code for ref in used if (item := items.get(ref)) for code in item.themes}
+    used_themes = {code for ref in used if (found := items.get(ref)) for code in found.themes}
     missing_themes = [
         (code, themes()[code].label)
         for code in section.themes
@@ -298,10 +300,17 @@ def coverage(groups: list[Group], section: SkeletonSection, body: str, provenanc
 # --- assembling ---------------------------------------------------------------------------------------------
 
 
-def material(session: Session, visitatie: Visitatie) -> generator.Material | None:
-    """What the draft may be made of, or None when there is no submitted zelfevaluatie."""
+def uses_figures(section: SkeletonSection) -> bool:
+    return "indicators" in section.sources or section.kind == "cijfers"
+
+
+def material(session: Session, visitatie: Visitatie, section: SkeletonSection) -> generator.Material | None:
+    """What the draft may be made of, as far as this section needs it (the key figures only where the
+    section uses them, no respondent list), or None when there is no submitted zelfevaluatie."""
     try:
-        return generator.gather(session, visitatie, lambda _percent, _step: None)
+        return generator.gather(
+            session, visitatie, lambda _percent, _step: None, figures=uses_figures(section), respondents=False
+        )
     except generator.GenerationError:
         return None
 
@@ -314,7 +323,7 @@ def build(
     provenance: dict[str, Any],
     m: generator.Material | None = None,
 ) -> Workspace:
-    m = m if m is not None else material(session, visitatie)
+    m = m if m is not None else material(session, visitatie, section)
     groups = evidence_groups(m, section) if m is not None else []
     return Workspace(
         section=section,
@@ -327,7 +336,7 @@ def build(
 
 def evidence_of(session: Session, visitatie: Visitatie, section: SkeletonSection) -> dict[str, Evidence]:
     """The section's evidence by reference: what a cited block may point at when the section is saved."""
-    m = material(session, visitatie)
+    m = material(session, visitatie, section)
     return {} if m is None else {i.ref: i for g in evidence_groups(m, section) for i in g.items}
 
 
