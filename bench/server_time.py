@@ -61,6 +61,7 @@ PAGES = [
     Page("review workspace", "coordinator@apeldoorn.demo", "/visitaties/{deventer}/review"),
     Page("theme view", "coordinator@zaltbommel.demo", "/visitaties/{peel-en-maas}/review/themas"),
     Page("portret", "coordinator@zaltbommel.demo", "/visitaties/{peel-en-maas}/portret"),
+    Page("portret section editor", "invuller@deventer.demo", "/visitaties/{roosendaal}/portret/secties/visie"),
     Page("in cijfers", "coordinator@peel-en-maas.demo", "/gemeenten/peel-en-maas/cijfers"),
     Page("autosave", "invuller@emmen.demo", "/visitaties/{emmen}/zelfevaluatie/antwoorden/s1_1", "POST"),
 ]

@@ -49,13 +49,18 @@ BLOCKS = {"p", "li", "h3", "h4", "ul", "ol", "div", "br", "blockquote", "table",
 # the key of its provenance (data-bron="b12"), which the review team sees next to the text.
 PORTRET_TAGS = TAGS | {"blockquote", "table", "thead", "tbody", "tr", "th", "td", "caption"}
 PROVENANCE_BLOCKS = ("p", "li", "h3", "h4", "blockquote", "table")
-PORTRET_ATTRIBUTES = {**ATTRIBUTES, **{tag: {"data-bron"} for tag in PROVENANCE_BLOCKS}}
+# A block the team inserted from the section's evidence is marked data-bewijs="quote:12" until it is
+# saved; saving turns the mark into provenance (``peerreview.portret.evidence.cite``).
+PORTRET_ATTRIBUTES = {**ATTRIBUTES, **{tag: {"data-bron", "data-bewijs"} for tag in PROVENANCE_BLOCKS}}
 _BRON = re.compile(r"^b\d{1,5}$")
+_BEWIJS = re.compile(r"^(answer|summary|annotation|quote|figure|document):[A-Za-z0-9_.-]{1,40}$")
 
 
 def _keep_attribute(tag: str, name: str, value: str) -> str | None:
     if name == "data-bron":
         return value if _BRON.match(value) else None
+    if name == "data-bewijs":
+        return value if _BEWIJS.match(value) else None
     return value
 
 
@@ -136,7 +141,7 @@ def clean_html(html: str, portret: bool = False, *, limits: bool = True) -> str:
 
 def without_provenance(html: str) -> str:
     """The portret's HTML without its provenance marks, for readers outside the review team."""
-    return re.sub(r' data-bron="b\d{1,5}"', "", html)
+    return re.sub(r' data-(?:bron="b\d{1,5}"|bewijs="[^"]*")', "", html)
 
 
 SCROLL_REGION = (

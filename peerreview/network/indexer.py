@@ -37,6 +37,7 @@ from peerreview.network.models import (
     PassageKind,
 )
 from peerreview.portret import skeleton as skeletons
+from peerreview.portret.evidence import selfeval_links
 from peerreview.portret.models import Portret, PortretVersion, Publication
 from peerreview.reflectiesessie.models import ImprovementPoint, SessieLesson
 from peerreview.review.models import Annotation, AnnotationKind, ThemeSummary
@@ -170,7 +171,7 @@ def passages_for(session: Session, visitatie: Visitatie) -> list[dict[str, Any]]
         skeleton = skeletons.load(portret.skeleton_version)
         for entry in version.content.get("sections", []) if version is not None else []:
             definition = skeleton.section(entry.get("key", ""))
-            text = plain_text(entry.get("html", ""))
+            text = plain_text(selfeval_links(entry.get("html", ""), None))  # no links into the zelfevaluatie
             if definition is None or entry.get("kind", definition.kind) not in SECTION_KINDS or not text.strip():
                 continue
             add(

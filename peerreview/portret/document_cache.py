@@ -5,8 +5,9 @@ a link for each of several hundred provenance items) takes tens of milliseconds 
 the portret page. A version never changes: an edit makes a new version with a new checksum (see
 ``services.save_section``). So the rendered fragment is kept in this process's memory, keyed by
 everything it depends on: the version (id and checksum of its content), the visitatie and gemeente
-(the provenance links), the view (team or gemeente, editable or not) and the URL prefix the app is
-mounted under. The rest of the page (navigation, state, actions, the user) is rendered per request.
+(the provenance links), the view (team or gemeente, editable or not, links into the zelfevaluatie
+or not) and the URL prefix the app is mounted under. The rest of the page (navigation, state, actions,
+the user) is rendered per request.
 
 Each worker keeps at most ``MAX_ENTRIES`` fragments (a few MB); the least recently shown goes first.
 """
@@ -30,7 +31,9 @@ _fragments: OrderedDict[Hashable, Markup] = OrderedDict()
 _lock = threading.Lock()
 
 
-def document_html(visitatie: Visitatie, version: PortretVersion, *, team: bool, editable: bool) -> Markup:
+def document_html(
+    visitatie: Visitatie, version: PortretVersion, *, team: bool, editable: bool, links: bool = False
+) -> Markup:
     """``portret/_document.html``'s ``document`` macro for this version, from memory when rendered before."""
     key = (
         version.id,
@@ -40,6 +43,7 @@ def document_html(visitatie: Visitatie, version: PortretVersion, *, team: bool, 
         visitatie.gemeente.slug,
         team,
         editable,
+        links,
         request.script_root,
     )
     with _lock:
@@ -50,7 +54,12 @@ def document_html(visitatie: Visitatie, version: PortretVersion, *, team: bool, 
     macro = get_template_attribute("portret/_document.html", "document")
     # A macro of an autoescaping template returns Markup: the sections' HTML went through clean_html.
     html: Markup = macro(
-        visitatie, version, skeleton.load(int(version.content.get("skeleton", 1))), team=team, editable=editable
+        visitatie,
+        version,
+        skeleton.load(int(version.content.get("skeleton", 1))),
+        team=team,
+        editable=editable,
+        links=links,
     )
     with _lock:
         _fragments[key] = html

@@ -3,7 +3,11 @@
 ``gather`` collects the material: the submitted zelfevaluatie (never the plusversie's case texts:
 they do not leave the visitatie), the theme summaries and annotations the review team released,
 the quotes of the visit, the respondents, the key figures with the gemeente's duiding and the
-document checklist. ``compose`` fills every section of the skeleton with it.
+document checklist. ``compose`` fills every section of the skeleton with it, as the report's portretten
+are written (DOMAIN.md §5): each section leads with the review team's own words (its theme summaries,
+strengths and development points), then the evidence: short excerpts of the zelfevaluatie attributed to
+the gemeente ("De gemeente schrijft: …", trimmed to their key paragraphs with a link to the full answer
+where something was left out; see ``evidence.key_paragraphs``) and the quotes of the visit, set apart.
 
 Every generated block (paragraph, list item, heading, quote, table) carries ``data-bron="bN"``,
 and the section's ``provenance`` maps ``bN`` to the items it came from, each with a readable label:
@@ -24,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from peerreview.formatting import date_nl
 from peerreview.indicators import services as indicators
+from peerreview.portret.evidence import full_text_link, key_paragraphs
 from peerreview.portret.skeleton import Skeleton, SkeletonSection
 from peerreview.review import annotating as review_annotations
 from peerreview.review import assignments as review_team
@@ -31,7 +36,7 @@ from peerreview.review import summaries as review_summaries
 from peerreview.review.models import Annotation, AnnotationKind, ReviewAssignment, TeamRole, ThemeSummary
 from peerreview.review.themes import themes
 from peerreview.rounds.models import Visitatie
-from peerreview.sanitize import clean_html
+from peerreview.sanitize import clean_html, plain_text
 from peerreview.selfeval import documents, values
 from peerreview.selfeval import services as selfeval
 from peerreview.selfeval.definitions import Definition
@@ -71,12 +76,16 @@ class Material:
     conversations: list[Conversation]
     respondent_list: list[tuple[RespondentGroup, list[Respondent]]]
     figures: dict[str, Any]
-    figures_obj: indicators.Figures
+    figures_obj: indicators.Figures | None  # None: not asked for (``gather(figures=False)``)
     team: list[ReviewAssignment]
     released: bool
 
 
-def gather(session: Session, visitatie: Visitatie, progress: Progress) -> Material:
+def gather(
+    session: Session, visitatie: Visitatie, progress: Progress, *, figures: bool = True, respondents: bool = True
+) -> Material:
+    """Everything the draft may be made of. ``figures`` and ``respondents`` False leave out the key
+    figures and the respondent list (the section workspace asks for them only where a section uses them)."""
     progress(5, "De ingediende zelfevaluatie lezen")
     submission = review_annotations.current_submission(session, visitatie)
     if submission is None:
@@ -99,7 +108,7 @@ def gather(session: Session, visitatie: Visitatie, progress: Progress) -> Materi
     held = {c.id for c in conversations if c.status is ConversationStatus.GEHOUDEN}
     quotes = [q for q in visit.quotes(session, visitatie) if q.conversation_id in held and q.respondent.may_quote]
     progress(50, "Kengetallen en de duiding van de gemeente ophalen")
-    figures_obj = indicators.figures_for(session, visitatie.gemeente)
+    figures_obj = indicators.figures_for(session, visitatie.gemeente) if figures else None
     return Material(
         visitatie=visitatie,
         submission=submission,
@@ -109,8 +118,8 @@ def gather(session: Session, visitatie: Visitatie, progress: Progress) -> Materi
         summaries={k: v for k, v in summaries.items() if v.summary.strip() or v.judgement},
         quotes=quotes,
         conversations=conversations,
-        respondent_list=visit.respondent_list(session, visitatie),
-        figures=indicators.block_data(figures_obj),
+        respondent_list=visit.respondent_list(session, visitatie) if respondents else [],
+        figures=indicators.block_data(figures_obj) if figures_obj else {"groups": [], "sources": [], "columns": []},
         figures_obj=figures_obj,
         team=review_team.team_of(session, visitatie),
         released=released,
@@ -225,12 +234,14 @@ SKELETON_SOURCE = {"type": "skeleton", "label": "Vaste tekst uit het portretsjab
 
 @dataclass
 class Plan:
-    """Which section gets which answer, annotation and quote in full: each is used once. Overview
-    sections (the lead, optional sections) open with the first lines of their answers instead."""
+    """Which section gets which answer, annotation, quote and theme summary: each is used once in the
+    body (the resumé sums up the themes again). Overview sections (the lead, optional sections) open with
+    the gist of their answers instead."""
 
     answers: dict[str, tuple[str, ...]]
     annotations: dict[str, list[Annotation]]
     quotes: dict[str, list[Quote]]
+    summaries: dict[str, list[str]] = field(default_factory=dict)  # theme codes whose summary leads a section
 
 
 def _overview(section: SkeletonSection) -> bool:
@@ -272,7 +283,12 @@ def _plan(m: Material, skeleton: Skeleton) -> Plan:
         target = target or (with_quotes[0].key if with_quotes else resume)
         if target:
             by_quote[target].append(q)
-    return Plan(answers, by_annotation, by_quote)
+    by_summary: dict[str, list[str]] = {s.key: [] for s in body}
+    for code in sorted(m.summaries, key=lambda c: int(c[1:])):  # the first body section on the theme
+        target = next((s.key for s in body if code in s.themes), None)
+        if target:
+            by_summary[target].append(code)
+    return Plan(answers, by_annotation, by_quote, by_summary)
 
 
 def question_keys(definition: Definition, keys: tuple[str, ...]) -> tuple[str, ...]:
@@ -290,35 +306,66 @@ def _answered(m: Material, keys: tuple[str, ...]) -> list[str]:
     return [k for k in question_keys(m.definition, keys) if (m.answers.get(k) or {}).get("plain", "").strip()]
 
 
-# Answers whose first line is a sentence; a table or a rated list has no opening line (its first row
-# would read as "… | 318 | 2025 | …"), so an overview leaves them to the section that has them in full.
-PROSE_KINDS = ("richtext", "choice", "checklist", "number", "strengths")
+# Answers whose first paragraph is prose; a table or a rated list has no opening line (its first row
+# would read as "… | 318 | 2025 | …"), nor has a choice, so an overview leaves them to the section that
+# has them as evidence.
+PROSE_KINDS = ("richtext", "strengths")
 
 
 def _write_openings(w: Writer, m: Material, keys: tuple[str, ...], limit: int) -> None:
-    """The first line of a few answers: material for a short overview."""
+    """The gist of a few answers, attributed: material for a short overview."""
     prose = [k for k in _answered(m, keys) if m.definition.questions[k].kind in PROSE_KINDS]
-    for key in prose[:limit]:
-        w.text("p", m.answers[key]["plain"].split("\n")[0], [_answer_source(m, key)])
+    for n, key in enumerate(prose[:limit]):
+        paragraphs, _ = key_paragraphs(m.answers[key]["plain"], max_paragraphs=1, max_words=45)
+        if paragraphs:
+            w.text("p", f"{SAYS[n % len(SAYS)]} “{paragraphs[0]}”", [_answer_source(m, key)])
+
+
+# How an excerpt of the zelfevaluatie is introduced, in turn, so that a section does not repeat itself.
+SAYS = ("De gemeente schrijft:", "In de zelfevaluatie staat:", "De gemeente licht toe:")
 
 
 def _write_answers(w: Writer, m: Material, keys: tuple[str, ...]) -> None:
-    for key in _answered(m, keys):
+    """The answers as evidence: short attributed excerpts of their key paragraphs (a table whole, with a
+    sentence that says what it is), and a link to the full answer where the excerpt leaves something out.
+    The link is for readers who may open the zelfevaluatie; ``evidence.selfeval_links`` removes it for
+    everyone else (published and network views, the PDF)."""
+    for n, key in enumerate(_answered(m, keys)):
         question = m.definition.questions[key]
         source = [_answer_source(m, key)]
         value = m.answers[key].get("value") or {}
-        w.text("h4", f"Uit de zelfevaluatie: {question.label}", source)
-        if question.kind == "richtext":
-            w.html(value.get("html", ""), source)
-        elif question.kind in ("rows", "rating_list"):
-            if value.get("intro"):
-                w.html(value["intro"], source)
+        says = SAYS[n % len(SAYS)]
+        trimmed = False
+        if question.kind in ("rows", "rating_list"):
+            intro = plain_text(value.get("intro", "")) if value.get("intro") else ""
+            if intro:
+                paragraphs, trimmed = key_paragraphs(intro)
+                w.text("p", f"{says} “{' … '.join(paragraphs)}”", source)
+            w.text("p", f"De gemeente geeft dit overzicht bij ‘{question.label}’:", source)
             head, rows = values.table(question, value)
             w.block("table", _table_html(head, rows), source)
+        elif question.kind in ("choice", "checklist", "number"):
+            lines = [line for line in values.plain(question, value).split("\n") if line.strip()]
+            answer = lines[0] if lines else ""
+            w.text("p", f"Op de vraag ‘{question.label}’ antwoordt de gemeente: {answer}.".replace("..", "."), source)
+            if len(lines) > 1:
+                paragraphs, trimmed = key_paragraphs("\n".join(lines[1:]), max_paragraphs=1)
+                w.text("p", f"{says} “{paragraphs[0]}”", source)
         else:
-            for line in values.plain(question, value).split("\n"):
-                if line.strip():
-                    w.text("p", line, source)
+            paragraphs, trimmed = key_paragraphs(m.answers[key]["plain"], max_words=55)
+            if not paragraphs:
+                continue
+            w.text("p", f"{says} “{' … '.join(paragraphs)}”", source)
+        if trimmed:
+            w.block("p", full_text_link(key, question.label), source)
+
+
+def _write_team(w: Writer, m: Material, codes: list[str]) -> None:
+    """The review team's own words first: its summaries of the section's themes."""
+    for code in codes:
+        summary = m.summaries.get(code)
+        if summary is not None and summary.summary.strip():
+            w.text("p", " ".join(summary.summary.split()), [_summary_source(code)])
 
 
 def _table_html(head: list[str], rows: list[list[str]]) -> str:
@@ -368,6 +415,8 @@ def _authors(w: Writer, m: Material) -> None:
 
 def _cijfers(w: Writer, m: Material, section: SkeletonSection, plan: Plan) -> None:
     figures = m.figures_obj
+    if figures is None:
+        return
     for indicator in figures.indicators:
         duiding = figures.duidingen.get(indicator.code)
         if duiding is None or indicator.code not in figures.series:
@@ -509,9 +558,10 @@ def compose(m: Material, skeleton: Skeleton, progress: Progress, motto: str = ""
             _write_openings(w, m, section.questions, limit=2 if section.kind == "lead" else 4)
             _write_observations(w, m, plan.annotations.get(section.key, []))
             _write_quotes(w, plan.quotes.get(section.key, []))
-        elif section.kind == "narrative":
-            _write_answers(w, m, plan.answers.get(section.key, ()))
+        elif section.kind == "narrative":  # the team's words first, then the evidence
+            _write_team(w, m, plan.summaries.get(section.key, []))
             _write_observations(w, m, plan.annotations.get(section.key, []))
+            _write_answers(w, m, plan.answers.get(section.key, ()))
             _write_quotes(w, plan.quotes.get(section.key, []))
         elif section.kind == "cijfers":
             figures = m.figures if m.figures["groups"] else None

@@ -16,7 +16,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
@@ -36,6 +36,7 @@ from peerreview.db import utcnow
 from peerreview.mail import services as mail
 from peerreview.portret import generator
 from peerreview.portret import skeleton as skeletons
+from peerreview.portret.evidence import Evidence, cite, next_key
 from peerreview.portret.models import GenerationStatus, Portret, PortretVersion, VersionKind
 from peerreview.review.chapters import annotation_url
 from peerreview.rounds.models import Visitatie, VisitatieState
@@ -240,8 +241,10 @@ def save_section(
     motto: str | None = None,
     *,
     erratum_reason: str | None = None,
+    evidence: Mapping[str, Evidence] | None = None,
 ) -> PortretVersion:
     """A new version with this section changed; refused when the section changed since ``base_number``.
+    Blocks cited from ``evidence`` (marked ``data-bewijs``) get their provenance; other marks are dropped.
 
     With ``erratum_reason`` (the portret is adopted): the change starts from the adopted version, not
     from a later working draft, and becomes a numbered erratum that the portret adopts in its place."""
@@ -265,10 +268,11 @@ def save_section(
     content = copy.deepcopy(current.content)
     section = section_of(content, key)
     assert section is not None
-    body = clean_html(body, portret=True)
+    body, cited = cite(clean_html(body, portret=True), evidence or {}, next_key(content))
     section["title"] = " ".join(title.split())[:200] or now["title"]
     section["html"] = body
     section["provenance"] = {k: v for k, v in now.get("provenance", {}).items() if f'data-bron="{k}"' in body}
+    section["provenance"].update(cited)
     if motto is not None:
         content["motto"] = " ".join(motto.split())[:120]
         skeleton_section = skeletons.load(portret.skeleton_version).section(key)

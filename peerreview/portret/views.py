@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from peerreview import access, db
 from peerreview.accounts.forms import ConfirmForm
 from peerreview.ids import MAX_ID
-from peerreview.portret import document_cache, section_editor, services, skeleton, tasks
+from peerreview.portret import document_cache, evidence, section_editor, services, skeleton, tasks, workspace
 from peerreview.portret.definitive import DocumentStatus, document_status
 from peerreview.portret.forms import SectionForm
 from peerreview.portret.models import Portret, PortretVersion
@@ -61,7 +61,21 @@ def document_status_for(portret: Portret, version: PortretVersion) -> DocumentSt
 
 @bp.app_template_filter()
 def reader_html(html: str) -> str:
-    return without_provenance(html)
+    """For readers outside the review team: no provenance marks, no links into the zelfevaluatie."""
+    return evidence.selfeval_links(without_provenance(html), None)
+
+
+@bp.app_template_global()
+def section_html(html: str, visitatie: Visitatie, team: bool, links: bool) -> str:
+    """A section's HTML for one reader: the team sees the provenance marks; ``links``: the reader may open
+    the zelfevaluatie, so a cited answer links to its full text (otherwise that link is left out)."""
+    if not team:
+        html = without_provenance(html)
+    if not links:
+        return evidence.selfeval_links(html, None)
+    return evidence.selfeval_links(
+        html, lambda key: url_for("selfeval.read", visitatie_id=visitatie.id, _anchor=f"a-{key}")
+    )
 
 
 @bp.app_template_global()
@@ -70,8 +84,10 @@ def excerpts(html: str) -> dict[str, str]:
 
 
 @bp.app_template_global()
-def portret_document(visitatie: Visitatie, version: PortretVersion, team: bool, editable: bool) -> Markup:
-    return document_cache.document_html(visitatie, version, team=team, editable=editable)
+def portret_document(
+    visitatie: Visitatie, version: PortretVersion, team: bool, editable: bool, links: bool = False
+) -> Markup:
+    return document_cache.document_html(visitatie, version, team=team, editable=editable, links=links)
 
 
 @bp.app_template_global()
@@ -142,20 +158,32 @@ def edit(visitatie_id: int, section: str) -> BaseResponse | str | tuple[str, int
     definition = skeleton.load(portret.skeleton_version).section(section)
     if entry is None or definition is None:
         abort(404)
-    edit = section_editor.run(
-        SectionForm,
-        {"title": entry["title"], "html": entry["html"], "motto": current.content.get("motto", "")},
-        current.number,
-        lambda form: services.save_section(
+    material = workspace.material(s, visitatie, definition)
+
+    def save(form: SectionForm) -> Any:
+        body = form.html.data or ""
+        cited = (
+            {i.ref: i for g in workspace.evidence_groups(material, definition) for i in g.items}
+            if material is not None and evidence.marks(body)
+            else {}
+        )
+        return services.save_section(
             s,
             current_user,
             portret,
             section,
             form.base.data or 0,  # validated: a whole number
             form.title.data or "",
-            form.html.data or "",
+            body,
             motto=(form.motto.data or "") if definition.kind == "title" else None,
-        ),
+            evidence=cited,
+        )
+
+    edit = section_editor.run(
+        SectionForm,
+        {"title": entry["title"], "html": entry["html"], "motto": current.content.get("motto", "")},
+        current.number,
+        save,
         invalid="De sectie kon niet worden opgeslagen. Probeer het opnieuw.",
         conflict=section_editor.someone_else_saved,
         refused=(services.PortretError,),
@@ -172,6 +200,9 @@ def edit(visitatie_id: int, section: str) -> BaseResponse | str | tuple[str, int
         form=edit.shown,
         theirs=edit.theirs,
         error=edit.error,
+        workspace=workspace.build(
+            s, visitatie, definition, edit.shown.get("html", ""), entry.get("provenance", {}), material
+        ),
     ), edit.status
 
 

@@ -75,3 +75,25 @@ def test_editing_a_section_keeps_the_provenance_of_untouched_paragraphs(page, ap
     # the labels and the provenance list are shown to the team next to the text
     assert page.locator("#sectie-visie ~ div.show-provenance [data-bron]").count() > 0
     page.get_by_text("Herkomst van deze tekst").first.click()
+
+
+def test_an_evidence_item_is_inserted_as_a_cited_block_and_saved_with_its_source(page, app, session, make):
+    world = visited(app, session, make)
+    with_draft(app, session, world)
+    login(page, "lead@emmen.nl")
+    page.goto(f"{world['base']}/portret/secties/inrichting")
+    assert not page.get_by_text("HTML om te kopiëren").first.is_visible()  # with JavaScript: a button instead
+    page.get_by_role("button", name=re.compile(r"^Invoegen\W*Citaat")).click()
+    assert "Het fragment staat nu onderaan de tekst." in page.locator("[data-workspace-status]").inner_text()
+    editor = page.get_by_role("textbox", name="Tekst")
+    assert editor.locator("blockquote").last.inner_text().startswith("“We kennen onze gezinnen bij naam.”")
+    page.get_by_role("button", name="Opslaan als nieuwe versie").click()
+    page.wait_for_url(re.compile(r".*/portret#sectie-inrichting$"))
+    session.expire_all()
+    portret = session.scalar(select(Portret))
+    version = session.scalar(select(PortretVersion).where(PortretVersion.number == portret.current_version))
+    inrichting = next(s for s in version.content["sections"] if s["key"] == "inrichting")
+    assert "data-bewijs" not in inrichting["html"]
+    last = re.findall(r'<blockquote data-bron="(b\d+)">', inrichting["html"])[-1]
+    assert inrichting["provenance"][last][0] == {**inrichting["provenance"][last][0], "type": "quote"}
+    assert inrichting["html"].count("We kennen onze gezinnen bij naam.") == 2  # the draft's and the inserted one

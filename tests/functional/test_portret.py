@@ -193,7 +193,7 @@ def test_two_versions_side_by_side(client_for, world, session, run_jobs):
     assert "Versie 1 naast versie 2" in page
     changed = page[page.index("<summary>Visie") :].split("</details>")[0]
     assert "(was: De visie van Deventer op jeugdhulp)" in changed
-    assert "<del>Uit de zelfevaluatie" in changed and "<ins>nieuwe</ins>" in changed
+    assert "<del>De visie staat al jaren.<br>" in changed and "<ins>nieuwe</ins>" in changed
     assert "Inrichting van de jeugdhulp en toegang — ongewijzigd" in page
 
 
