@@ -8,8 +8,9 @@ overdue.
 Efficiency: a fixed set of queries, whatever the number of gemeenten (no query per row): the visitaties
 with their gemeente, then one query per kind of row (answers, documents, checklist, team, annotation
 counts, theme summaries, conversations, proposals, portretten, sessies), each for all visitaties at once,
-grouped in Python or by the database. Answers are read as (visitatie, key, value) tuples, without their
-plain text. The fill count uses the same rule as the zelfevaluatie's own progress page
+grouped in Python or by the database. Answers are read as (visitatie, key, value) tuples; for rich-text
+questions only whether their stored plain text is empty (parsing every answer's HTML cost most of the
+page's time). The fill count uses the same rule as the zelfevaluatie's own progress page
 (``selfeval.services``): a required question is delivered when answered, or when a document is linked to
 its section.
 """
@@ -101,12 +102,18 @@ def _by_visitatie(rows: Iterable[Any]) -> dict[int, list[Any]]:
     return grouped
 
 
-def _fill(visitatie: Visitatie, answers: dict[str, Any], covered: set[str]) -> tuple[int, int]:
-    """(required, delivered) of the zelfevaluatie, by the rule of its own progress page."""
+def _definition(visitatie: Visitatie) -> definitions.Definition | None:
     if visitatie.definition_key is None:
-        return 0, 0
+        return None
     version = visitatie.definition_version or definitions.latest_version(visitatie.definition_key)
-    definition = definitions.load(visitatie.definition_key, version)
+    return definitions.load(visitatie.definition_key, version)
+
+
+def _fill(definition: definitions.Definition | None, current: dict[str, Any], covered: set[str]) -> tuple[int, int]:
+    """(required, delivered) of the zelfevaluatie, by the rule of its own progress page. ``current`` holds
+    per answered question its value, or for a rich-text question whether its plain text is non-empty."""
+    if definition is None:
+        return 0, 0
     required = delivered = 0
     for page in definition.pages:
         top = definition.top_section_of(page.key)
@@ -115,7 +122,8 @@ def _fill(visitatie: Visitatie, answers: dict[str, Any], covered: set[str]) -> t
             if not question.required:
                 continue
             required += 1
-            if page_covered or values.is_filled(question, answers.get(question.key)):
+            value = current.get(question.key)
+            if page_covered or (value if isinstance(value, bool) else values.is_filled(question, value)):
                 delivered += 1
     return required, delivered
 
@@ -127,18 +135,29 @@ def dashboard(session: Session, round_: Round, today: date) -> list[Row]:
     if not ids:
         return []
 
-    answers = _by_visitatie(
-        session.execute(
-            select(Answer.visitatie_id, Answer.question_key, Answer.value).where(Answer.visitatie_id.in_(ids))
+    # A rich-text answer is filled when its plain text (stored at every save, the text the progress page
+    # derives from the HTML) is not empty: the database answers that, so those texts are never loaded.
+    used = {v.id: _definition(v) for v in visitaties}
+    rich = sorted({q.key for d in used.values() if d for q in d.questions.values() if q.kind == "richtext"})
+    current: dict[int, dict[str, Any]] = defaultdict(dict)
+    for visitatie_id, key, has_text in session.execute(
+        select(Answer.visitatie_id, Answer.question_key, Answer.plain != "").where(
+            Answer.visitatie_id.in_(ids), Answer.question_key.in_(rich)
         )
-    )
+    ):
+        current[visitatie_id][key] = bool(has_text)
+    for visitatie_id, key, value in session.execute(
+        select(Answer.visitatie_id, Answer.question_key, Answer.value).where(
+            Answer.visitatie_id.in_(ids), Answer.question_key.not_in(rich)
+        )
+    ):
+        current[visitatie_id][key] = value
     files = _by_visitatie(
         session.execute(select(Document.visitatie_id, Document.section_keys).where(Document.visitatie_id.in_(ids)))
     )
     for visitatie_id, row in rows.items():
         covered = {key for _, keys in files.get(visitatie_id, []) for key in keys}
-        current = {key: value for _, key, value in answers.get(visitatie_id, [])}
-        row.required, row.delivered = _fill(row.visitatie, current, covered)
+        row.required, row.delivered = _fill(used[visitatie_id], current[visitatie_id], covered)
         row.documents = len(files.get(visitatie_id, []))
 
     for visitatie_id, n in session.execute(

@@ -163,9 +163,7 @@ def test_after_submission_the_gemeente_proposes_respondents_then_waits_for_the_t
     assert f'href="{world["base"]}/visitatie/voorstellen">Stel respondenten voor' in card
     assert "Deadline: " in card and str(due.year) in card
     assert "Zelfevaluatie indienen" not in card
-    client.post_form(
-        f"{world['base']}/visitatie/voorstellen", {"role": "Intern begeleider", "group": "onderwijs"}
-    )
+    client.post_form(f"{world['base']}/visitatie/voorstellen", {"role": "Intern begeleider", "group": "onderwijs"})
     card = _text(_card(client.get("/").get_data(as_text=True), "Deventer"))
     assert "Voor jou is er nu niets te doen. Het reviewteam houdt de gesprekken" in card
     assert "(visitatie gehouden:" in card  # the team's deadline, said to be the team's
@@ -204,7 +202,8 @@ def test_the_gemeente_proposes_and_withdraws_a_respondent(client_for, world, ses
     page = client.get(f"{world['base']}/visitatie/voorstellen").get_data(as_text=True)
     assert "Kent de samenwerking met de school" in page and "Intrekken" in page
     withdrawn = client.post_form(
-        f"{world['base']}/visitatie/voorstellen/{item.id}/intrekken", token_from=f"{world['base']}/visitatie/voorstellen"
+        f"{world['base']}/visitatie/voorstellen/{item.id}/intrekken",
+        token_from=f"{world['base']}/visitatie/voorstellen",
     )
     assert withdrawn.status_code == 302
     session.refresh(item)
@@ -221,7 +220,11 @@ def test_the_team_adopts_a_proposal_as_a_respondent_by_role_only(client_for, wor
     session.refresh(item)
     respondent = session.get(Respondent, item.respondent_id)
     assert item.status is ProposalStatus.OVERGENOMEN and item.decided_by_id == world["lead"].id
-    assert (respondent.role, respondent.organisation, respondent.group.value) == ("Intern begeleider", "De Rank", "onderwijs")
+    assert (respondent.role, respondent.organisation, respondent.group.value) == (
+        "Intern begeleider",
+        "De Rank",
+        "onderwijs",
+    )
     assert respondent.may_quote is False  # asked at the conversation
     assert len(_events(session, "respondent_proposal_adopted")) == 1
     # decided: the gemeente can no longer withdraw it
