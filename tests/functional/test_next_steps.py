@@ -313,3 +313,15 @@ def test_the_visitatie_page_names_the_gemeente_for_network_staff(client_for, wor
     assert "Jullie" in own or "Keuze opslaan" in own  # the coordinator may still change the version
     submitted = client_for(world["staff"]).get(world["base"]).get_data(as_text=True)
     assert "Deventer heeft de basisversie ingediend." in submitted
+
+
+def test_after_adoption_home_and_the_visitatie_say_the_portret_is_definitive(app, client_for, session, make):
+    from tests.factories import definitive
+
+    world = definitive(app, session, make)
+    card = _text(_card(client_for(world["coordinator"]).get("/").get_data(as_text=True), "Deventer"))
+    assert "Jullie stelden het portret vast op" in card and "deelde het conceptportret" not in card
+    assert "Conceptportret" not in card and " Portret" in card
+    staff = _text(client_for(world["staff"]).get(world["base"]).get_data(as_text=True))
+    assert "Het portret is definitief: Deventer heeft het vastgesteld op" in staff
+    assert "Lees het vóór de reflectiesessie" not in staff
