@@ -309,6 +309,7 @@ def test_the_selfeval_overview_addresses_each_reader_by_role_and_state(client_fo
 def test_the_visitatie_page_names_the_gemeente_for_network_staff(client_for, world):
     staff = client_for(world["staff"]).get(f"/visitaties/{world['zwolle'].id}").get_data(as_text=True)
     assert "Zwolle vult de basisversie in." in staff and "Jullie vullen" not in staff
+    assert "Bekijk hoe ver Zwolle is met de basisversie; de tekst lees je na het indienen." in staff
     own = client_for(world["outsider"]).get(f"/visitaties/{world['zwolle'].id}").get_data(as_text=True)
     assert "Jullie" in own or "Keuze opslaan" in own  # the coordinator may still change the version
     submitted = client_for(world["staff"]).get(world["base"]).get_data(as_text=True)
