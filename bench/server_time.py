@@ -56,6 +56,7 @@ PAGES = [
     Page("home (invuller)", "invuller@peel-en-maas.demo", "/"),
     Page("home (analyst)", "analist@netwerk.demo", "/"),
     Page("progress", "coordinator@netwerk.demo", "/rondes/{round}"),
+    Page("dashboard", "coordinator@netwerk.demo", "/rondes/{round}/voortgang"),
     Page("editor", "invuller@roosendaal.demo", "/visitaties/{roosendaal}/zelfevaluatie/onderdelen/s1"),
     Page("read view", "coordinator@zaltbommel.demo", "/visitaties/{peel-en-maas}/zelfevaluatie/lezen"),
     Page("review workspace", "coordinator@apeldoorn.demo", "/visitaties/{deventer}/review"),

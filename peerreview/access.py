@@ -356,6 +356,28 @@ def _visit_start(user: User, visitatie: Visitatie) -> bool:
     return visitatie.state in _IN_REVIEW and (_lead(user, visitatie) or _round_staff(user))
 
 
+# Respondent proposals: the gemeente proposes people to speak to until the visit is held; the team decides.
+_PROPOSING = (*_IN_REVIEW, VisitatieState.VISITATIE)
+
+
+@rule("visit.proposals")
+def _visit_proposals(user: User, visitatie: Visitatie) -> bool:
+    """The gemeente's proposals (with the optional names): the gemeente, the team and round staff."""
+    return _visit_view(user, visitatie)
+
+
+@rule("visit.propose")
+def _visit_propose(user: User, visitatie: Visitatie) -> bool:
+    """Propose (or withdraw) a respondent: the gemeente's writers, until the visit is held."""
+    return user.role_in(visitatie.gemeente_id) in _WRITERS and visitatie.state in _PROPOSING
+
+
+@rule("visit.proposal.decide")
+def _visit_proposal_decide(user: User, visitatie: Visitatie) -> bool:
+    """Adopt a proposal as a respondent, or decline it: whoever plans the visit."""
+    return _visit_plan(user, visitatie)
+
+
 # --- the portret ----------------------------------------------------------------------------------------
 
 _PORTRET_STATES = (

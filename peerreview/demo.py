@@ -170,6 +170,7 @@ def seed(session: Session) -> bool:
     created = _reviews(session) or created
     created = _kengetallen(session) or created
     created = _visits(session) or created
+    created = _voorstellen(session) or created
     created = _reacties(session) or created
     created = _sessies(session) or created
     created = _vaststellingen(session) or created
@@ -668,6 +669,55 @@ def _visits(session: Session) -> bool:
         created = True
     session.flush()
     return created
+
+
+def _voorstellen(session: Session) -> bool:
+    """Respondents the gemeente proposed for the visit (voorstellen-*.yaml), with the team's decisions."""
+    from peerreview.db import utcnow
+    from peerreview.review.assignments import team_of
+    from peerreview.review.models import TeamRole
+    from peerreview.visit import services as visit
+    from peerreview.visit.models import ProposalStatus, RespondentGroup, RespondentProposal
+
+    created = False
+    for data, gemeente, visitatie in _content(session, "voorstellen-*.yaml"):
+        if visitatie is None or session.scalar(
+            select(RespondentProposal.id).where(RespondentProposal.visitatie_id == visitatie.id).limit(1)
+        ):
+            continue
+        coordinator = session.scalar(select(User).where(User.email == f"coordinator@{gemeente.slug}.demo"))
+        lead = next((a.user for a in team_of(session, visitatie) if a.role is TeamRole.LEAD), None)
+        by_role = {r.role: r for r in visit.respondents(session, visitatie)}
+        keys = {item["key"]: item["role"] for item in _visit_respondents(gemeente.slug)}
+        for item in data["proposals"]:
+            status = ProposalStatus(item["status"])
+            respondent = by_role.get(keys.get(item.get("respondent", ""), ""))
+            session.add(
+                RespondentProposal(
+                    gemeente_id=visitatie.gemeente_id,
+                    visitatie_id=visitatie.id,
+                    role=item["role"],
+                    organisation=item.get("organisation", ""),
+                    group=RespondentGroup(item["group"]),
+                    motivation=item.get("motivation", ""),
+                    status=status,
+                    proposed_by_id=coordinator.id if coordinator else None,
+                    decided_by_id=lead.id if lead and status is not ProposalStatus.VOORGESTELD else None,
+                    decided_at=utcnow() if status is not ProposalStatus.VOORGESTELD else None,
+                    reason=item.get("reason", ""),
+                    respondent_id=respondent.id if respondent else None,
+                )
+            )
+        created = True
+    session.flush()
+    return created
+
+
+def _visit_respondents(slug: str) -> list[dict]:
+    path = CONTENT / f"visit-{slug}.yaml"
+    if not path.exists():
+        return []
+    return list(yaml.safe_load(path.read_text(encoding="utf-8")).get("respondents", []))
 
 
 def _portret(session: Session, visitatie: Visitatie, lead: User, data: dict) -> None:

@@ -73,4 +73,10 @@ from peerreview.selfeval.models import (  # noqa: F401
     Submission,
 )
 from peerreview.tenants.models import Gemeente, Jeugdregio  # noqa: F401
-from peerreview.visit.models import Conversation, ConversationRespondent, Quote, Respondent  # noqa: F401
+from peerreview.visit.models import (  # noqa: F401
+    Conversation,
+    ConversationRespondent,
+    Quote,
+    Respondent,
+    RespondentProposal,
+)

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import Flask, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from peerreview import access, db
 from peerreview.accounts.models import MembershipRole, User
@@ -24,7 +25,7 @@ from peerreview.portret.models import Portret, Publication
 from peerreview.portret.services import portret_of
 from peerreview.reflectie import comments
 from peerreview.reflectiesessie.services import sessie_of
-from peerreview.rounds.models import Visitatie, VisitatieState
+from peerreview.rounds.models import Phase, Visitatie, VisitatieState
 
 # The states of the portret after the visit, in order, as the visitatie's pages show them.
 PORTRET_STATES = (VisitatieState.PORTRET_CONCEPT, VisitatieState.REFLECTIE, VisitatieState.DEFINITIEF)
@@ -34,6 +35,7 @@ PORTRET_STATES = (VisitatieState.PORTRET_CONCEPT, VisitatieState.REFLECTIE, Visi
 class Step:
     message: str
     url: str
+    due: date | None = None  # the date the step should be done by (shown on the home page)
 
 
 StepFunction = Callable[[User, Visitatie, Portret | None], Step | None]
@@ -59,7 +61,8 @@ def _respond_to_concept(user: User, visitatie: Visitatie, portret: Portret | Non
     deadline = deadline.replace(tzinfo=deadline.tzinfo or UTC)  # SQLite returns it without a zone
     if deadline < datetime.now(UTC):
         return None  # the window closed: the coordinator sends what there is (a step of the reflectie)
-    return Step(f"Reageer vóór {date_nl(deadline.astimezone(LOCAL).date())} op het concept", link)
+    due = deadline.astimezone(LOCAL).date()
+    return Step(f"Reageer vóór {date_nl(due)} op het concept", link, due)
 
 
 def _send_response(user: User, visitatie: Visitatie, portret: Portret | None) -> Step | None:
@@ -88,7 +91,11 @@ def _plan_sessie(user: User, visitatie: Visitatie, portret: Portret | None) -> S
     sessie = sessie_of(db.session(), visitatie)
     if sessie is not None and sessie.planned_on is not None:
         return None
-    return Step("Plan de reflectiesessie", url_for("reflectiesessie.show", visitatie_id=visitatie.id))
+    return Step(
+        "Plan de reflectiesessie",
+        url_for("reflectiesessie.show", visitatie_id=visitatie.id),
+        visitatie.round.deadline(Phase.REFLECTIE),
+    )
 
 
 def _answer_comments(user: User, visitatie: Visitatie, portret: Portret | None) -> Step | None:
@@ -179,6 +186,77 @@ def next_step(user: User, visitatie: Visitatie, portret: Portret | None) -> Step
     return None
 
 
+# --- the home page: the gemeente's own next task, also before the portret ---------------------------------
+
+
+def _choose_variant(user: User, visitatie: Visitatie, portret: Portret | None) -> Step | None:
+    if not access.can("visitatie.choose_variant", visitatie) or visitatie.variant is not None:
+        return None
+    return Step(
+        "Kies de basis- of plusversie",
+        url_for("rounds.visitatie", visitatie_id=visitatie.id),
+        visitatie.round.deadline(Phase.ZELFEVALUATIE),
+    )
+
+
+def _write_selfeval(user: User, visitatie: Visitatie, portret: Portret | None) -> Step | None:
+    """The coordinator fills in and submits; a contributor fills in."""
+    if not access.can("selfeval.edit", visitatie):
+        return None
+    message = "Vul de zelfevaluatie in en dien haar in" if _coordinator(user, visitatie) else "Vul de zelfevaluatie in"
+    return Step(
+        message,
+        url_for("selfeval.overview", visitatie_id=visitatie.id),
+        visitatie.round.deadline(Phase.ZELFEVALUATIE),
+    )
+
+
+def _propose_respondents(user: User, visitatie: Visitatie, portret: Portret | None) -> Step | None:
+    """After submission: the gemeente proposes whom the team could speak to, until it has proposed someone."""
+    if not access.can("visit.propose", visitatie):
+        return None
+    from peerreview.visit.models import RespondentProposal
+
+    made = db.session().scalar(
+        select(RespondentProposal.id).where(RespondentProposal.visitatie_id == visitatie.id).limit(1)
+    )
+    if made is not None:
+        return None
+    return Step(
+        "Stel respondenten voor voor de gesprekken van de visitatie",
+        url_for("visit.proposals_page", visitatie_id=visitatie.id),
+        visitatie.round.deadline(Phase.VISITATIE),
+    )
+
+
+HOME_STEPS: list[StepFunction] = [_choose_variant, _write_selfeval, _propose_respondents]
+
+
+def home_step(user: User, visitatie: Visitatie, portret: Portret | None) -> Step | None:
+    """The user's next task on a visitatie of their own gemeente: the steps of every page, and before the
+    portret the gemeente's own tasks (choose the version, fill in and submit, propose respondents)."""
+    found = next_step(user, visitatie, portret)
+    if found is not None or not user.is_authenticated:
+        return found
+    for step in HOME_STEPS:
+        found = step(user, visitatie, portret)
+        if found is not None:
+            return found
+    return None
+
+
+# Who is at work when the gemeente has nothing to do, by state; the phase's deadline is the team's.
+WAITING_ON = {
+    VisitatieState.ZELFEVALUATIE: "De coördinator en de invullers van de gemeente schrijven de zelfevaluatie.",
+    VisitatieState.INGEDIEND: "Het reviewteam leest de zelfevaluatie.",
+    VisitatieState.IN_REVIEW: "Het reviewteam leest de zelfevaluatie.",
+    VisitatieState.VISITATIE: "Het reviewteam houdt de gesprekken en schrijft het conceptportret.",
+    VisitatieState.PORTRET_CONCEPT: "Het reviewteam werkt aan het conceptportret.",
+    VisitatieState.REFLECTIE: "Het reviewteam verwerkt de reacties in het portret.",
+    VisitatieState.DEFINITIEF: "Het portret is definitief.",
+}
+
+
 def init_app(app: Flask) -> None:
     """The header of every visitatie page asks for the current user's next step and the portret states."""
 
@@ -187,5 +265,12 @@ def init_app(app: Flask) -> None:
             portret = portret_of(db.session(), visitatie)
         return next_step(current_user, visitatie, portret)
 
+    def home_step_for(visitatie: Any, portret: Any = None) -> Step | None:
+        if portret is None and visitatie.state in PORTRET_STATES:
+            portret = portret_of(db.session(), visitatie)
+        return home_step(current_user, visitatie, portret)
+
     app.add_template_global(next_step_for)
+    app.add_template_global(home_step_for)
+    app.add_template_global(lambda visitatie: WAITING_ON[visitatie.state], "waiting_on")
     app.add_template_global(lambda: PORTRET_STATES, "portret_states")

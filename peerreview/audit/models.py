@@ -51,6 +51,11 @@ ACTIONS = {
     "visit_started": "Visitatie gestart (review afgerond)",
     "visit_notes_read": "Gespreksverslag gelezen",
     "visit_notes_saved": "Gespreksverslag opgeslagen",
+    # respondent proposals of the gemeente (visit/proposals.py)
+    "respondent_proposed": "Respondent voorgesteld door de gemeente",
+    "respondent_proposal_withdrawn": "Voorstel voor een respondent ingetrokken",
+    "respondent_proposal_adopted": "Voorgestelde respondent overgenomen",
+    "respondent_proposal_declined": "Voorgestelde respondent niet overgenomen",
     "portret_generated": "Conceptportret gegenereerd",
     "portret_released": "Conceptportret gedeeld met de gemeente",
     "portret_published": "Definitief portret gepubliceerd",

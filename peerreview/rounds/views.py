@@ -11,8 +11,9 @@ from wtforms import SelectChoice
 
 from peerreview import access, db
 from peerreview.ids import parse_id
-from peerreview.rounds import forms, services
+from peerreview.rounds import dashboard, forms, services
 from peerreview.rounds.models import Phase, Round, Variant
+from peerreview.visit.models import ConversationStatus
 
 bp = Blueprint("rounds", __name__)
 
@@ -88,6 +89,25 @@ def show(round_id: int) -> str:
     return _progress_page(round_, form, request.args.get("zoek", "")[:MAX_SEARCH_LENGTH])
 
 
+@bp.route("/rondes/<int:round_id>/voortgang")
+@login_required
+def progress(round_id: int) -> str:
+    """The round coordinator's dashboard: per gemeente where each part stands and what is overdue."""
+    round_ = _round(round_id)
+    today = date.today()
+    rows = dashboard.dashboard(db.session(), round_, today)
+    return render_template(
+        "rounds/progress.html",
+        round=round_,
+        rows=rows,
+        totals=dashboard.totals(rows),
+        checklist_total=dashboard.checklist_total(),
+        today=today,
+        conversation_held=ConversationStatus.GEHOUDEN,
+        conversation_planned=ConversationStatus.GEPLAND,
+    )
+
+
 # A gemeente or jeugdregio name is shorter; a longer search finds nothing anyway.
 MAX_SEARCH_LENGTH = 120
 
@@ -97,6 +117,7 @@ def _progress_page(round_: Round, form: forms.ParticipantsForm, search: str) -> 
     are offered as checkboxes, not every gemeente in the network."""
     s = db.session()
     visitaties = services.participants(s, round_)
+    count = services.candidate_count(s, round_)
     found, more = services.search_candidates(s, round_, search) if search.strip() else ([], False)
     if not form.gemeenten.choices:
         form.gemeenten.choices = [SelectChoice(g.id, g.name) for g in found]
@@ -109,7 +130,7 @@ def _progress_page(round_: Round, form: forms.ParticipantsForm, search: str) -> 
         counts=services.state_counts(visitaties),
         search=search,
         more_found=more,
-        candidate_count=services.candidate_count(s, round_),
+        candidate_count=count,
     )
 
 

@@ -124,3 +124,43 @@ class QuoteForm(FlaskForm):
         validators=[Optional()],
     )
     section = SelectField("Bedoeld voor het portret, bij", validators=[Optional()])
+
+
+class ProposalForm(FlaskForm):
+    """The gemeente proposes someone for the visit."""
+
+    role = StringField(
+        "Functie",
+        validators=[DataRequired("Vul de functie in."), Length(max=160, message="Gebruik hoogstens 160 tekens.")],
+        filters=[_strip],
+        description="Bijvoorbeeld ‘Gezinscoach’ of ‘Intern begeleider basisschool’.",
+    )
+    organisation = StringField(
+        "Organisatie",
+        validators=[Optional(), Length(max=160, message="Gebruik hoogstens 160 tekens.")],
+        filters=[_strip],
+    )
+    group = SelectField("Domein", choices=[SelectChoice(g.value, g.label) for g in RespondentGroup])
+    name = StringField(
+        "Naam (optioneel)",
+        validators=[Optional(), Length(max=160, message="Gebruik hoogstens 160 tekens.")],
+        filters=[_strip],
+        description="Alleen voor het uitnodigen: het reviewteam ziet de naam, in het portret staat alleen de functie.",
+    )
+    motivation = TextAreaField(
+        "Waarom deze persoon? (optioneel)",
+        validators=[Optional(), Length(max=2000, message="Gebruik hoogstens 2000 tekens.")],
+        filters=[_strip],
+        description="Wat kan deze persoon het team vertellen, bijvoorbeeld over een thema of een casus?",
+    )
+
+
+class DeclineForm(FlaskForm):
+    reason = TextAreaField(
+        "Waarom spreekt het team deze persoon niet?",
+        validators=[
+            DataRequired("Schrijf kort waarom het team deze persoon niet spreekt; de gemeente leest het."),
+            Length(max=1000, message="Gebruik hoogstens 1000 tekens."),
+        ],
+        filters=[_strip],
+    )

@@ -199,3 +199,54 @@ class Quote(TenantOwned, Base):
         lazy="joined",
         viewonly=True,
     )
+
+
+class ProposalStatus(enum.StrEnum):
+    """Where a gemeente's proposal of a respondent stands."""
+
+    VOORGESTELD = "voorgesteld"
+    OVERGENOMEN = "overgenomen"
+    AFGEWEZEN = "afgewezen"
+    INGETROKKEN = "ingetrokken"
+
+    @property
+    def label(self) -> str:
+        return {
+            "voorgesteld": "Voorgesteld",
+            "overgenomen": "Overgenomen",
+            "afgewezen": "Niet overgenomen",
+            "ingetrokken": "Ingetrokken",
+        }[self.value]
+
+
+class RespondentProposal(TenantOwned, Base):
+    """Someone the gemeente proposes the review team speaks to during the visit.
+
+    The gemeente knows its partners; the team decides whom it speaks to. A proposal is open
+    (``voorgesteld``) until the team or a round coordinator adopts it (a ``Respondent`` is made from its
+    role, organisation and group: by role only, as every respondent), or declines it with a reason, or
+    the gemeente withdraws it. The optional name is for the invitation only and never leaves the
+    proposal: it is not copied to the respondent and not written to the audit log.
+    """
+
+    __tablename__ = "respondent_proposal"
+    __extra_table_args__ = (tenant_reference("visitatie_id", "visitatie"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visitatie_id: Mapped[int] = mapped_column(index=True)
+    name: Mapped[str] = mapped_column(sa.String(160), default="")
+    role: Mapped[str] = mapped_column(sa.String(160))
+    organisation: Mapped[str] = mapped_column(sa.String(160), default="")
+    group: Mapped[RespondentGroup]
+    motivation: Mapped[str] = mapped_column(sa.Text, default="")  # plain text: why this person
+    status: Mapped[ProposalStatus] = mapped_column(default=ProposalStatus.VOORGESTELD)
+    proposed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+    reason: Mapped[str] = mapped_column(sa.Text, default="")  # why the team did not adopt it
+    # The respondent made from it (no foreign key: the team may later delete that respondent).
+    respondent_id: Mapped[int | None]
+
+    proposed_by: Mapped[User | None] = relationship(foreign_keys=[proposed_by_id], lazy="joined")
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id], lazy="joined")

@@ -15,9 +15,16 @@ from peerreview.portret.skeleton import latest_version, load
 from peerreview.review import assignments as review
 from peerreview.review import themes
 from peerreview.rounds.models import Visitatie
-from peerreview.visit import services
-from peerreview.visit.forms import ConversationForm, NotesForm, QuoteForm, RespondentForm
-from peerreview.visit.models import Conversation, Quote, Respondent
+from peerreview.visit import proposals, services
+from peerreview.visit.forms import (
+    ConversationForm,
+    DeclineForm,
+    NotesForm,
+    ProposalForm,
+    QuoteForm,
+    RespondentForm,
+)
+from peerreview.visit.models import Conversation, Quote, Respondent, RespondentProposal
 
 bp = Blueprint("visit", __name__, url_prefix="/visitaties/<int:visitatie_id>/visitatie")
 
@@ -56,6 +63,7 @@ def overview(visitatie_id: int) -> str:
         quote_counts=_quote_counts(services.quotes(s, visitatie)),
         notes=access.can("visit.notes", visitatie),
         plan=access.can("visit.plan", visitatie),
+        open_proposals=proposals.open_count(s, visitatie),
     )
 
 
@@ -334,3 +342,111 @@ def delete_quote(visitatie_id: int, conversation_id: int, quote_id: int) -> Resp
     return redirect(
         url_for("visit.conversation", visitatie_id=visitatie.id, conversation_id=item.id, _anchor="citaten")
     )
+
+
+# --- respondent proposals of the gemeente ----------------------------------------------------------------
+
+
+def _proposal(visitatie: Visitatie, proposal_id: int) -> RespondentProposal:
+    item = proposals.proposal(db.session(), visitatie, proposal_id)
+    if item is None:
+        abort(404)
+    return item
+
+
+def _proposals_page(
+    visitatie: Visitatie,
+    form: ProposalForm | None = None,
+    decline: tuple[int, DeclineForm] | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    return render_template(
+        "visit/proposals.html",
+        visitatie=visitatie,
+        proposals=proposals.proposals(db.session(), visitatie),
+        form=form or ProposalForm(formdata=None),
+        decline=decline,
+        propose=access.can("visit.propose", visitatie),
+        decide=access.can("visit.proposal.decide", visitatie),
+    ), status
+
+
+@bp.route("/voorstellen", methods=["GET", "POST"])
+@login_required
+def proposals_page(visitatie_id: int) -> Response | tuple[str, int]:
+    visitatie = access.visitatie(visitatie_id, "visit.proposals")
+    if request.method == "GET":
+        return _proposals_page(visitatie)
+    access.require("visit.propose", visitatie)
+    form = ProposalForm()
+    if not form.validate_on_submit():
+        return _proposals_page(visitatie, form, status=422)
+    item = proposals.propose(
+        db.session(),
+        current_user,
+        visitatie,
+        proposals.ProposalInput(
+            name=form.name.data or "",
+            role=form.role.data or "",
+            organisation=form.organisation.data or "",
+            group=form.group.data,
+            motivation=form.motivation.data or "",
+        ),
+    )
+    flash(f"Voorgesteld: {item.role}. Het reviewteam beslist wie het spreekt.", "success")
+    return redirect(url_for("visit.proposals_page", visitatie_id=visitatie.id))
+
+
+@bp.route("/voorstellen/<int:proposal_id>/intrekken", methods=["POST"])
+@login_required
+def withdraw_proposal(visitatie_id: int, proposal_id: int) -> Response:
+    visitatie = access.visitatie(visitatie_id, "visit.propose")
+    item = _proposal(visitatie, proposal_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)  # only the CSRF token; CSRFProtect answers a bad one first
+    s = db.session()
+    try:
+        proposals.withdraw(s, current_user, item)
+    except proposals.ProposalError as error:
+        s.rollback()
+        flash(str(error), "error")
+    else:
+        flash(f"Het voorstel ‘{item.role}’ is ingetrokken.", "success")
+    return redirect(url_for("visit.proposals_page", visitatie_id=visitatie.id))
+
+
+@bp.route("/voorstellen/<int:proposal_id>/overnemen", methods=["POST"])
+@login_required
+def adopt_proposal(visitatie_id: int, proposal_id: int) -> Response:
+    visitatie = access.visitatie(visitatie_id, "visit.proposal.decide")
+    item = _proposal(visitatie, proposal_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    s = db.session()
+    try:
+        respondent = proposals.adopt(s, current_user, visitatie, item)
+    except proposals.ProposalError as error:
+        s.rollback()
+        flash(str(error), "error")
+    else:
+        flash(f"{respondent.label} staat nu bij de respondenten. Vraag bij het gesprek of citeren mag.", "success")
+    return redirect(url_for("visit.proposals_page", visitatie_id=visitatie.id))
+
+
+@bp.route("/voorstellen/<int:proposal_id>/afwijzen", methods=["POST"])
+@login_required
+def decline_proposal(visitatie_id: int, proposal_id: int) -> Response | tuple[str, int]:
+    visitatie = access.visitatie(visitatie_id, "visit.proposal.decide")
+    item = _proposal(visitatie, proposal_id)
+    form = DeclineForm(prefix=f"afwijzen-{item.id}")
+    if not form.validate_on_submit():
+        return _proposals_page(visitatie, decline=(item.id, form), status=422)
+    s = db.session()
+    try:
+        proposals.decline(s, current_user, item, form.reason.data or "")
+    except proposals.ProposalError as error:
+        s.rollback()
+        flash(str(error), "error")
+    else:
+        flash(f"Het voorstel ‘{item.role}’ is niet overgenomen; de gemeente leest waarom.", "success")
+    return redirect(url_for("visit.proposals_page", visitatie_id=visitatie.id))

@@ -424,3 +424,17 @@ def test_demo_has_four_rode_draden_one_ter_toetsing_with_two_responses_one_settl
     settled = next(t for t in items if t.state is ThreadState.VASTGESTELD)
     assert [t["id"] for t in report.content["threads"]] == [settled.id]
     assert report.pdf.startswith(b"%PDF") and report.pdf_checksum == report.checksum
+
+
+def test_demo_roosendaal_proposed_respondents_the_team_adopted_declined_or_left_open(seeded):
+    from peerreview.visit.models import ProposalStatus, Respondent, RespondentProposal
+
+    roosendaal = seeded.scalar(select(Gemeente).where(Gemeente.slug == "roosendaal"))
+    proposals = seeded.scalars(select(RespondentProposal).where(RespondentProposal.gemeente_id == roosendaal.id))
+    by_status: dict[ProposalStatus, list[RespondentProposal]] = {}
+    for item in proposals:
+        by_status.setdefault(item.status, []).append(item)
+    adopted = by_status[ProposalStatus.OVERGENOMEN]
+    assert len(adopted) == 2 and all(seeded.get(Respondent, p.respondent_id).role == p.role for p in adopted)
+    assert by_status[ProposalStatus.AFGEWEZEN][0].reason and len(by_status[ProposalStatus.VOORGESTELD]) == 1
+    assert all(p.name == "" for items in by_status.values() for p in items)  # no names in the demo

@@ -34,6 +34,7 @@ from peerreview.visit.models import (
     Quote,
     Respondent,
     RespondentGroup,
+    RespondentProposal,
 )
 from tests import factories
 
@@ -130,6 +131,15 @@ def world(request, make, session):
         group=RespondentGroup.GEMEENTE,
         may_quote=True,
     )
+    # a respondent gemeente A proposed for the visit (visit/proposals.py), with the name of a contact
+    proposal = RespondentProposal(
+        gemeente_id=a.id,
+        visitatie_id=visitatie.id,
+        name="Geheime contactpersoon",
+        role="Intern begeleider",
+        group=RespondentGroup.ONDERWIJS,
+    )
+    session.add(proposal)
     conversation = Conversation(
         gemeente_id=a.id,
         visitatie_id=visitatie.id,
@@ -279,6 +289,7 @@ def world(request, make, session):
         "document_id": document.id,
         "annotation_id": annotation.id,
         "respondent_id": respondent.id,
+        "proposal_id": proposal.id,
         "conversation_id": conversation.id,
         "quote_id": quote.id,
         "code": indicator.code,

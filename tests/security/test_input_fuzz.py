@@ -28,6 +28,7 @@ from peerreview.selfeval import cases, documents
 from peerreview.selfeval import forms as selfeval_forms
 from peerreview.selfeval import services as selfeval
 from peerreview.selfeval.models import Casus, Document
+from peerreview.visit.models import RespondentGroup, RespondentProposal
 from tests.conftest import csrf_from
 from tests.factories import visited
 
@@ -163,6 +164,15 @@ def world(app, session, make):
     from peerreview.network import indexer
 
     indexer.reindex_visitatie(session, visitatie.id)
+    # A respondent the gemeente proposed for the visit (adopt, decline and withdraw are POST routes).
+    session.add(
+        RespondentProposal(
+            gemeente_id=visitatie.gemeente_id,
+            visitatie_id=visitatie.id,
+            role="Intern begeleider",
+            group=RespondentGroup.ONDERWIJS,
+        )
+    )
     session.commit()
     return w
 
@@ -181,6 +191,7 @@ def _url_args(session, world: dict[str, Any]) -> dict[str, Any]:
         "invitation_id": first(Invitation),
         "annotation_id": world["strength"].id,
         "respondent_id": world["respondent"].id,
+        "proposal_id": first(RespondentProposal),
         "conversation_id": world["conversation"].id,
         "quote_id": world["quote"].id,
         "slug": visitatie.gemeente.slug,
