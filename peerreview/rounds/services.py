@@ -62,15 +62,18 @@ def save_round(
     return round_
 
 
-def participants(session: Session, round_: Round) -> list[Visitatie]:
-    """The round's visitaties by gemeente name, each with its gemeente and jeugdregio (one query)."""
+def participants(session: Session, round_: Round, *, offset: int = 0, limit: int | None = None) -> list[Visitatie]:
+    """The round's visitaties by gemeente name (all, or ``limit`` from ``offset``), each with its gemeente
+    and jeugdregio (one query)."""
     return list(
         session.scalars(
             select(Visitatie)
             .join(Visitatie.gemeente)
             .where(Visitatie.round_id == round_.id)
             .options(joinedload(Visitatie.gemeente).joinedload(Gemeente.jeugdregio))
-            .order_by(Gemeente.name)
+            .order_by(Gemeente.name, Visitatie.id)
+            .offset(offset)
+            .limit(limit)
         ).unique()
     )
 
@@ -147,13 +150,6 @@ def choose_variant(session: Session, actor: User, visitatie: Visitatie, variant:
         session, "variant_chosen", actor=actor, gemeente_id=visitatie.gemeente_id, obj=visitatie, variant=variant.value
     )
     session.flush()
-
-
-def state_counts(visitaties: Iterable[Visitatie]) -> dict[VisitatieState, int]:
-    counts = dict.fromkeys(VisitatieState, 0)
-    for visitatie in visitaties:
-        counts[visitatie.state] += 1
-    return counts
 
 
 def state_counts_per_round(session: Session, round_ids: Iterable[int]) -> dict[int, dict[VisitatieState, int]]:

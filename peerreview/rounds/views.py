@@ -110,13 +110,21 @@ def progress(round_id: int) -> str:
 
 # A gemeente or jeugdregio name is shorter; a longer search finds nothing anyway.
 MAX_SEARCH_LENGTH = 120
+# The round page lists this many participants a page: its cost stays the same for 10 or 400 gemeenten
+# (the dashboard shows them all, with every part).
+PARTICIPANTS_PER_PAGE = 50
 
 
 def _progress_page(round_: Round, form: forms.ParticipantsForm, search: str) -> str:
     """The round's progress, and the gemeenten to add: only those found by ``search`` (name or jeugdregio)
     are offered as checkboxes, not every gemeente in the network."""
     s = db.session()
-    visitaties = services.participants(s, round_)
+    counts = services.state_counts_per_round(s, [round_.id])[round_.id]
+    pages = max(1, -(-sum(counts.values()) // PARTICIPANTS_PER_PAGE))
+    page = min(max(1, request.args.get("pagina", 1, type=int)), pages)
+    visitaties = services.participants(
+        s, round_, offset=(page - 1) * PARTICIPANTS_PER_PAGE, limit=PARTICIPANTS_PER_PAGE
+    )
     count = services.candidate_count(s, round_)
     found, more = services.search_candidates(s, round_, search) if search.strip() else ([], False)
     if not form.gemeenten.choices:
@@ -127,7 +135,10 @@ def _progress_page(round_: Round, form: forms.ParticipantsForm, search: str) -> 
         visitaties=visitaties,
         form=form,
         today=date.today(),
-        counts=services.state_counts(visitaties),
+        counts=counts,
+        page=page,
+        pages=pages,
+        first=(page - 1) * PARTICIPANTS_PER_PAGE + 1,
         search=search,
         more_found=more,
         candidate_count=count,

@@ -203,8 +203,15 @@ def test_progress_and_home_pages_run_as_many_queries_for_100_visitaties_as_for_1
         stop()
         counts.append(len(sent))
     assert counts[0] == counts[1], counts
+    names = sorted(v.gemeente.name for v in session.scalars(select(Visitatie).where(Visitatie.round_id == round_.id)))
     page = client.get(f"/rondes/{round_.id}").get_data(as_text=True)
-    assert page.count('href="/visitaties/') >= 100 and "Regio " in page
+    assert page.count('href="/visitaties/') == 50 and "Regio " in page  # a page of the participants, not all
+    assert "Gemeente 1–50 van 100 (pagina 1 van 2)" in page and f"/rondes/{round_.id}?pagina=2" in page
+    assert f">{names[0]}</a>" in page and f">{names[50]}</a>" not in page
+    second = client.get(f"/rondes/{round_.id}?pagina=2").get_data(as_text=True)
+    assert f">{names[50]}</a>" in second and f">{names[-1]}</a>" in second and f">{names[0]}</a>" not in second
+    assert "Gemeente 51–100 van 100" in second and "Volgende" not in second.split("pagina 2 van 2")[1][:200]
+    assert "Gemeente 51–100 van 100" in client.get(f"/rondes/{round_.id}?pagina=99").get_data(as_text=True)
     home = client.get("/").get_data(as_text=True)
     assert re.search(r'<td class="num">100</td>\s*<td class="num">100</td>\s*<td class="num">0</td>', home)
 
