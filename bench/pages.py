@@ -89,7 +89,7 @@ PAGES = [
     Page("home, invuller", "invuller@roosendaal.demo", "/", "Roosendaal"),
     Page("home, reviewer", "r0@a300.bench.nl", "/", "Benchdorp a300"),
     Page("progress, demo round (10)", "coordinator@netwerk.demo", "/rondes/{demo_round}", "Peel en Maas"),
-    Page("progress, 400 visitaties", "coordinator@netwerk.demo", "/rondes/{big_round}", "Groeidorp 400"),
+    Page("progress, 400 visitaties", "coordinator@netwerk.demo", "/rondes/{big_round}", "Gemeente 1–50 van 400"),
     Page("editor (Roosendaal, s1)", "invuller@roosendaal.demo", "/visitaties/{ro}/zelfevaluatie/onderdelen/s1", 'name="csrf_token"'),
     Page("read view (Peel en Maas)", "coordinator@peel-en-maas.demo", "/visitaties/{pm}/zelfevaluatie/lezen", "Peel en Maas"),
     Page("review workspace (Peel en Maas)", PM_LEAD, "/visitaties/{pm}/review", "Peel en Maas"),
