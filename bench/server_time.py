@@ -55,6 +55,7 @@ PAGES = [
     Page("home (reviewer)", "coordinator@zaltbommel.demo", "/"),
     Page("home (invuller)", "invuller@peel-en-maas.demo", "/"),
     Page("home (analyst)", "analist@netwerk.demo", "/"),
+    Page("home (gemeente coordinator)", "coordinator@peel-en-maas.demo", "/"),
     Page("progress", "coordinator@netwerk.demo", "/rondes/{round}"),
     Page("dashboard", "coordinator@netwerk.demo", "/rondes/{round}/voortgang"),
     Page("editor", "invuller@roosendaal.demo", "/visitaties/{roosendaal}/zelfevaluatie/onderdelen/s1"),

@@ -153,10 +153,16 @@ def _work_on_agenda(user: User, visitatie: Visitatie, portret: Portret | None) -
     """The portret is definitive: the coordinator turns its development points into a verbeteragenda."""
     if visitatie.state is not VisitatieState.DEFINITIEF or not access.can("agenda.edit", visitatie):
         return None
-    from peerreview.agenda.services import agenda_of
+    from peerreview.agenda.models import ActionLine, Agenda
 
-    agenda = agenda_of(db.session(), visitatie)
-    if agenda is not None and agenda.action_lines:
+    # Whether any action line exists: one query, not the agenda with its lines, sources and parts.
+    started = db.session().scalar(
+        select(ActionLine.id)
+        .join(Agenda, Agenda.id == ActionLine.agenda_id)
+        .where(Agenda.visitatie_id == visitatie.id)
+        .limit(1)
+    )
+    if started is not None:
         return None
     return Step(
         "Maak de verbeteragenda: van ontwikkelpunten naar actielijnen",
