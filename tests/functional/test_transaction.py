@@ -135,10 +135,14 @@ NOT_ADOPTED = {
 # The world's "code" names an indicator; the page of a lens code is opened in test_network_lenses.py.
 LENS_CODE = {"network.lens_code": "the world's code value is an indicator's, not a lens code"}
 NO_REPORT = {"network.report_pdf": "the world has no generated network report"}
+CHOSEN_IN_A_FORM = {
+    "indicators.choose_duiding": "answers only the form's ?kengetal= choice (opened in test_indicators.py)"
+}
 UNREACHED: dict[VisitatieState, dict[str, str]] = {
     VisitatieState.INGEDIEND: {
         **LENS_CODE,
         **NO_REPORT,
+        **CHOSEN_IN_A_FORM,
         **AGENDA_ELSEWHERE,
         **{f"portret.{name}": "the portret is made after the visit" for name in PORTRET},
         **{f"reflectie.{name}": "the gemeente comments on a released concept" for name in REFLECTIE},
@@ -150,6 +154,7 @@ UNREACHED: dict[VisitatieState, dict[str, str]] = {
     VisitatieState.PORTRET_CONCEPT: {
         **LENS_CODE,
         **NO_REPORT,
+        **CHOSEN_IN_A_FORM,
         **AGENDA_ELSEWHERE,
         "selfeval.reopen": "a zelfevaluatie reopens only while the review has not ended",
         **ANSWERING,
@@ -159,6 +164,7 @@ UNREACHED: dict[VisitatieState, dict[str, str]] = {
     VisitatieState.DEFINITIEF: {
         **LENS_CODE,
         **NO_REPORT,
+        **CHOSEN_IN_A_FORM,
         **AGENDA_ELSEWHERE,
         "selfeval.reopen": "a zelfevaluatie reopens only while the review has not ended",
         "portret.edit": "a definitive portret changes only by an erratum",
