@@ -185,6 +185,28 @@ def with_key_figures(session: Session, gemeente: Gemeente, reference: Gemeente) 
     session.commit()
 
 
+def generate(client_for: Any, world: dict[str, Any], run_jobs: Any) -> Any:
+    """The team lead generates the portret draft of a ``visited`` world; returns the lead's client."""
+    lead = client_for(world["lead"])
+    response = lead.post_form(f"{world['base']}/portret/genereren", token_from=f"{world['base']}/portret")
+    assert response.status_code == 302
+    run_jobs()
+    return lead
+
+
+def current(session: Session, world: dict[str, Any]) -> Any:
+    """The ``visited`` world's current portret version, read afresh."""
+    from peerreview.portret.models import Portret, PortretVersion
+
+    session.expire_all()
+    portret = session.scalar(select(Portret).where(Portret.visitatie_id == world["visitatie"].id))
+    return session.scalar(
+        select(PortretVersion).where(
+            PortretVersion.portret_id == portret.id, PortretVersion.number == portret.current_version
+        )
+    )
+
+
 def visited(app, session: Session, make: Factory, *, release: bool = True) -> dict[str, Any]:
     """A visitatie ready for its portret: a submitted zelfevaluatie, a declared review team (lead from Emmen,
     member from Utrecht) with a strength, a development point and a theme summary (released unless told

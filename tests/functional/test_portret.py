@@ -19,30 +19,12 @@ from peerreview.review.models import Annotation
 from peerreview.rounds.models import Visitatie, VisitatieState
 from peerreview.selfeval.models import Submission
 from peerreview.visit.models import Quote
-from tests.factories import visited
+from tests.factories import current, generate, visited
 
 
 @pytest.fixture
 def world(app, session, make):
     return visited(app, session, make)
-
-
-def generate(client_for, world, run_jobs):
-    lead = client_for(world["lead"])
-    response = lead.post_form(f"{world['base']}/portret/genereren", token_from=f"{world['base']}/portret")
-    assert response.status_code == 302
-    run_jobs()
-    return lead
-
-
-def current(session, world) -> PortretVersion:
-    session.expire_all()
-    portret = session.scalar(select(Portret).where(Portret.visitatie_id == world["visitatie"].id))
-    return session.scalar(
-        select(PortretVersion).where(
-            PortretVersion.portret_id == portret.id, PortretVersion.number == portret.current_version
-        )
-    )
 
 
 class Blocks(HTMLParser):

@@ -15,30 +15,12 @@ from sqlalchemy import select
 from peerreview.portret.models import Portret, PortretVersion, Publication
 from peerreview.review.models import Annotation, AnnotationKind, ThemeSummary
 from peerreview.selfeval.models import Submission
-from tests.factories import definitive, visited
+from tests.factories import current, definitive, generate, visited
 
 
 @pytest.fixture
 def world(app, session, make):
     return visited(app, session, make)
-
-
-def generate(client_for, world, run_jobs):
-    lead = client_for(world["lead"])
-    response = lead.post_form(f"{world['base']}/portret/genereren", token_from=f"{world['base']}/portret")
-    assert response.status_code == 302
-    run_jobs()
-    return lead
-
-
-def current(session, world) -> PortretVersion:
-    session.expire_all()
-    portret = session.scalar(select(Portret).where(Portret.visitatie_id == world["visitatie"].id))
-    return session.scalar(
-        select(PortretVersion).where(
-            PortretVersion.portret_id == portret.id, PortretVersion.number == portret.current_version
-        )
-    )
 
 
 def section(version: PortretVersion, key: str) -> dict:
