@@ -31,6 +31,7 @@ message; it never shortens what the user typed in silence:
 
 from __future__ import annotations
 
+import functools
 import html as htmllib
 import re
 from collections import Counter
@@ -180,6 +181,9 @@ class _Text(HTMLParser):
         self.current.append(data)
 
 
+# Pages derive the plain text of every answer on them (is it filled in, how many words) on each request;
+# the same stored HTML comes back request after request, so the parse is remembered per process.
+@functools.lru_cache(maxsize=2048)
 def plain_text(html: str) -> str:
     """Canonical plain text: one line per block (paragraph, list item, heading), spaces collapsed."""
     parser = _Text()

@@ -66,10 +66,9 @@ class SectionCarryOver:
 
 
 def previous_visitatie(session: Session, visitatie: Visitatie) -> Visitatie | None:
-    """The gemeente's latest definitive visitatie in an earlier round (one that started before this one)."""
-    current_start = session.scalar(select(Round.starts_on).where(Round.id == visitatie.round_id))
-    if current_start is None:
-        return None
+    """The gemeente's latest definitive visitatie in an earlier round (one that started before this one):
+    one statement, as the section pages ask it on every request."""
+    current_start = select(Round.starts_on).where(Round.id == visitatie.round_id).scalar_subquery()
     return session.scalar(
         select(Visitatie)
         .join(Round, Round.id == Visitatie.round_id)

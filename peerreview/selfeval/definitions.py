@@ -89,11 +89,22 @@ class Definition:
         """The sections that hold questions: one editor page each."""
         return [s for top in self.sections for s in top.walk() if s.questions]
 
+    @cached_property
+    def _tops(self) -> dict[str, tuple[Section, Section]]:
+        """Every section by key, with the top-level section it sits in."""
+        found: dict[str, tuple[Section, Section]] = {}
+        for top in self.sections:
+            for s in top.walk():
+                found.setdefault(s.key, (s, top))
+        return found
+
     def section(self, key: str) -> Section | None:
-        return next((s for top in self.sections for s in top.walk() if s.key == key), None)
+        found = self._tops.get(key)
+        return found[0] if found else None
 
     def top_section_of(self, key: str) -> Section | None:
-        return next((top for top in self.sections if any(s.key == key for s in top.walk())), None)
+        found = self._tops.get(key)
+        return found[1] if found else None
 
 
 # --- loading ------------------------------------------------------------------------------------------
