@@ -294,13 +294,15 @@ def figures_for(session: Session, gemeente: Gemeente, base_periods: dict[str, st
             return Cell(None, "—")
         return book.cell(stored_value, indicator, column.area.name)
 
+    focus_periods: dict[str, set[str]] = {}
+    for code, area, period in values:
+        if area == focus_code:
+            focus_periods.setdefault(code, set()).add(period)
     rows_by_group: dict[str, list[Row]] = {key: [] for key in GROUPS}
     series: dict[str, list[str]] = {}
     base_period: dict[str, str] = {}
     for indicator in indicators:
-        periods = sorted(
-            {p for (code, area, p) in values if code == indicator.code and area == focus_code}, key=period_sort_key
-        )
+        periods = sorted(focus_periods.get(indicator.code, ()), key=period_sort_key)
         if not periods:
             continue
         series[indicator.code] = periods
