@@ -83,6 +83,8 @@ class Page:
 
 PM_LEAD = "coordinator@zaltbommel.demo"  # leads the review team of Peel en Maas in the demo
 PAGES = [
+    # The floor: the user, one statement and a form in the layout; no authenticated page costs less.
+    Page("account (the floor)", "analist@netwerk.demo", "/account", "Wachtwoord wijzigen"),
     Page("home, network coordinator", "coordinator@netwerk.demo", "/", "Lopende rondes"),
     Page("home, analyst", "analist@netwerk.demo", "/", "Analist"),
     Page("home, gemeente coordinator", "coordinator@peel-en-maas.demo", "/", "Peel en Maas"),
@@ -99,6 +101,10 @@ PAGES = [
     Page("theme view, 1,000 annotations", "r0@a1000.bench.nl", "/visitaties/{a1000}/review/themas", "Benchdorp a1000"),
     Page("portret (Peel en Maas)", PM_LEAD, "/visitaties/{pm}/portret", "Peel en Maas"),
     Page("in cijfers (Peel en Maas)", "coordinator@peel-en-maas.demo", "/gemeenten/peel-en-maas/cijfers", "Peel en Maas"),
+    Page("dashboard, demo round", "coordinator@netwerk.demo", "/rondes/{demo_round}/voortgang", "Peel en Maas"),
+    Page("portret section editor", "invuller@deventer.demo", "/visitaties/{ro}/portret/secties/visie", 'name="csrf_token"'),
+    Page("theme matrix (analyst)", "analist@netwerk.demo", "/netwerk/thema-matrix", "Peel en Maas"),
+    Page("search (analyst)", "analist@netwerk.demo", "/netwerk/zoeken?q=wachtlijst", "Lenscodes toekennen"),
 ]  # fmt: skip
 BARE_PAGE = Page("bare Flask page", "", "/{size}", "bare-flask-page")  # bench/bare_app.py
 # Measured once with 10 visitaties in the growing round, and again (in PAGES) once it holds 400.
@@ -108,7 +114,7 @@ FLATNESS = {
 }
 SMALL_PAGES = [
     Page("progress, 10 visitaties", "coordinator@netwerk.demo", "/rondes/{big_round}", "Groeidorp 010"),
-    PAGES[0],
+    next(p for p in PAGES if p.name == "home, network coordinator"),
 ]
 
 
@@ -545,7 +551,7 @@ def run(args: argparse.Namespace) -> int:
             "Columns:        req/s and bare: medians over the rounds; ÷ bare: median of the per-round ratios "
             "(range: lowest–highest); alone: one connection; SQL: statements per request",
             "",
-            *table(small),
+            *(table(small) if small else []),
             *table(results),
             "",
             "Targets (issue 14):",

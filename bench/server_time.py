@@ -51,6 +51,8 @@ class Page:
 
 
 PAGES = [
+    # The floor: the user, one statement and a form in the layout; every page below pays at least this.
+    Page("account (floor)", "analist@netwerk.demo", "/account"),
     Page("home (network coordinator)", "coordinator@netwerk.demo", "/"),
     Page("home (reviewer)", "coordinator@zaltbommel.demo", "/"),
     Page("home (invuller)", "invuller@peel-en-maas.demo", "/"),
