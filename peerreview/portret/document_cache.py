@@ -1,4 +1,5 @@
-"""The portret's document (its sections, figures and provenance) as HTML, rendered once per version.
+"""What a portret page derives from a version, kept in memory: the document (its sections, figures and
+provenance) rendered as HTML, and the section editor's section.
 
 Rendering the review team's view of a full portret (about 170 KB: every section, every figure table,
 a link for each of several hundred provenance items) takes tens of milliseconds of CPU, the bulk of
@@ -9,26 +10,47 @@ everything it depends on: the version (id and checksum of its content), the visi
 or not) and the URL prefix the app is mounted under. The rest of the page (navigation, state, actions,
 the user) is rendered per request.
 
-Each worker keeps at most ``MAX_ENTRIES`` fragments (a few MB); the least recently shown goes first.
+The section editor reads one section of a version's content (60-140 KB of JSON): it is kept the same way,
+by version, checksum and section key, so the content is read and parsed once per version.
+
+Each worker keeps at most ``MAX_ENTRIES`` entries (some 10 MB at most); the least recently used goes first. What is
+kept is shared by every reader who may see that version in that view: treat it as read-only.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
 
 from flask import get_template_attribute, request
 from markupsafe import Markup
 
-from peerreview.portret import skeleton
+from peerreview.portret import services, skeleton
 from peerreview.portret.models import PortretVersion
 from peerreview.rounds.models import Visitatie
 
-MAX_ENTRIES = 32
+MAX_ENTRIES = 64
 
-_fragments: OrderedDict[Hashable, Markup] = OrderedDict()
+_entries: OrderedDict[Hashable, Any] = OrderedDict()
 _lock = threading.Lock()
+T = TypeVar("T")
+
+
+def remembered(key: Hashable, make: Callable[[], T]) -> T:
+    """The value kept under ``key``, or ``make()``'s, then kept. ``key`` must name everything the value
+    depends on."""
+    with _lock:
+        if key in _entries:
+            _entries.move_to_end(key)
+            return _entries[key]  # type: ignore[no-any-return]
+    value = make()
+    with _lock:
+        _entries[key] = value
+        while len(_entries) > MAX_ENTRIES:
+            _entries.popitem(last=False)
+    return value
 
 
 def document_html(
@@ -36,6 +58,7 @@ def document_html(
 ) -> Markup:
     """``portret/_document.html``'s ``document`` macro for this version, from memory when rendered before."""
     key = (
+        "document",
         version.id,
         version.checksum,
         version.kind,
@@ -46,23 +69,24 @@ def document_html(
         links,
         request.script_root,
     )
-    with _lock:
-        cached = _fragments.get(key)
-        if cached is not None:
-            _fragments.move_to_end(key)
-            return cached
-    macro = get_template_attribute("portret/_document.html", "document")
     # A macro of an autoescaping template returns Markup: the sections' HTML went through clean_html.
-    html: Markup = macro(
-        visitatie,
-        version,
-        skeleton.load(int(version.content.get("skeleton", 1))),
-        team=team,
-        editable=editable,
-        links=links,
+    html: Markup = remembered(
+        key,
+        lambda: get_template_attribute("portret/_document.html", "document")(
+            visitatie,
+            version,
+            skeleton.load(int(version.content.get("skeleton", 1))),
+            team=team,
+            editable=editable,
+            links=links,
+        ),
     )
-    with _lock:
-        _fragments[key] = html
-        while len(_fragments) > MAX_ENTRIES:
-            _fragments.popitem(last=False)
     return html
+
+
+def section(version: PortretVersion, key: str) -> tuple[dict[str, Any] | None, str]:
+    """The version's section ``key`` (None when it has none) and the portret's motto."""
+    return remembered(
+        ("section", version.id, version.checksum, key),
+        lambda: (services.section_of(version.content, key), version.content.get("motto", "")),
+    )

@@ -24,7 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, select
+from sqlalchemy.orm import Session, contains_eager, lazyload
 
 from peerreview.formatting import date_nl
 from peerreview.indicators import services as indicators
@@ -73,7 +74,7 @@ class Material:
     annotations: list[Annotation]
     summaries: dict[str, ThemeSummary]
     quotes: list[Quote]
-    conversations: list[Conversation]
+    conversations: list[Conversation]  # empty unless asked for (``gather(respondents=True)``)
     respondent_list: list[tuple[RespondentGroup, list[Respondent]]]
     figures: dict[str, Any]
     figures_obj: indicators.Figures | None  # None: not asked for (``gather(figures=False)``)
@@ -94,19 +95,10 @@ def gather(
     answers = {k: v for k, v in submission.snapshot.get("answers", {}).items() if k in definition.questions}
     progress(20, "Themasamenvattingen en aantekeningen van het reviewteam verzamelen")
     released = visitatie.annotations_released_at is not None or visitatie.round.open_review
-    annotations = [
-        a
-        for a in review_annotations.annotations_of(session, visitatie)
-        if released
-        and not (a.question_key or "").startswith("casus")
-        and a.kind in (AnnotationKind.STERKTE, AnnotationKind.ONTWIKKELPUNT)
-        and a.body.strip()
-    ]
+    annotations = _observations(session, visitatie) if released else []
     summaries = review_summaries.summaries(session, visitatie) if released else {}
     progress(35, "Gesprekken, respondenten en citaten van de visitatie ophalen")
-    conversations = visit.conversations(session, visitatie)
-    held = {c.id for c in conversations if c.status is ConversationStatus.GEHOUDEN}
-    quotes = [q for q in visit.quotes(session, visitatie) if q.conversation_id in held and q.respondent.may_quote]
+    quotes = list(session.scalars(_quotes(visitatie)))
     progress(50, "Kengetallen en de duiding van de gemeente ophalen")
     figures_obj = indicators.figures_for(session, visitatie.gemeente) if figures else None
     return Material(
@@ -117,12 +109,43 @@ def gather(
         annotations=annotations,
         summaries={k: v for k, v in summaries.items() if v.summary.strip() or v.judgement},
         quotes=quotes,
-        conversations=conversations,
+        conversations=visit.conversations(session, visitatie) if respondents else [],
         respondent_list=visit.respondent_list(session, visitatie) if respondents else [],
         figures=indicators.block_data(figures_obj) if figures_obj else {"groups": [], "sources": [], "columns": []},
         figures_obj=figures_obj,
         team=review_team.team_of(session, visitatie),
         released=released,
+    )
+
+
+def _observations(session: Session, visitatie: Visitatie) -> list[Annotation]:
+    """The review team's strengths and development points that say something, in reading order; never on
+    a case text (without their replies: the draft does not use them)."""
+    found = session.scalars(
+        select(Annotation)
+        .where(
+            Annotation.visitatie_id == visitatie.id,
+            Annotation.kind.in_((AnnotationKind.STERKTE, AnnotationKind.ONTWIKKELPUNT)),
+        )
+        .options(lazyload(Annotation.replies))
+        .order_by(*review_annotations.READING_ORDER)
+    )
+    return [a for a in found if not (a.question_key or "").startswith("casus") and a.body.strip()]
+
+
+def _quotes(visitatie: Visitatie) -> Select[Quote]:
+    """The quotes from the visitatie's held conversations, of respondents who agreed to be quoted."""
+    return (
+        select(Quote)
+        .join(Conversation, and_(Conversation.id == Quote.conversation_id, Conversation.visitatie_id == visitatie.id))
+        .join(Quote.respondent)
+        .options(contains_eager(Quote.respondent))
+        .where(
+            Quote.visitatie_id == visitatie.id,
+            Conversation.status == ConversationStatus.GEHOUDEN,
+            Respondent.may_quote.is_(True),
+        )
+        .order_by(Quote.id)
     )
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from flask import url_for
 from markupsafe import Markup
-from sqlalchemy import select, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session, lazyload, undefer
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -62,6 +62,24 @@ def portret_of(session: Session, visitatie: Visitatie) -> Portret | None:
     if portret is not None:
         set_committed_value(portret, "visitatie", visitatie)
     return portret
+
+
+def working_draft(session: Session, visitatie: Visitatie) -> tuple[Portret | None, PortretVersion | None]:
+    """The portret and its current version, in one statement; the version's content is not read (see
+    ``document_cache.section``)."""
+    found = session.execute(
+        select(Portret, PortretVersion)
+        .outerjoin(
+            PortretVersion,
+            and_(PortretVersion.portret_id == Portret.id, PortretVersion.number == Portret.current_version),
+        )
+        .where(Portret.visitatie_id == visitatie.id)
+        .options(lazyload(Portret.visitatie), lazyload(PortretVersion.author))
+    ).first()
+    if found is None:
+        return None, None
+    set_committed_value(found[0], "visitatie", visitatie)
+    return found[0], found[1]
 
 
 def get_or_create(session: Session, visitatie: Visitatie) -> Portret:

@@ -150,11 +150,10 @@ def generate(visitatie_id: int) -> BaseResponse:
 def edit(visitatie_id: int, section: str) -> BaseResponse | str | tuple[str, int]:
     visitatie = access.visitatie(visitatie_id, "portret.edit")
     s = db.session()
-    portret = services.portret_of(s, visitatie)
-    current = services.version(s, portret) if portret else None
+    portret, current = services.working_draft(s, visitatie)
     if portret is None or current is None:
         abort(404)
-    entry = services.section_of(current.content, section)
+    entry, motto = document_cache.section(current, section)
     definition = skeleton.load(portret.skeleton_version).section(section)
     if entry is None or definition is None:
         abort(404)
@@ -181,7 +180,7 @@ def edit(visitatie_id: int, section: str) -> BaseResponse | str | tuple[str, int
 
     edit = section_editor.run(
         SectionForm,
-        {"title": entry["title"], "html": entry["html"], "motto": current.content.get("motto", "")},
+        {"title": entry["title"], "html": entry["html"], "motto": motto},
         current.number,
         save,
         invalid="De sectie kon niet worden opgeslagen. Probeer het opnieuw.",

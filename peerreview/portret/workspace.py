@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from peerreview import yamlfiles
-from peerreview.portret import generator
+from peerreview.portret import document_cache, generator
 from peerreview.portret.evidence import Evidence, key_paragraphs, marks
 from peerreview.portret.skeleton import FORMS, SkeletonSection
 from peerreview.review.models import AnnotationKind
@@ -194,11 +194,26 @@ def _section_questions(m: generator.Material, section: SkeletonSection) -> tuple
     return tuple(k for k in generator.question_keys(m.definition, section.questions) if not k.startswith("casus"))
 
 
+def _submitted(
+    m: generator.Material, section: SkeletonSection
+) -> tuple[tuple[str, ...], list[Evidence], list[Evidence]]:
+    """The section's question keys, its answers and the submission's documents (when the section takes
+    them). A submission never changes (a new one has a new checksum), so they are made once per
+    submission, definition and section, and kept with the portret's rendered versions."""
+    key = ("evidence", m.submission.id, m.submission.checksum, m.definition.key, m.definition.version, section)
+
+    def make() -> tuple[tuple[str, ...], list[Evidence], list[Evidence]]:
+        keys = _section_questions(m, section)
+        answers = [item for key in keys if (item := _answer(m, key)) is not None]
+        return keys, answers, _documents(m) if "documents" in section.sources else []
+
+    return document_cache.remembered(key, make)
+
+
 def evidence_groups(m: generator.Material, section: SkeletonSection) -> list[Group]:
     """The section's evidence, grouped as the workspace shows it."""
     section_themes = set(section.themes)
-    keys = _section_questions(m, section)
-    answers = [item for key in keys if (item := _answer(m, key)) is not None]
+    keys, answers, documents = _submitted(m, section)
     summaries = [
         _summary(code, s.summary)
         for code, s in sorted(m.summaries.items(), key=lambda kv: int(kv[0][1:]))
@@ -254,7 +269,7 @@ def evidence_groups(m: generator.Material, section: SkeletonSection) -> list[Gro
     if uses_figures(section):
         groups.append(Group("cijfers", "Kengetallen met de duiding van de gemeente", _figures(m), "Geen kengetallen."))
     if "documents" in section.sources:
-        groups.append(Group("documenten", "Documenten", _documents(m), "Geen documenten bij de zelfevaluatie."))
+        groups.append(Group("documenten", "Documenten", documents, "Geen documenten bij de zelfevaluatie."))
     return groups
 
 

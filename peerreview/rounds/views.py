@@ -13,7 +13,6 @@ from peerreview import access, db
 from peerreview.ids import parse_id
 from peerreview.rounds import dashboard, forms, services
 from peerreview.rounds.models import Phase, Round, Variant
-from peerreview.visit.models import ConversationStatus
 
 bp = Blueprint("rounds", __name__)
 
@@ -103,8 +102,6 @@ def progress(round_id: int) -> str:
         totals=dashboard.totals(rows),
         checklist_total=dashboard.checklist_total(),
         today=today,
-        conversation_held=ConversationStatus.GEHOUDEN,
-        conversation_planned=ConversationStatus.GEPLAND,
     )
 
 

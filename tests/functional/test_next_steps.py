@@ -71,6 +71,28 @@ def test_the_dashboard_shows_fill_progress_reviewers_visit_and_overdue_items(cli
     assert "<strong>1</strong> te laat" in page
 
 
+def test_the_dashboards_fill_count_follows_a_changed_answer(app, client_for, world, session):
+    """The count keeps whether a stored value is filled in memory (by the value's text): a new value counts anew."""
+    url = f"/rondes/{world['round'].id}/voortgang"
+    client, zwolle, writer = client_for(world["staff"]), world["zwolle"], world["outsider"]
+    question = next(
+        q for q in selfeval.definition_for(zwolle).questions.values() if q.required and q.kind == "strengths"
+    )
+
+    def fill() -> str:
+        return _text(_row(client.get(url).get_data(as_text=True), "Zwolle"))
+
+    assert f"2/{world['required']}" in fill()
+    with app.test_request_context():
+        selfeval.save_answer(session, writer, zwolle, question, sample_value(question), 0)
+        session.commit()
+    assert f"3/{world['required']}" in fill()
+    with app.test_request_context():  # half a strengths answer does not count
+        selfeval.save_answer(session, writer, zwolle, question, {"goed": "<p>Goed.</p>", "ontwikkel": ""}, 1)
+        session.commit()
+    assert f"2/{world['required']}" in fill()
+
+
 def _statements(session):
     connection = session.connection()
     sent: list[str] = []

@@ -188,7 +188,7 @@ def test_the_portret_page_parses_each_section_once_and_shows_a_new_version_at_on
     from peerreview.portret import document_cache, services
 
     lead = generate(client_for, world, run_jobs)
-    monkeypatch.setattr(document_cache, "_fragments", OrderedDict())  # nothing rendered by earlier tests
+    monkeypatch.setattr(document_cache, "_entries", OrderedDict())  # nothing rendered by earlier tests
     parsed: list[str] = []
     real = services.excerpts
     monkeypatch.setattr(services, "excerpts", lambda html: parsed.append(html) or real(html))

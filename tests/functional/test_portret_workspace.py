@@ -5,6 +5,7 @@ open the zelfevaluatie."""
 
 from __future__ import annotations
 
+import copy
 import re
 
 import pytest
@@ -152,6 +153,37 @@ def test_the_coverage_list_follows_the_text(client_for, world, session, run_jobs
     assert "<strong>T7</strong>" not in listed  # cited: its summary
     assert "<strong>T1</strong>" not in listed  # named in the text
     assert "<strong>T2</strong>" in listed and "Een visie die breed gedragen wordt." in listed
+
+
+def test_what_the_editor_keeps_per_version_and_submission_follows_a_new_one_and_only_for_the_team(
+    client_for, world, session, run_jobs
+):
+    """The section (per portret version) and the answers of the evidence (per submission) are kept in memory:
+    a new version or a new submission shows at once, and someone who may not edit gets 404 all the same."""
+    lead = generate(client_for, world, run_jobs)
+    url = f"{world['base']}/portret/secties/visie"
+    assert "Antwoord op Visie en doelstellingen." in panel(lead.get(url).get_data(as_text=True))
+    assert client_for(world["coordinator"]).get(url).status_code == 404  # the gemeente, after the team's read
+    assert lead.post_form(url, {"base": 1, "title": "Visie", "html": "<p>Een nieuwe versie.</p>"}).status_code == 302
+    assert escape("<p>Een nieuwe versie.</p>") in lead.get(url).get_data(as_text=True)
+    # a new submission (as after reopening and submitting again), with another answer
+    first = session.scalar(select(Submission).where(Submission.visitatie_id == world["visitatie"].id))
+    snapshot = copy.deepcopy(first.snapshot)
+    answer = next(a for a in snapshot["answers"].values() if a["plain"] == "Antwoord op Visie en doelstellingen.")
+    answer["plain"] = "Een antwoord uit de tweede indiening."
+    session.add(
+        Submission(
+            gemeente_id=first.gemeente_id,
+            visitatie_id=first.visitatie_id,
+            number=2,
+            snapshot=snapshot,
+            checksum="0" * 64,
+            submitted_by_id=first.submitted_by_id,
+        )
+    )
+    session.commit()
+    page = panel(lead.get(url).get_data(as_text=True))
+    assert "Een antwoord uit de tweede indiening." in page and "Antwoord op Visie en doelstellingen." not in page
 
 
 def test_the_draft_leads_with_the_team_and_cites_the_gemeente(client_for, world, session, run_jobs):
