@@ -117,7 +117,7 @@ def generate_network(
     from peerreview.accounts.auth import hash_password
     from peerreview.accounts.models import Membership, MembershipRole, NetworkRole, NetworkRoleGrant, User
     from peerreview.indicators.models import Area, AreaKind, Indicator, IndicatorValue, Unit
-    from peerreview.network import indexer
+    from peerreview.network import cache, indexer
     from peerreview.network.models import Audience, NetworkCell, NetworkPassage, NetworkPassageTheme, PassageKind
     from peerreview.portret import skeleton as skeletons
     from peerreview.portret.models import Portret, Publication
@@ -388,7 +388,7 @@ def generate_network(
     cells = indexer.cell_rows([{**r, "themes": t} for r, t in zip(passage_rows, passage_themes, strict=True)])
     for start in range(0, len(cells), 10000):
         session.execute(insert(NetworkCell), cells[start : start + 10000])
-    indexer.bump_version(session)  # written directly: the matrix must not serve cells of an earlier index
+    cache.bump_index_stamp(session)  # written directly: the matrix must not serve cells of an earlier index
     if session.get_bind().dialect.name == "postgresql":
         session.execute(
             text(

@@ -33,8 +33,11 @@ carries an old text's words).
 
 Two statements per search: one finds and ranks the match once and returns the facet counts, the total
 and the ids of one page (a UNION ALL over one CTE); the other loads that page's passages (the audience
-checked again) for the snippets. The cost grows with the number of matches (every match is ranked and
-counted): see ``bench/network_search.py`` for the numbers on 50,000 passages.
+checked again) for the snippets. The cost of the first grows with the number of matches (every match is
+ranked and counted): see ``bench/network_search.py`` for the numbers on 50,000 passages. Its answer is
+kept per process under the index's stamp and the reader's audiences (``peerreview.network.cache``;
+:func:`refresh` replaces the stamp), so a repeated search runs only the second statement and the names of
+its facets' gemeenten and rounds.
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
 from peerreview import access, signals
-from peerreview.network import lenses, stemming
+from peerreview.network import cache, lenses, stemming
 from peerreview.network.models import Audience, NetworkPassage, NetworkPassageTheme, PassageKind
 from peerreview.review import themes
 from peerreview.rounds.models import Round
@@ -191,16 +194,14 @@ def search(
     if not stems:
         return results
     audiences = tuple(a.value for a in access.audiences(user))
-    matches = _match(session.get_bind().dialect.name, stems)
     results.page = max(1, page)
-    results.facets, results.total, ranked = _counts_and_page(
-        session, matches, audiences, facets, results.page, per_page
-    )
+    grouped = _grouped(session, stems, audiences, facets, results.page, per_page)
+    results.total = sum(n for _value, _rank, n in grouped["kind"])
     if results.page > results.pages:  # beyond the last page: show the last one
         results.page = results.pages
-        results.facets, results.total, ranked = _counts_and_page(
-            session, matches, audiences, facets, results.page, per_page
-        )
+        grouped = _grouped(session, stems, audiences, facets, results.page, per_page)
+    results.facets = _facet_counts(session, grouped, facets)
+    ranked = [(int(value), float(rank or 0)) for value, rank, _n in sorted(grouped["hit"], key=lambda h: h[2])]
     results.hits = _hits(session, ranked, audiences, stems if snippets else ())
     return results
 
@@ -254,17 +255,40 @@ def _filtered(statement: sa.Select[Any], audiences: tuple[str, ...], facets: Fac
     return statement
 
 
-def _counts_and_page(
+# The answers of the first statement per process, under the index's stamp (``peerreview.network.cache``).
+_GROUPED = cache.ProcessCache(256)
+# facet -> [(value, None, count)]; "hit" -> [(passage id, rank, position)] (ids and ranks as text)
+Grouped = dict[str, list[tuple[str, str | None, int]]]
+
+
+def _grouped(
+    session: Session, stems: Sequence[str], audiences: tuple[str, ...], facets: Facets, page: int, per_page: int
+) -> Grouped:
+    """The counts per facet value of the visible hits and the ids and ranks of one page of them: one
+    statement, or none when this process answered the same search for the same audiences under the index's
+    current stamp. Not kept with a lens filter: an analyst's coding changes what it matches, not the stamp."""
+    stamp = cache.index_stamp(session) if facets.lens is None else None
+
+    def compute() -> Grouped:
+        matches = _match(session.get_bind().dialect.name, stems)
+        return _count_and_page(session, matches, audiences, facets, page, per_page)
+
+    if stamp is None:
+        return compute()
+    key = (cache.database(session), stamp, audiences, tuple(stems), facets, page, per_page)
+    return _GROUPED.get(key, compute)
+
+
+def _count_and_page(
     session: Session, matches: Any, audiences: tuple[str, ...], facets: Facets, page: int, per_page: int
-) -> tuple[dict[str, list[FacetCount]], int, list[tuple[int, float]]]:
-    """The counts per facet value of the visible hits, their total, and the ids and ranks of one page of
-    them in rank order: one statement, so the match is found and ranked once."""
+) -> Grouped:
+    """One statement: the counts per facet value of the visible hits, and the ids, ranks and positions of
+    one page of them, so that the match is found and ranked once."""
     p = NetworkPassage.__table__.c
     g = Gemeente.__table__.c
-    r = Round.__table__.c
     t = NetworkPassageTheme.__table__.c
     hits = _filtered(
-        sa.select(p.id, p.kind, p.gemeente_id, g.name.label("gemeente_name"), g.province, p.round_id, matches.c.rank)
+        sa.select(p.id, p.kind, p.gemeente_id, g.province, p.round_id, matches.c.rank)
         .select_from(NetworkPassage.__table__)
         .join(matches, matches.c.passage_id == p.id)
         .join(Gemeente.__table__, g.id == p.gemeente_id),
@@ -273,16 +297,16 @@ def _counts_and_page(
     ).cte("hits")
     text = sa.String()
 
-    def group(name: str, value: Any, label: Any, *joins: tuple[Any, Any]) -> Any:
+    def group(name: str, value: Any, *joins: tuple[Any, Any]) -> Any:
         statement: Any = sa.select(
             sa.literal(name, text).label("facet"),
             sa.cast(value, text).label("value"),
-            sa.cast(label, text).label("label"),
+            sa.null().label("rank"),
             sa.func.count().label("n"),
         ).select_from(hits)
         for table, on in joins:
             statement = statement.join(table, on)
-        return statement.group_by(value, label)
+        return statement.group_by(value)
 
     order = (hits.c.rank.desc(), hits.c.id)
     one_page = (
@@ -299,36 +323,38 @@ def _counts_and_page(
             sa.cast(one_page.c.rank, text),
             one_page.c.position,
         ),
-        group("kind", hits.c.kind, hits.c.kind),
-        group("gemeente", hits.c.gemeente_id, hits.c.gemeente_name),
-        group("province", hits.c.province, hits.c.province),
-        group("round", hits.c.round_id, hits.c.round_id),
-        group("theme", t.theme, t.theme, (NetworkPassageTheme.__table__, t.passage_id == hits.c.id)),
+        group("kind", hits.c.kind),
+        group("gemeente", hits.c.gemeente_id),
+        group("province", hits.c.province),
+        group("round", hits.c.round_id),
+        group("theme", t.theme, (NetworkPassageTheme.__table__, t.passage_id == hits.c.id)),
     )
-    grouped: dict[str, list[tuple[str, str, int]]] = {f: [] for f in (*FACETS, "hit")}
-    for facet, value, label, n in session.execute(statement):
-        grouped[facet].append((value, label, n))
-    ranked = [(int(value), float(label or 0)) for value, label, _n in sorted(grouped["hit"], key=lambda h: h[2])]
-    total = sum(n for _value, _label, n in grouped["kind"])
+    grouped: Grouped = {f: [] for f in (*FACETS, "hit")}
+    for facet, value, rank, n in session.execute(statement):
+        grouped[facet].append((value, rank, n))
+    return grouped
+
+
+def _facet_counts(session: Session, grouped: Grouped, facets: Facets) -> dict[str, list[FacetCount]]:
+    """The facet counts with their labels, in the order the page shows them. The names of gemeenten and
+    rounds are read now (they can change without a reindex); the other labels are fixed."""
+    g = Gemeente.__table__.c
+    r = Round.__table__.c
     theme_labels = {code: f"{code} {theme.short}" for code, theme in themes.themes().items()}
     theme_order = {code: i for i, code in enumerate(theme_labels)}
     kind_order = {k.value: i for i, k in enumerate(PassageKind)}
     names = {
         "kind": {k.value: k.label for k in PassageKind},
         "theme": theme_labels,
+        "gemeente": _names(session, g.id, g.name, grouped["gemeente"]),
         "round": _names(session, r.id, r.name, grouped["round"]),
     }
     out: dict[str, list[FacetCount]] = {}
     for facet in FACETS:
         chosen = facets.value(facet)
         items = [
-            FacetCount(
-                value=value,
-                label=names[facet].get(value, label) if facet in names else label,
-                count=n,
-                selected=value == chosen,
-            )
-            for value, label, n in grouped[facet]
+            FacetCount(value=value, label=names.get(facet, {}).get(value, value), count=n, selected=value == chosen)
+            for value, _rank, n in grouped[facet]
         ]
         if facet == "theme":
             items.sort(key=lambda i: theme_order.get(i.value, 99))
@@ -339,12 +365,14 @@ def _counts_and_page(
         else:
             items.sort(key=lambda i: i.label)
         out[facet] = items
-    return out, total, ranked
+    return out
 
 
-def _names(session: Session, id_column: Any, name_column: Any, grouped: list[tuple[str, str, int]]) -> dict[str, str]:
-    """The names of the ids a facet counted (the rounds: a handful), by id as text."""
-    ids = [int(value) for value, _label, _n in grouped]
+def _names(
+    session: Session, id_column: Any, name_column: Any, grouped: list[tuple[str, str | None, int]]
+) -> dict[str, str]:
+    """The names of the ids a facet counted (a handful of rounds, up to every gemeente), by id as text."""
+    ids = [int(value) for value, _rank, _n in grouped]
     if not ids:
         return {}
     rows = session.execute(sa.select(id_column, name_column).where(id_column.in_(ids)))
@@ -446,8 +474,10 @@ ELLIPSIS_AFTER = Markup(" …")
 
 
 def refresh(session: Session, passage_ids: Iterable[int]) -> int:
-    """(Re)write the search rows of these passages from their current title and text; flushes, never
-    commits. Ids without a passage (deleted meanwhile) get no row. Returns the number of rows written."""
+    """(Re)write the search rows of these passages from their current title and text, and give the index a
+    new stamp (what was kept under the old one no longer counts); flushes, never commits. Ids without a
+    passage (deleted meanwhile) get no row. Returns the number of rows written."""
+    cache.bump_index_stamp(session)  # also without ids: a visitatie's passages may have gone
     ids = sorted(set(passage_ids))
     if not ids:
         return 0
