@@ -305,8 +305,9 @@ def _grouped(
 ) -> Grouped:
     """The counts per facet value of the visible hits and the ids and ranks of one page of them: one
     statement, or none when this process answered the same search for the same audiences under the index's
-    current stamp. Not kept with a lens filter: an analyst's coding changes what it matches, not the stamp."""
-    stamp = cache.index_stamp(session) if facets.lens is None else None
+    current stamp. Not kept with a lens filter (an analyst's coding changes what it matches, not the stamp),
+    nor for an export's page of thousands of ids (rarely asked twice; it would fill the memory)."""
+    stamp = cache.index_stamp(session) if facets.lens is None and per_page <= PER_PAGE else None
 
     def compute() -> Grouped:
         return _count_and_page(session, stems, audiences, facets, page, per_page)

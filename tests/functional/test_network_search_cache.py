@@ -58,6 +58,11 @@ def test_a_repeated_search_does_not_count_again_until_the_index_changes(session,
     stop()
     assert len(sent) == 1 + 2 + 1  # the refresh's delete and insert, then one count under the new stamp
     assert search.search(session, world["member"], "wachtlijst", page=2).page == 1  # beyond the last page
+    sent, stop = counting_statements(session)
+    for _ in range(2):
+        assert search.search_all(session, world["member"], "wachtlijst").total == 2
+    stop()
+    assert len(sent) == 2  # an export's thousands of ids are not kept
 
 
 def test_a_kept_result_never_reaches_another_access_scope(session, world):
