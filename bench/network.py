@@ -22,7 +22,9 @@ What it does, all on 127.0.0.1:
    same PostgreSQL): N requests one after the other per page after two warm-up requests, p50/p95, the
    page size and the SQL statements of one request. With ``--gunicorn`` the same pages are also
    requested over HTTP from gunicorn under ``deploy/gunicorn.conf.py`` (one request at a time, a new
-   connection each, as in ``bench/pages.py``'s "alone" numbers);
+   connection each, as in ``bench/pages.py``'s "alone" numbers). A repeated page is answered partly from
+   what each process keeps under the index's stamp (``peerreview.network.cache``); the line "search,
+   analyst, a new word each" asks a word no request asked before, so it shows a search that is not kept;
 4. drops the database (``--keep`` keeps it).
 
 The generator is reusable: other network benches (search, figures) call ``generate_network(session)`` on
@@ -117,7 +119,7 @@ def generate_network(
     from peerreview.accounts.auth import hash_password
     from peerreview.accounts.models import Membership, MembershipRole, NetworkRole, NetworkRoleGrant, User
     from peerreview.indicators.models import Area, AreaKind, Indicator, IndicatorValue, Unit
-    from peerreview.network import indexer
+    from peerreview.network import cache, indexer
     from peerreview.network.models import Audience, NetworkCell, NetworkPassage, NetworkPassageTheme, PassageKind
     from peerreview.portret import skeleton as skeletons
     from peerreview.portret.models import Portret, Publication
@@ -388,7 +390,7 @@ def generate_network(
     cells = indexer.cell_rows([{**r, "themes": t} for r, t in zip(passage_rows, passage_themes, strict=True)])
     for start in range(0, len(cells), 10000):
         session.execute(insert(NetworkCell), cells[start : start + 10000])
-    indexer.bump_version(session)  # written directly: the matrix must not serve cells of an earlier index
+    cache.bump_index_stamp(session)  # written directly: the matrix must not serve cells of an earlier index
     if session.get_bind().dialect.name == "postgresql":
         session.execute(
             text(
@@ -557,7 +559,59 @@ def pages(network: Network) -> list[tuple[str, str | None, str]]:
         ("search, analyst, common word", "analyst", "/netwerk/zoeken?q=wachttijd"),
         ("search, analyst, two words", "analyst", "/netwerk/zoeken?q=huisartsen+samenwerking"),
         ("search, analyst, theme facet", "analyst", "/netwerk/zoeken?q=gezinnen&thema=T3"),
+        ("search, analyst, a new word each", "analyst", "/netwerk/zoeken?q={word}"),
     ]
+
+
+# Words of the generated texts that no other page searches for: "a new word each" asks each one once per
+# process, so none of its requests is answered from the per-process cache (up to 37 requests per page).
+NEW_WORDS = [
+    "toegang",
+    "wijkteam",
+    "inlooppunt",
+    "ouders",
+    "gedragswetenschapper",
+    "overbruggingszorg",
+    "onderwijs",
+    "vindplaats",
+    "regiogemeenten",
+    "inkoop",
+    "crisisdienst",
+    "knelpunt",
+    "volwassenheid",
+    "jongeren",
+    "contactpersoon",
+    "cijfers",
+    "nazorg",
+    "traject",
+    "gemeenteraad",
+    "rapportage",
+    "hulpplan",
+    "jongerenpanel",
+    "beleid",
+    "aanbieders",
+    "lasten",
+    "instellingen",
+    "doorlooptijd",
+    "regisseur",
+    "budget",
+    "preventie",
+    "opvoedondersteuning",
+    "kinderen",
+    "praktijkondersteuners",
+    "verwijzingen",
+    "resultaten",
+    "medewerkers",
+    "hogeschool",
+    "verblijf",
+    "weken",
+    "inschatting",
+]
+
+
+def _nth(path: str, n: int) -> str:
+    """The page's path for its ``n``-th request: the same path, or for a page of new words its ``n``-th word."""
+    return path.format(word=NEW_WORDS[n % len(NEW_WORDS)]) if "{word}" in path else path
 
 
 def measure_in_process(app: Any, network: Network, requests: int) -> list[str]:
@@ -578,8 +632,8 @@ def measure_in_process(app: Any, network: Network, requests: int) -> list[str]:
         if who:
             with client.session_transaction() as sess:
                 sess["_user_id"], sess["_fresh"], sess["last_seen"] = ids[who], True, int(time.time())
-        for _ in range(2):
-            response = client.get(path)
+        for n in range(2):
+            response = client.get(_nth(path, n))
             if response.status_code != 200:
                 raise SystemExit(f"{label}: {path} gave {response.status_code}")
         statements = [0]
@@ -588,12 +642,12 @@ def measure_in_process(app: Any, network: Network, requests: int) -> list[str]:
             statements[0] += 1
 
         event.listen(engine, "before_cursor_execute", count)
-        size = len(client.get(path).get_data())
+        size = len(client.get(_nth(path, 2)).get_data())
         event.remove(engine, "before_cursor_execute", count)
         times = []
-        for _ in range(requests):
+        for n in range(3, 3 + requests):
             started = time.perf_counter()
-            response = client.get(path)
+            response = client.get(_nth(path, n))
             response.get_data()
             times.append((time.perf_counter() - started) * 1000)
         ok = "ok " if percentile(times, 95) <= TARGET_PAGE_P95_MS else "SLOW"
@@ -619,14 +673,14 @@ def measure_gunicorn(env: dict[str, str], network: Network, requests: int, worke
         clients[None] = Client(server.port)
         for label, who, path in pages(network):
             client = clients[who]
-            for _ in range(2):
-                status, _headers, _body = client.request("GET", path)
+            for n in range(2):
+                status, _headers, _body = client.request("GET", _nth(path, n))
                 if status != 200:
                     raise SystemExit(f"{label}: {path} gave {status} under gunicorn")
             times = []
-            for _ in range(requests):
+            for n in range(3, 3 + requests):
                 started = time.perf_counter()
-                status, _headers, body = client.request("GET", path)
+                status, _headers, body = client.request("GET", _nth(path, n))
                 times.append((time.perf_counter() - started) * 1000)
                 if status != 200:
                     raise SystemExit(f"{label}: {path} gave {status} under gunicorn")

@@ -15,7 +15,7 @@ from peerreview.config import ROOT
 
 # What the migrations create per dialect and no model describes: the network's search index
 # (``peerreview.network.search``; on SQLite an FTS5 table with its shadow tables ``network_search_*``) and
-# its PostgreSQL-only indexes (``ix_network_search_*``, one of them on ``network_passage``).
+# its PostgreSQL-only indexes (``ix_network_search_*``).
 SEARCH_TABLES = "network_search"
 SEARCH_INDEXES = "ix_network_search"
 

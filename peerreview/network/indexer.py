@@ -17,21 +17,20 @@ audience that may read it. The one rule, decided here once so that every screen 
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, event, insert, select, update
+from sqlalchemy import delete, event, insert, select
 from sqlalchemy.orm import Session
 
 from peerreview import jobs, signals
 from peerreview.db import utcnow
 from peerreview.jobs import job
+from peerreview.network.cache import bump_index_stamp
 from peerreview.network.models import (
     Audience,
     NetworkCell,
-    NetworkIndexVersion,
     NetworkPassage,
     NetworkPassageTheme,
     PassageKind,
@@ -236,7 +235,7 @@ def write_index(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     cells = cell_rows(rows)
     if cells:
         session.execute(insert(NetworkCell), cells)
-    bump_version(session)
+    bump_index_stamp(session)
     return ids
 
 
@@ -245,7 +244,7 @@ def remove_visitatie(session: Session, visitatie_id: int) -> None:
     session.execute(delete(NetworkPassageTheme).where(NetworkPassageTheme.passage_id.in_(old)))
     session.execute(delete(NetworkPassage).where(NetworkPassage.visitatie_id == visitatie_id))
     session.execute(delete(NetworkCell).where(NetworkCell.visitatie_id == visitatie_id))
-    bump_version(session)
+    bump_index_stamp(session)
 
 
 def reindex_visitatie(session: Session, visitatie_id: int) -> int:
@@ -261,14 +260,6 @@ def reindex_visitatie(session: Session, visitatie_id: int) -> int:
     session.flush()
     signals.passages_reindexed.send(session, visitatie_id=visitatie_id, passage_ids=ids)
     return len(ids)
-
-
-def bump_version(session: Session) -> None:
-    """Give the index a new stamp (see ``NetworkIndexVersion``); creates its row when missing."""
-    stamp = secrets.randbits(62) + 1
-    changed = session.execute(update(NetworkIndexVersion).where(NetworkIndexVersion.id == 1).values(stamp=stamp))
-    if not changed.rowcount:  # type: ignore[attr-defined]
-        session.execute(insert(NetworkIndexVersion).values(id=1, stamp=stamp))
 
 
 def is_current(session: Session, visitatie: Visitatie) -> bool:

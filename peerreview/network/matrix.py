@@ -10,21 +10,19 @@ its newest round (by start date) with visible material, or the chosen round.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from peerreview.indicators.models import Area, AreaKind, Indicator, IndicatorValue
 from peerreview.indicators.services import format_value, period_label, period_sort_key
+from peerreview.network import cache
 from peerreview.network.context import GemeenteContext
 from peerreview.network.models import (
     Audience,
     NetworkCell,
-    NetworkIndexVersion,
     NetworkPassage,
     NetworkPassageTheme,
     PassageKind,
@@ -81,14 +79,8 @@ class Row:
         return any(c.concept for c in self.cells.values())
 
 
-# Computed cells per process, under the index's stamp: the index changes only when a rebuild commits.
-_CACHE: OrderedDict[tuple[Any, ...], dict[int, tuple[int, dict[str, Cell]]]] = OrderedDict()
-CACHE_SIZE = 64
-
-
-def index_stamp(session: Session) -> int | None:
-    """The index's current stamp; None when it has none yet (then nothing is cached)."""
-    return session.scalar(select(NetworkIndexVersion.stamp).where(NetworkIndexVersion.id == 1)) or None
+# Computed cells per process, under the index's stamp (``peerreview.network.cache``).
+_CELLS = cache.ProcessCache(64)
 
 
 def cells(
@@ -102,18 +94,16 @@ def cells(
     """gemeente id -> (round id, theme -> Cell), for the gemeenten with visible material: one aggregate
     query, or none when this process computed the same cells under the index's current stamp. The cells
     are shared between requests: callers read them, never change them."""
-    stamp = index_stamp(session)
+    stamp = cache.index_stamp(session)
     ids = None if gemeente_ids is None else tuple(sorted(set(gemeente_ids)))
-    key = (str(session.get_bind().engine.url), stamp, tuple(audiences), round_id, ids, tuple(themes))
-    if stamp is not None and key in _CACHE:
-        _CACHE.move_to_end(key)
-        return _CACHE[key]
-    found = aggregate(session, audiences, round_id=round_id, gemeente_ids=ids, themes=themes)
-    if stamp is not None:
-        _CACHE[key] = found
-        while len(_CACHE) > CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return found
+
+    def compute() -> dict[int, tuple[int, dict[str, Cell]]]:
+        return aggregate(session, audiences, round_id=round_id, gemeente_ids=ids, themes=themes)
+
+    if stamp is None:
+        return compute()
+    key = (cache.database(session), stamp, tuple(audiences), round_id, ids, tuple(themes))
+    return _CELLS.get(key, compute)
 
 
 def aggregate(
@@ -197,16 +187,41 @@ def indicator_choices(session: Session) -> list[Indicator]:
     return list(session.scalars(select(Indicator).order_by(Indicator.group, Indicator.position, Indicator.id)))
 
 
+# Computed figures per process, under a fingerprint of the chosen indicators' values (see ``figures``).
+_FIGURES = cache.ProcessCache(32)
+
+
 def figures(
     session: Session, indicators: Sequence[Indicator], gemeente_ids: Iterable[int]
 ) -> dict[tuple[int, str], Figure]:
-    """(gemeente id, indicator code) -> its latest value and its index against Nederland in that period: one
-    query for all gemeenten and indicators."""
+    """(gemeente id, indicator code) -> its latest value and its index against Nederland in that period.
+
+    Computed for every gemeente at once (one query) and kept per process under the indicators and a
+    fingerprint of their values: their number, highest id and latest ``updated_at``. Key figures change
+    only by an import, which adds values (a higher id, a larger number) or updates them (a later
+    ``updated_at``); a deleted area takes its values along (a smaller number). So a repeated page costs
+    the fingerprint's query only."""
     ids = set(gemeente_ids)
     if not indicators or not ids:
         return {}
+    v = IndicatorValue
+    fingerprint = session.execute(
+        select(func.count(), func.max(v.id), func.max(v.updated_at)).where(
+            v.indicator_id.in_([i.id for i in indicators])
+        )
+    ).one()
+    key = (
+        cache.database(session),
+        tuple((i.id, i.code, i.unit, i.decimals) for i in indicators),
+        tuple(fingerprint),
+    )
+    every = _FIGURES.get(key, lambda: _every_figure(session, indicators))
+    return {place: figure for place, figure in every.items() if place[0] in ids}
+
+
+def _every_figure(session: Session, indicators: Sequence[Indicator]) -> dict[tuple[int, str], Figure]:
+    """(gemeente id, indicator code) -> Figure for every gemeente with a value: one query."""
     by_id = {i.id: i for i in indicators}
-    # every gemeente's values, the rows not shown dropped here: cheaper than 342 ids in the query
     rows = session.execute(
         select(IndicatorValue.indicator_id, Area.gemeente_id, Area.kind, IndicatorValue.period, IndicatorValue.value)
         .join(Area, Area.id == IndicatorValue.area_id)
@@ -221,16 +236,16 @@ def figures(
         code = by_id[indicator_id].code
         if AreaKind(kind) is AreaKind.NEDERLAND:
             national[(code, period)] = value
-        elif gemeente_id in ids:
+        elif gemeente_id is not None:
             key = (gemeente_id, code)
             if key not in latest or period_sort_key(period) > period_sort_key(latest[key][0]):
                 latest[key] = (period, value)
+    by_code = {i.code: i for i in indicators}
     result: dict[tuple[int, str], Figure] = {}
     for (gemeente_id, code), (period, value) in latest.items():
-        indicator = next(i for i in indicators if i.code == code)
         base = national.get((code, period))
         index = value / base * 100 if base else None
-        result[(gemeente_id, code)] = Figure(format_value(indicator, value), period_label(period), index)
+        result[(gemeente_id, code)] = Figure(format_value(by_code[code], value), period_label(period), index)
     return result
 
 

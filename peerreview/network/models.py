@@ -114,9 +114,10 @@ class NetworkCell(Base):
 
 
 class NetworkIndexVersion(Base):
-    """One row: a random stamp the indexer replaces with every rebuild (in the rebuild's transaction).
-    Whatever is computed from the index (the matrix's cells) may be kept per process under this stamp.
-    Random, not a counter: a rolled-back rebuild never hands its number to a different index."""
+    """One row: a random stamp the indexer and the search's refresh replace with every write (in the
+    writing transaction). Whatever is computed from the index (the matrix's cells, the search's counts and
+    pages) may be kept per process under this stamp (``peerreview.network.cache``). Random, not a counter:
+    a rolled-back rebuild never hands its number to a different index."""
 
     __tablename__ = "network_index_version"
 

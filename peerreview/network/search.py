@@ -11,15 +11,18 @@ and of its text. It is created by the migration, differently per dialect, and is
 model comparison skips it, see ``peerreview.migrations.SEARCH_TABLES``):
 
 * PostgreSQL: a table ``network_search (passage_id PK, FK -> network_passage ON DELETE CASCADE,
-  document tsvector)`` with a GIN index on ``document``, written as ``setweight(to_tsvector('simple',
-  <title stems>), 'A') || setweight(to_tsvector('simple', <text stems>), 'B')``: the ``simple``
-  configuration only lowercases and splits, so it keeps our stems as they are (and the tsvector is
-  where they are stored; see the migration). Ranking: ``ts_rank`` (weights: the title counts 2.5 times
-  the text; frequency counts).
+  document tsvector, audience, kind, gemeente_id, round_id, themes varchar(3)[])`` with a GIN index on
+  ``document``, written as ``setweight(to_tsvector('simple', <title stems>), 'A') ||
+  setweight(to_tsvector('simple', <text stems>), 'B')``: the ``simple`` configuration only lowercases
+  and splits, so it keeps our stems as they are (and the tsvector is where they are stored; see the
+  migration). The other columns are copies of the passage's, so a search filters and counts without
+  joining the passage and its themes (half the time on 50,000 passages); :func:`refresh` writes them
+  with the stems, and the indexer always rebuilds a passage whole. Ranking: ``ts_rank`` (weights: the
+  title counts 2.5 times the text; frequency counts).
 * SQLite: an FTS5 virtual table ``network_search (title_stems, stems)`` whose rowid is the passage id,
   ``unicode61`` tokenizer (our stems are already folded). FTS5 has no foreign keys, so the migration adds
-  a trigger that deletes a passage's row when the passage is deleted. Ranking: ``bm25`` with the title
-  weighted 2.5.
+  a trigger that deletes a passage's row when the passage is deleted. A search joins the passage and
+  its themes. Ranking: ``bm25`` with the title weighted 2.5.
 
 The ranking rule both backends keep, and the tests check: among passages that match, one with the word
 in its title or more often in its text ranks above a passing mention.
@@ -33,8 +36,11 @@ carries an old text's words).
 
 Two statements per search: one finds and ranks the match once and returns the facet counts, the total
 and the ids of one page (a UNION ALL over one CTE); the other loads that page's passages (the audience
-checked again) for the snippets. The cost grows with the number of matches (every match is ranked and
-counted): see ``bench/network_search.py`` for the numbers on 50,000 passages.
+checked again) for the snippets. The cost of the first grows with the number of matches (every match is
+ranked and counted): see ``bench/network_search.py`` for the numbers on 50,000 passages. Its answer is
+kept per process under the index's stamp and the reader's audiences (``peerreview.network.cache``;
+:func:`refresh` replaces the stamp), so a repeated search runs only the second statement and the names of
+its facets' gemeenten and rounds.
 """
 
 from __future__ import annotations
@@ -47,10 +53,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from markupsafe import Markup, escape
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from peerreview import access, signals
-from peerreview.network import lenses, stemming
+from peerreview.network import cache, lenses, stemming
 from peerreview.network.models import Audience, NetworkPassage, NetworkPassageTheme, PassageKind
 from peerreview.review import themes
 from peerreview.rounds.models import Round
@@ -191,16 +198,14 @@ def search(
     if not stems:
         return results
     audiences = tuple(a.value for a in access.audiences(user))
-    matches = _match(session.get_bind().dialect.name, stems)
     results.page = max(1, page)
-    results.facets, results.total, ranked = _counts_and_page(
-        session, matches, audiences, facets, results.page, per_page
-    )
+    grouped = _grouped(session, stems, audiences, facets, results.page, per_page)
+    results.total = sum(n for _value, _rank, n in grouped["kind"])
     if results.page > results.pages:  # beyond the last page: show the last one
         results.page = results.pages
-        results.facets, results.total, ranked = _counts_and_page(
-            session, matches, audiences, facets, results.page, per_page
-        )
+        grouped = _grouped(session, stems, audiences, facets, results.page, per_page)
+    results.facets = _facet_counts(session, grouped, facets)
+    ranked = [(int(value), float(rank or 0)) for value, rank, _n in sorted(grouped["hit"], key=lambda h: h[2])]
     results.hits = _hits(session, ranked, audiences, stems if snippets else ())
     return results
 
@@ -213,76 +218,126 @@ def search_all(session: Session, user: Any, query: str, facets: Facets | None = 
 # --- the two backends -------------------------------------------------------------------------------------
 
 
-def _match(dialect: str, stems: Sequence[str], *, ranked: bool = True) -> Any:
-    """A subquery ``m(passage_id, rank)``: the passages whose stems hold every query stem, with a rank
-    that is higher for a better match (0 when not ``ranked``: counting needs no rank)."""
+def _match(dialect: str, stems: Sequence[str]) -> Any:
+    """A subquery ``m(passage_id, rank, audience, kind, gemeente_id, round_id)`` (on PostgreSQL also
+    ``themes``, an array of codes): the passages whose stems hold every query stem, with a rank that is
+    higher for a better match, and what a search filters and counts them by. PostgreSQL reads it all from
+    the search table (the indexer's copies), SQLite joins the passage."""
+    columns: dict[str, Any] = {
+        "passage_id": sa.Integer,
+        "rank": sa.Float,
+        "audience": sa.String,
+        "kind": sa.String,
+        "gemeente_id": sa.Integer,
+        "round_id": sa.Integer,
+    }
     if dialect == "postgresql":
-        statement = sa.text(_PG_RANKED if ranked else _PG_UNRANKED).bindparams(search_stems=" ".join(stems))
+        statement = sa.text(_PG_MATCH).bindparams(search_stems=" ".join(stems))
+        columns["themes"] = postgresql.ARRAY(sa.String)
     else:
         # Every stem as an FTS5 string ("..." with quotes doubled): implicit AND, no query syntax.
         expression = " ".join('"' + s.replace('"', '""') + '"' for s in stems)
-        statement = sa.text(_FTS_RANKED if ranked else _FTS_UNRANKED).bindparams(search_stems=expression)
-    return statement.columns(passage_id=sa.Integer, rank=sa.Float).subquery("m")
+        statement = sa.text(_FTS_MATCH).bindparams(search_stems=expression)
+    return statement.columns(**columns).subquery("m")
 
 
-_PG_MATCH = "FROM network_search AS s, plainto_tsquery('simple', :search_stems) AS q(query) WHERE s.document @@ q.query"
-_PG_RANKED = "SELECT s.passage_id AS passage_id, ts_rank(s.document, q.query) AS rank " + _PG_MATCH
-_PG_UNRANKED = "SELECT s.passage_id AS passage_id, 0.0 AS rank " + _PG_MATCH
-_FTS_MATCH = "FROM network_search WHERE network_search MATCH :search_stems"
-_FTS_RANKED = "SELECT rowid AS passage_id, -bm25(network_search, 2.5, 1.0) AS rank " + _FTS_MATCH  # TITLE_WEIGHT
-_FTS_UNRANKED = "SELECT rowid AS passage_id, 0.0 AS rank " + _FTS_MATCH
+_PG_MATCH = (
+    "SELECT s.passage_id, ts_rank(s.document, q.query) AS rank, s.audience, s.kind, s.gemeente_id, s.round_id, "
+    "s.themes FROM network_search AS s, plainto_tsquery('simple', :search_stems) AS q(query) "
+    "WHERE s.document @@ q.query"
+)
+_FTS_MATCH = (  # bm25's column weights: TITLE_WEIGHT
+    "SELECT p.id AS passage_id, -bm25(network_search, 2.5, 1.0) AS rank, p.audience, p.kind, p.gemeente_id, "
+    "p.round_id FROM network_search JOIN network_passage AS p ON p.id = network_search.rowid "
+    "WHERE network_search MATCH :search_stems"
+)
 
 
-def _filtered(statement: sa.Select[Any], audiences: tuple[str, ...], facets: Facets) -> sa.Select[Any]:
-    """``statement`` (over network_passage joined to gemeente) limited to what the user may read and to
-    the chosen facets: in the query, so nothing invisible is ever counted or fetched."""
-    p = NetworkPassage.__table__.c
-    statement = statement.where(p.audience.in_(audiences))
+def _filtered(dialect: str, matches: Any, audiences: tuple[str, ...], facets: Facets) -> sa.Select[Any]:
+    """The matches (with their gemeente's province) that the user may read, narrowed to the chosen facets:
+    in the query, so nothing invisible is ever counted or fetched."""
+    m = matches.c
+    g = Gemeente.__table__.c
+    statement = (
+        sa.select(m.passage_id.label("id"), m.kind, m.gemeente_id, g.province, m.round_id, m.rank)
+        .select_from(matches)
+        .join(Gemeente.__table__, g.id == m.gemeente_id)
+        .where(m.audience.in_(audiences))
+    )
+    if dialect == "postgresql":
+        statement = statement.add_columns(m.themes)
     if facets.theme is not None:
-        t = NetworkPassageTheme.__table__.c
-        statement = statement.where(sa.exists().where(t.passage_id == p.id, t.theme == facets.theme))
+        if dialect == "postgresql":
+            statement = statement.where(sa.literal(facets.theme, sa.String) == sa.any_(m.themes))
+        else:
+            t = NetworkPassageTheme.__table__.c
+            statement = statement.where(sa.exists().where(t.passage_id == m.passage_id, t.theme == facets.theme))
     if facets.gemeente is not None:
-        statement = statement.where(p.gemeente_id == facets.gemeente)
+        statement = statement.where(m.gemeente_id == facets.gemeente)
     if facets.province is not None:
-        statement = statement.where(Gemeente.__table__.c.province == facets.province)
+        statement = statement.where(g.province == facets.province)
     if facets.round is not None:
-        statement = statement.where(p.round_id == facets.round)
+        statement = statement.where(m.round_id == facets.round)
     if facets.kind is not None:
-        statement = statement.where(p.kind == facets.kind.value)
+        statement = statement.where(m.kind == facets.kind.value)
     if (choice := lenses.parse_choice(facets.lens)) is not None:
-        statement = lenses.lens_filter(statement, p.key, *choice)
+        p = NetworkPassage.__table__.c
+        statement = statement.where(m.passage_id.in_(lenses.lens_filter(sa.select(p.id), p.key, *choice)))
     return statement
 
 
-def _counts_and_page(
-    session: Session, matches: Any, audiences: tuple[str, ...], facets: Facets, page: int, per_page: int
-) -> tuple[dict[str, list[FacetCount]], int, list[tuple[int, float]]]:
-    """The counts per facet value of the visible hits, their total, and the ids and ranks of one page of
-    them in rank order: one statement, so the match is found and ranked once."""
-    p = NetworkPassage.__table__.c
-    g = Gemeente.__table__.c
-    r = Round.__table__.c
+def _hit_themes(dialect: str, hits: Any) -> Any:
+    """A subquery ``hit_themes(theme)``: one row per hit and theme of it (PostgreSQL: the hit's array)."""
+    if dialect == "postgresql":
+        return sa.select(sa.func.unnest(hits.c.themes).label("theme")).subquery("hit_themes")
     t = NetworkPassageTheme.__table__.c
-    hits = _filtered(
-        sa.select(p.id, p.kind, p.gemeente_id, g.name.label("gemeente_name"), g.province, p.round_id, matches.c.rank)
-        .select_from(NetworkPassage.__table__)
-        .join(matches, matches.c.passage_id == p.id)
-        .join(Gemeente.__table__, g.id == p.gemeente_id),
-        audiences,
-        facets,
-    ).cte("hits")
+    return sa.select(t.theme).join(hits, t.passage_id == hits.c.id).subquery("hit_themes")
+
+
+# The answers of the first statement per process, under the index's stamp (``peerreview.network.cache``).
+_GROUPED = cache.ProcessCache(256)
+# facet -> [(value, None, count)]; "hit" -> [(passage id, rank, position)] (ids and ranks as text)
+Grouped = dict[str, list[tuple[str, str | None, int]]]
+
+
+def _grouped(
+    session: Session, stems: Sequence[str], audiences: tuple[str, ...], facets: Facets, page: int, per_page: int
+) -> Grouped:
+    """The counts per facet value of the visible hits and the ids and ranks of one page of them: one
+    statement, or none when this process answered the same search for the same audiences under the index's
+    current stamp. Not kept with a lens filter (an analyst's coding changes what it matches, not the stamp),
+    nor for an export's page of thousands of ids (rarely asked twice; it would fill the memory)."""
+    stamp = cache.index_stamp(session) if facets.lens is None and per_page <= PER_PAGE else None
+
+    def compute() -> Grouped:
+        return _count_and_page(session, stems, audiences, facets, page, per_page)
+
+    if stamp is None:
+        return compute()
+    key = (cache.database(session), stamp, audiences, tuple(stems), facets, page, per_page)
+    return _GROUPED.get(key, compute)
+
+
+def _count_and_page(
+    session: Session, stems: Sequence[str], audiences: tuple[str, ...], facets: Facets, page: int, per_page: int
+) -> Grouped:
+    """One statement: the counts per facet value of the visible hits, and the ids, ranks and positions of
+    one page of them, so that the match is found and ranked once."""
+    dialect = session.get_bind().dialect.name
+    hits = _filtered(dialect, _match(dialect, stems), audiences, facets).cte("hits")
     text = sa.String()
 
-    def group(name: str, value: Any, label: Any, *joins: tuple[Any, Any]) -> Any:
-        statement: Any = sa.select(
-            sa.literal(name, text).label("facet"),
-            sa.cast(value, text).label("value"),
-            sa.cast(label, text).label("label"),
-            sa.func.count().label("n"),
-        ).select_from(hits)
-        for table, on in joins:
-            statement = statement.join(table, on)
-        return statement.group_by(value, label)
+    def group(name: str, source: Any, value: Any) -> Any:
+        return (
+            sa.select(
+                sa.literal(name, text).label("facet"),
+                sa.cast(value, text).label("value"),
+                sa.null().label("rank"),
+                sa.func.count().label("n"),
+            )
+            .select_from(source)
+            .group_by(value)
+        )
 
     order = (hits.c.rank.desc(), hits.c.id)
     one_page = (
@@ -292,6 +347,7 @@ def _counts_and_page(
         .offset((page - 1) * per_page)
         .subquery("page")
     )
+    hit_themes = _hit_themes(dialect, hits)
     statement = sa.union_all(
         sa.select(
             sa.literal("hit", text),
@@ -299,36 +355,38 @@ def _counts_and_page(
             sa.cast(one_page.c.rank, text),
             one_page.c.position,
         ),
-        group("kind", hits.c.kind, hits.c.kind),
-        group("gemeente", hits.c.gemeente_id, hits.c.gemeente_name),
-        group("province", hits.c.province, hits.c.province),
-        group("round", hits.c.round_id, hits.c.round_id),
-        group("theme", t.theme, t.theme, (NetworkPassageTheme.__table__, t.passage_id == hits.c.id)),
+        group("kind", hits, hits.c.kind),
+        group("gemeente", hits, hits.c.gemeente_id),
+        group("province", hits, hits.c.province),
+        group("round", hits, hits.c.round_id),
+        group("theme", hit_themes, hit_themes.c.theme),
     )
-    grouped: dict[str, list[tuple[str, str, int]]] = {f: [] for f in (*FACETS, "hit")}
-    for facet, value, label, n in session.execute(statement):
-        grouped[facet].append((value, label, n))
-    ranked = [(int(value), float(label or 0)) for value, label, _n in sorted(grouped["hit"], key=lambda h: h[2])]
-    total = sum(n for _value, _label, n in grouped["kind"])
+    grouped: Grouped = {f: [] for f in (*FACETS, "hit")}
+    for facet, value, rank, n in session.execute(statement):
+        grouped[facet].append((value, rank, n))
+    return grouped
+
+
+def _facet_counts(session: Session, grouped: Grouped, facets: Facets) -> dict[str, list[FacetCount]]:
+    """The facet counts with their labels, in the order the page shows them. The names of gemeenten and
+    rounds are read now (they can change without a reindex); the other labels are fixed."""
+    g = Gemeente.__table__.c
+    r = Round.__table__.c
     theme_labels = {code: f"{code} {theme.short}" for code, theme in themes.themes().items()}
     theme_order = {code: i for i, code in enumerate(theme_labels)}
     kind_order = {k.value: i for i, k in enumerate(PassageKind)}
     names = {
         "kind": {k.value: k.label for k in PassageKind},
         "theme": theme_labels,
+        "gemeente": _names(session, g.id, g.name, grouped["gemeente"]),
         "round": _names(session, r.id, r.name, grouped["round"]),
     }
     out: dict[str, list[FacetCount]] = {}
     for facet in FACETS:
         chosen = facets.value(facet)
         items = [
-            FacetCount(
-                value=value,
-                label=names[facet].get(value, label) if facet in names else label,
-                count=n,
-                selected=value == chosen,
-            )
-            for value, label, n in grouped[facet]
+            FacetCount(value=value, label=names.get(facet, {}).get(value, value), count=n, selected=value == chosen)
+            for value, _rank, n in grouped[facet]
         ]
         if facet == "theme":
             items.sort(key=lambda i: theme_order.get(i.value, 99))
@@ -339,12 +397,14 @@ def _counts_and_page(
         else:
             items.sort(key=lambda i: i.label)
         out[facet] = items
-    return out, total, ranked
+    return out
 
 
-def _names(session: Session, id_column: Any, name_column: Any, grouped: list[tuple[str, str, int]]) -> dict[str, str]:
-    """The names of the ids a facet counted (the rounds: a handful), by id as text."""
-    ids = [int(value) for value, _label, _n in grouped]
+def _names(
+    session: Session, id_column: Any, name_column: Any, grouped: list[tuple[str, str | None, int]]
+) -> dict[str, str]:
+    """The names of the ids a facet counted (a handful of rounds, up to every gemeente), by id as text."""
+    ids = [int(value) for value, _rank, _n in grouped]
     if not ids:
         return {}
     rows = session.execute(sa.select(id_column, name_column).where(id_column.in_(ids)))
@@ -446,8 +506,10 @@ ELLIPSIS_AFTER = Markup(" …")
 
 
 def refresh(session: Session, passage_ids: Iterable[int]) -> int:
-    """(Re)write the search rows of these passages from their current title and text; flushes, never
-    commits. Ids without a passage (deleted meanwhile) get no row. Returns the number of rows written."""
+    """(Re)write the search rows of these passages from their current title and text, and give the index a
+    new stamp (what was kept under the old one no longer counts); flushes, never commits. Ids without a
+    passage (deleted meanwhile) get no row. Returns the number of rows written."""
+    cache.bump_index_stamp(session)  # also without ids: a visitatie's passages may have gone
     ids = sorted(set(passage_ids))
     if not ids:
         return 0
@@ -455,10 +517,29 @@ def refresh(session: Session, passage_ids: Iterable[int]) -> int:
     dialect = session.get_bind().dialect.name
     rows = []
     p = NetworkPassage.__table__.c
+    t = NetworkPassageTheme.__table__.c
     for chunk in _chunks(ids, 500):
-        for passage_id, title, text in session.execute(sa.select(p.id, p.title, p.text).where(p.id.in_(chunk))):
+        themes: dict[int, list[str]] = {}
+        for passage_id, theme in session.execute(
+            sa.select(t.passage_id, t.theme).where(t.passage_id.in_(chunk)).order_by(t.passage_id, t.theme)
+        ):
+            themes.setdefault(passage_id, []).append(theme)
+        found = session.execute(
+            sa.select(p.id, p.title, p.text, p.audience, p.kind, p.gemeente_id, p.round_id).where(p.id.in_(chunk))
+        )
+        for passage_id, title, text, audience, kind, gemeente_id, round_id in found:
             rows.append(
-                {"id": passage_id, "title": stemming.stem_text(title or ""), "text": stemming.stem_text(text or "")}
+                {
+                    "id": passage_id,
+                    "title": stemming.stem_text(title or ""),
+                    "text": stemming.stem_text(text or ""),
+                    # PostgreSQL's copies of what a search filters and counts by (SQLite joins the passage)
+                    "audience": Audience(audience).value,
+                    "kind": PassageKind(kind).value,
+                    "gemeente_id": gemeente_id,
+                    "round_id": round_id,
+                    "themes": themes.get(passage_id, []),
+                }
             )
     delete, insert = _WRITES["postgresql" if dialect == "postgresql" else "sqlite"]
     for chunk in _chunks(ids, 500):
@@ -472,8 +553,9 @@ _WRITES = {
     "postgresql": (
         sa.text("DELETE FROM network_search WHERE passage_id IN :ids").bindparams(sa.bindparam("ids", expanding=True)),
         sa.text(
-            "INSERT INTO network_search (passage_id, document) VALUES (:id, "
-            "setweight(to_tsvector('simple', :title), 'A') || setweight(to_tsvector('simple', :text), 'B'))"
+            "INSERT INTO network_search (passage_id, document, audience, kind, gemeente_id, round_id, themes) "
+            "VALUES (:id, setweight(to_tsvector('simple', :title), 'A') || setweight(to_tsvector('simple', :text), "
+            "'B'), :audience, :kind, :gemeente_id, :round_id, CAST(:themes AS varchar(3)[]))"
         ),
     ),
     "sqlite": (  # FTS5: the rowid is the passage id
