@@ -11,12 +11,16 @@ from peerreview.review import case_reads, summaries, themes
 from peerreview.review.blueprint import bp
 from peerreview.review.errors import ReviewError
 from peerreview.review.forms import SummaryForm
-from peerreview.review.workspace import workspace_context
+from peerreview.review.workspace import review_team, theme_context
+from peerreview.rounds.models import Visitatie
 
 
 @bp.route("/visitaties/<int:visitatie_id>/review/themas", methods=["GET", "POST"])
 @login_required
 def theme_view(visitatie_id: int) -> Response | str | tuple[str, int]:
+    visitatie = db.session().get(Visitatie, visitatie_id)
+    if visitatie is not None:
+        review_team(visitatie)  # before the access check, which then needs no query of its own
     visitatie = access.visitatie(visitatie_id, "annotations.read")
     s = db.session()
     status, error, posted = 200, None, None
@@ -42,7 +46,7 @@ def theme_view(visitatie_id: int) -> Response | str | tuple[str, int]:
             else:
                 flash("De samenvatting is opgeslagen.", "success")
                 return redirect(url_for("review.theme_view", visitatie_id=visitatie.id, _anchor=f"thema-{code}"))
-    context = workspace_context(visitatie)
+    context = theme_context(visitatie)
     by_theme = {code: [a for a in context["all_annotations"] if code in a.themes] for code in themes.themes()}
     context.update(
         by_theme=by_theme,
