@@ -33,7 +33,6 @@ from peerreview.review.chapters import (
 from peerreview.review.models import ReviewAssignment
 from peerreview.rounds.models import Visitatie
 from peerreview.selfeval.services import definition_for
-from peerreview.selfeval.submission import answers_from
 
 
 def _chapters(definition: Any, answers: dict[str, Any], cases: list[Any], shown: list[Any]) -> list[dict[str, Any]]:
@@ -137,7 +136,7 @@ def workspace_context(visitatie: Visitatie, chapter: str | None = None) -> dict[
         and (not author or a.author_id == author)
     ]
     disagreements, per_theme = agreement(every)
-    answers = answers_from(submission.snapshot)
+    answers = submission.snapshot.get("answers", {})  # by question key: value, plain text, revision
     cases = submission.snapshot.get("cases", []) if access.can("casus.read", visitatie) else []
     chapters = _chapters(definition, answers, cases, matching)
     keys = [c["key"] for c in chapters]

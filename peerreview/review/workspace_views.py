@@ -57,18 +57,19 @@ def highlight(submission: Submission, key: str, text: str, items: list[Any], num
 
 @bp.app_template_global()
 def highlight_answer(
-    submission: Submission, question: Question, answer: Any, items: list[Any], numbers: dict[int, int]
+    submission: Submission, question: Question, answer: dict[str, Any], items: list[Any], numbers: dict[int, int]
 ) -> Markup:
-    """An answer with its passages marked: a table answer as a table, the rest as text."""
+    """An answer (its entry in the snapshot) with its passages marked: a table answer as a table, the rest as text."""
 
     def render() -> Markup:
+        value, plain = answer["value"] or {}, answer["plain"]
         if question.kind == "rows":
-            head, rows = values.table(question, answer.value or {})
-            intro = plain_text((answer.value or {}).get("intro", ""))  # text before the table, one line break apart
-            table = highlighted_table(head, rows, answer.plain, items, numbers, start=len(intro) + 1 if intro else 0)
+            head, rows = values.table(question, value)
+            intro = plain_text(value.get("intro", ""))  # text before the table, one line break apart
+            table = highlighted_table(head, rows, plain, items, numbers, start=len(intro) + 1 if intro else 0)
             if table is not None:
                 return table
-        return highlighted(answer.plain, items, numbers)
+        return highlighted(plain, items, numbers)
 
     return _marked.get(_marked_key(submission, question.key, items, numbers), render)
 
