@@ -50,7 +50,7 @@ def theme_view(visitatie_id: int) -> Response | str | tuple[str, int]:
     by_theme = {code: [a for a in context["all_annotations"] if code in a.themes] for code in themes.themes()}
     context.update(
         by_theme=by_theme,
-        summaries=summaries.summaries(s, visitatie),
+        summaries=summaries.summary_rows(s, visitatie),
         judgements=themes.judgements(),
         error=error,
         posted=posted,
