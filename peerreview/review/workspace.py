@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, g, request
+from flask import abort, g, get_template_attribute, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.orm import Session
@@ -120,8 +120,11 @@ def theme_context(visitatie: Visitatie) -> dict[str, Any]:
 def workspace_context(visitatie: Visitatie, chapter: str | None = None) -> dict[str, Any]:
     """The workspace: one chapter (``chapter``, else the query string's) of the submitted zelfevaluatie with
     its annotations. It reads all of them as light rows (for numbers, counts and agreement) and loads as
-    cards only those of the chapter on screen, with their replies."""
-    context = _annotations_context(visitatie, annotation_index)
+    cards only those of the chapter on screen, with their replies; the whole text on one page
+    (``ALL_CHAPTERS``) reads them all as cards at once."""
+    chapter = chapter if chapter is not None else request.args.get("onderdeel", "")
+    whole = chapter == ALL_CHAPTERS
+    context = _annotations_context(visitatie, annotation_cards if whole else annotation_index)
     s = db.session()
     definition = definition_for(visitatie)
     submission, every = context["submission"], context["all_annotations"]
@@ -140,11 +143,10 @@ def workspace_context(visitatie: Visitatie, chapter: str | None = None) -> dict[
     cases = submission.snapshot.get("cases", []) if access.can("casus.read", visitatie) else []
     chapters = _chapters(definition, answers, cases, matching)
     keys = [c["key"] for c in chapters]
-    chapter = chapter if chapter is not None else request.args.get("onderdeel", "")
     if chapter not in (*keys, ALL_CHAPTERS):
         chapter = keys[0] if keys else ALL_CHAPTERS
     on_screen = [a.id for a in matching if chapter == ALL_CHAPTERS or chapter_of(definition, a.question_key) == chapter]
-    shown = annotation_cards(s, visitatie, ids=on_screen)
+    shown = matching if whole else annotation_cards(s, visitatie, ids=on_screen)
     return context | {
         "definition": definition,
         "answers": answers,
@@ -181,13 +183,26 @@ def _authors(cards: list[Any], role_of: dict[int, Any], anonymous: bool) -> dict
 def with_card_context(context: dict[str, Any], reply: dict[str, Any] | None = None) -> dict[str, Any]:
     """What every annotation card needs, computed once per page; ``reply``: a refused reply to show again
     (``id`` of the annotation, ``body`` as typed, ``error``)."""
-    keys = ("numbers", "kinds", "themes", "replies", "authors", "anonymous", "visitatie", "documents", "can_annotate")
+    keys = ("numbers", "kinds", "replies", "authors", "anonymous", "visitatie", "documents", "can_annotate")
+    chips = get_template_attribute("review/_chips.html", "chips")
+    visitatie_id = context["visitatie"].id
     context["card_context"] = {key: context[key] for key in keys} | {
         "user_id": current_user.id,
         "csrf_token": generate_csrf(),  # once per page, not once per card
         "reply": reply,
+        "chips": {code: chips([code], context["themes"]) for code in context["themes"]},  # one chip per theme
+        "reply_url": _by_annotation_id(url_for("review.add_reply", visitatie_id=visitatie_id, annotation_id=_ID)),
+        "edit_url": _by_annotation_id(url_for("review.update", visitatie_id=visitatie_id, annotation_id=_ID)),
     }
     return context
+
+
+_ID = 987654321  # stands for the annotation id in a card's URLs: built once per page, filled in per card
+
+
+def _by_annotation_id(url: str) -> str:
+    """``url``, built with ``_ID``, as a format string of the annotation id (``url.format(id)``)."""
+    return url.replace("{", "{{").replace("}", "}}").replace(str(_ID), "{}")
 
 
 def reviewer_label(author_id: int | None, author_name: str | None, role_of: dict[int, Any], anonymous: bool) -> str:
