@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -47,7 +49,11 @@ def theme_view(visitatie_id: int) -> Response | str | tuple[str, int]:
                 flash("De samenvatting is opgeslagen.", "success")
                 return redirect(url_for("review.theme_view", visitatie_id=visitatie.id, _anchor=f"thema-{code}"))
     context = theme_context(visitatie)
-    by_theme = {code: [a for a in context["all_annotations"] if code in a.themes] for code in themes.themes()}
+    by_theme: dict[str, list[Any]] = {code: [] for code in themes.themes()}
+    for a in context["all_annotations"]:
+        for code in dict.fromkeys(a.themes):
+            if code in by_theme:
+                by_theme[code].append(a)
     context.update(
         by_theme=by_theme,
         summaries=summaries.summary_rows(s, visitatie),

@@ -114,6 +114,7 @@ def theme_context(visitatie: Visitatie) -> dict[str, Any]:
         "per_theme": per_theme,
         "authors": _authors(every, context["role_of"], context["anonymous"]),
         "links": annotation_urls(visitatie, every),
+        "chips_of": theme_chips(),
     }
 
 
@@ -175,6 +176,12 @@ def workspace_context(visitatie: Visitatie, chapter: str | None = None) -> dict[
     }
 
 
+def theme_chips() -> dict[str, Any]:
+    """``review/_chips.html``'s chip of each theme, by code: rendered once per page, not once per annotation."""
+    chips = get_template_attribute("review/_chips.html", "chips")
+    return {code: chips([code], themes.themes()) for code in themes.themes()}
+
+
 def _authors(cards: list[Any], role_of: dict[int, Any], anonymous: bool) -> dict[int | None, str]:
     """How each author of these annotation cards is named (by ``reviewer_label``), by author id."""
     return {a.author_id: reviewer_label(a.author_id, a.author_name, role_of, anonymous) for a in cards}
@@ -184,13 +191,12 @@ def with_card_context(context: dict[str, Any], reply: dict[str, Any] | None = No
     """What every annotation card needs, computed once per page; ``reply``: a refused reply to show again
     (``id`` of the annotation, ``body`` as typed, ``error``)."""
     keys = ("numbers", "kinds", "replies", "authors", "anonymous", "visitatie", "documents", "can_annotate")
-    chips = get_template_attribute("review/_chips.html", "chips")
     visitatie_id = context["visitatie"].id
     context["card_context"] = {key: context[key] for key in keys} | {
         "user_id": current_user.id,
         "csrf_token": generate_csrf(),  # once per page, not once per card
         "reply": reply,
-        "chips": {code: chips([code], context["themes"]) for code in context["themes"]},  # one chip per theme
+        "chips": theme_chips(),
         "reply_url": _by_annotation_id(url_for("review.add_reply", visitatie_id=visitatie_id, annotation_id=_ID)),
         "edit_url": _by_annotation_id(url_for("review.update", visitatie_id=visitatie_id, annotation_id=_ID)),
     }
