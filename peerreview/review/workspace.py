@@ -74,11 +74,14 @@ def review_team(visitatie: Visitatie) -> list[ReviewAssignment]:
     return teams[visitatie.id]  # type: ignore[no-any-return]
 
 
-def _annotations_context(visitatie: Visitatie, load: Callable[[Session, Visitatie], list[Any]]) -> dict[str, Any]:
+def _annotations_context(
+    visitatie: Visitatie, load: Callable[[Session, Visitatie], list[Any]], *, content: bool = False
+) -> dict[str, Any]:
     """What every review page and export shows: the submitted version under review (404 while it is
-    reopened), the team, and the annotations ``load`` reads that this user may see, numbered."""
+    reopened; ``content``: with its snapshot), the team, and the annotations ``load`` reads that this user
+    may see, numbered."""
     s = db.session()
-    submission = current_submission(s, visitatie)
+    submission = current_submission(s, visitatie, content=content)
     if submission is None:
         abort(404)
     team = review_team(visitatie)  # first: the authors are then known without extra queries
@@ -125,7 +128,7 @@ def workspace_context(visitatie: Visitatie, chapter: str | None = None) -> dict[
     (``ALL_CHAPTERS``) reads them all as cards at once."""
     chapter = chapter if chapter is not None else request.args.get("onderdeel", "")
     whole = chapter == ALL_CHAPTERS
-    context = _annotations_context(visitatie, annotation_cards if whole else annotation_index)
+    context = _annotations_context(visitatie, annotation_cards if whole else annotation_index, content=True)
     s = db.session()
     definition = definition_for(visitatie)
     submission, every = context["submission"], context["all_annotations"]
