@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session, defer, lazyload
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.interfaces import ORMOption
 
 from peerreview import signals
 from peerreview.accounts.models import User
@@ -34,10 +35,9 @@ def _fits(body: str, limit: int) -> None:
         )
 
 
-def current_submission(session: Session, visitatie: Visitatie, *, content: bool = True) -> Submission | None:
-    """The submitted version under review (None while the zelfevaluatie is reopened); ``content=False``:
-    only its number and dates (its snapshot and submitter are loaded when asked for)."""
-    options = () if content else (defer(Submission.snapshot), lazyload(Submission.submitted_by))
+def current_submission(session: Session, visitatie: Visitatie, *options: ORMOption) -> Submission | None:
+    """The submitted version under review (None while the zelfevaluatie is reopened); ``options`` as for
+    ``select().options``."""
     latest = latest_submission(session, visitatie, *options)
     return latest if latest is not None and latest.reopened_at is None else None
 

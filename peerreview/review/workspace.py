@@ -10,7 +10,7 @@ from typing import Any
 from flask import abort, g, get_template_attribute, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer, lazyload
 
 from peerreview import access, db
 from peerreview.review import themes
@@ -32,6 +32,7 @@ from peerreview.review.chapters import (
 )
 from peerreview.review.models import ReviewAssignment
 from peerreview.rounds.models import Visitatie
+from peerreview.selfeval.models import Submission
 from peerreview.selfeval.services import definition_for
 
 
@@ -78,10 +79,11 @@ def _annotations_context(
     visitatie: Visitatie, load: Callable[[Session, Visitatie], list[Any]], *, content: bool = False
 ) -> dict[str, Any]:
     """What every review page and export shows: the submitted version under review (404 while it is
-    reopened; ``content``: with its snapshot), the team, and the annotations ``load`` reads that this user
-    may see, numbered."""
+    reopened; ``content``: with its snapshot, else only its number and date), the team, and the annotations
+    ``load`` reads that this user may see, numbered."""
     s = db.session()
-    submission = current_submission(s, visitatie, content=content)
+    without = [lazyload(Submission.submitted_by)] + ([] if content else [defer(Submission.snapshot)])
+    submission = current_submission(s, visitatie, *without)
     if submission is None:
         abort(404)
     team = review_team(visitatie)  # first: the authors are then known without extra queries
