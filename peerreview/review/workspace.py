@@ -86,7 +86,7 @@ def _annotations_context(
     submission = current_submission(s, visitatie, *without)
     if submission is None:
         abort(404)
-    team = review_team(visitatie)  # first: the authors are then known without extra queries
+    team = review_team(visitatie)
     every = load(s, visitatie)
     if not access.can("casus.read", visitatie):  # case texts (and quotes from them) never leave the visitatie
         every = [a for a in every if not (a.question_key or "").startswith("casus")]
