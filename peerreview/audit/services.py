@@ -51,7 +51,6 @@ def record_read(
     the only write a GET may cause (the request's own session is never committed on a read).
     ``events`` logs several rows of one read at once (each a mapping of :func:`record` arguments)."""
     with db.new_session() as session:
-        actor_row = session.get(User, actor.id) if actor is not None else None
         for event in [kwargs] if events is None else events:
-            record(session, action, actor=actor_row, **event)
+            record(session, action, actor=actor, **event)  # only its id is stored: no need to load it again here
         session.commit()

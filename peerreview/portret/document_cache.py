@@ -13,44 +13,33 @@ the user) is rendered per request.
 The section editor reads one section of a version's content (60-140 KB of JSON): it is kept the same way,
 by version, checksum and section key, so the content is read and parsed once per version.
 
-Each worker keeps at most ``MAX_ENTRIES`` entries (some 10 MB at most); the least recently used goes first. What is
-kept is shared by every reader who may see that version in that view: treat it as read-only.
+Each worker keeps at most ``MAX_ENTRIES`` entries (some 10 MB at most) in a ``FragmentCache``. What is kept
+is shared by every reader who may see that version in that view: treat it as read-only.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from flask import get_template_attribute, request
 from markupsafe import Markup
 
+from peerreview.fragments import FragmentCache
 from peerreview.portret import services, skeleton
 from peerreview.portret.models import PortretVersion
 from peerreview.rounds.models import Visitatie
 
 MAX_ENTRIES = 64
 
-_entries: OrderedDict[Hashable, Any] = OrderedDict()
-_lock = threading.Lock()
+_entries: FragmentCache[Any] = FragmentCache(MAX_ENTRIES)
 T = TypeVar("T")
 
 
 def remembered(key: Hashable, make: Callable[[], T]) -> T:
     """The value kept under ``key``, or ``make()``'s, then kept. ``key`` must name everything the value
     depends on."""
-    with _lock:
-        if key in _entries:
-            _entries.move_to_end(key)
-            return _entries[key]  # type: ignore[no-any-return]
-    value = make()
-    with _lock:
-        _entries[key] = value
-        while len(_entries) > MAX_ENTRIES:
-            _entries.popitem(last=False)
-    return value
+    return _entries.get(key, make)  # type: ignore[no-any-return]
 
 
 def document_html(

@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.interfaces import ORMOption
 
 from peerreview import signals
 from peerreview.accounts.models import User
@@ -34,9 +35,10 @@ def _fits(body: str, limit: int) -> None:
         )
 
 
-def current_submission(session: Session, visitatie: Visitatie) -> Submission | None:
-    """The submitted version under review (None while the zelfevaluatie is reopened)."""
-    latest = latest_submission(session, visitatie)
+def current_submission(session: Session, visitatie: Visitatie, *options: ORMOption) -> Submission | None:
+    """The submitted version under review (None while the zelfevaluatie is reopened); ``options`` as for
+    ``select().options``."""
+    latest = latest_submission(session, visitatie, *options)
     return latest if latest is not None and latest.reopened_at is None else None
 
 
@@ -232,7 +234,31 @@ def annotations_of(
 def annotation_index(session: Session, visitatie: Visitatie) -> list[Any]:
     """Every annotation as a light row (id, place, themes, kind, author): enough to number, count and
     compare them, in the reading order of ``annotations_of``, without loading texts and replies."""
-    columns = (
+    return list(session.execute(_INDEX, {"visitatie_id": visitatie.id}))
+
+
+def annotation_cards(session: Session, visitatie: Visitatie, ids: list[int] | None = None) -> list[Any]:
+    """The annotations as plain rows with what a page shows of them (their ``author_name`` too, not their
+    replies: ``replies_of``), in the reading order of ``annotations_of``; ``ids``: only these."""
+    if ids is None:
+        return list(session.execute(_CARDS, {"visitatie_id": visitatie.id}))
+    if not ids:
+        return []
+    return list(session.execute(_SOME_CARDS, {"visitatie_id": visitatie.id, "ids": ids}))
+
+
+def replies_of(session: Session, visitatie: Visitatie, ids: list[int]) -> dict[int, list[Any]]:
+    """The replies to these annotations as plain rows (with ``author_name``), oldest first, by annotation id."""
+    by_annotation: dict[int, list[Any]] = {}
+    if ids:
+        for row in session.execute(_REPLIES, {"gemeente_id": visitatie.gemeente_id, "ids": ids}):
+            by_annotation.setdefault(row.annotation_id, []).append(row)
+    return by_annotation
+
+
+# Built once: the pages run them on every request.
+_INDEX = (
+    select(
         Annotation.id,
         Annotation.question_key,
         Annotation.start,
@@ -241,6 +267,41 @@ def annotation_index(session: Session, visitatie: Visitatie) -> list[Any]:
         Annotation.kind,
         Annotation.author_id,
     )
-    return list(
-        session.execute(select(*columns).where(Annotation.visitatie_id == visitatie.id).order_by(*READING_ORDER))
+    .where(Annotation.visitatie_id == bindparam("visitatie_id"))
+    .order_by(*READING_ORDER)
+)
+_CARDS = (
+    select(
+        Annotation.id,
+        Annotation.question_key,
+        Annotation.document_id,
+        Annotation.exact,
+        Annotation.start,
+        Annotation.end,
+        Annotation.anchor_status,
+        Annotation.original_exact,
+        Annotation.themes,
+        Annotation.kind,
+        Annotation.body,
+        Annotation.author_id,
+        User.name.label("author_name"),
     )
+    .outerjoin(User, User.id == Annotation.author_id)
+    .where(Annotation.visitatie_id == bindparam("visitatie_id"))
+    .order_by(*READING_ORDER)
+)
+_SOME_CARDS = _CARDS.where(Annotation.id.in_(bindparam("ids", expanding=True)))
+_REPLIES = (
+    select(
+        AnnotationReply.annotation_id,
+        AnnotationReply.body,
+        AnnotationReply.created_at,
+        User.name.label("author_name"),
+    )
+    .outerjoin(User, User.id == AnnotationReply.author_id)
+    .where(
+        AnnotationReply.gemeente_id == bindparam("gemeente_id"),
+        AnnotationReply.annotation_id.in_(bindparam("ids", expanding=True)),
+    )
+    .order_by(AnnotationReply.created_at, AnnotationReply.id)
+)

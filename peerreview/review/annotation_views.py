@@ -37,7 +37,7 @@ def _workspace_again(visitatie: Visitatie, question_key: str | None, **extra: An
     """The workspace, at the chapter of ``question_key``, with a refused form filled in as it was sent."""
     reply = extra.pop("reply", None)
     chapter = chapter_of(definition_for(visitatie), question_key or None)
-    context = with_card_context(workspace_context(visitatie, chapter_view=True, chapter=chapter), reply=reply)
+    context = with_card_context(workspace_context(visitatie, chapter), reply=reply)
     context.update(extra)
     case_reads.log(current_user, context, via="review")
     return render_template("review/workspace.html", **context), 422

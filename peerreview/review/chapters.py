@@ -37,3 +37,16 @@ def annotation_url(visitatie: Visitatie, question_key: str | None, annotation_id
     return url_for(
         "review.workspace", visitatie_id=visitatie.id, onderdeel=chapter, _anchor=f"a-{annotation_id}", **kwargs
     )
+
+
+def annotation_urls(visitatie: Visitatie, items: list[Any]) -> dict[int, str]:
+    """``annotation_url`` of each of ``items`` by annotation id: one ``url_for`` per chapter, not per annotation."""
+    definition = definition_for(visitatie)
+    chapters: dict[str, str] = {}
+    urls = {}
+    for a in items:
+        chapter = chapter_of(definition, a.question_key)
+        if chapter not in chapters:
+            chapters[chapter] = url_for("review.workspace", visitatie_id=visitatie.id, onderdeel=chapter)
+        urls[a.id] = f"{chapters[chapter]}#a-{a.id}"
+    return urls

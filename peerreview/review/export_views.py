@@ -12,14 +12,14 @@ from peerreview import access, csvfile
 from peerreview.review import case_reads, themes
 from peerreview.review.blueprint import bp
 from peerreview.review.jsonld import annotation_collection
-from peerreview.review.workspace import reviewer_label, workspace_context
+from peerreview.review.workspace import export_context, reviewer_label
 
 
 @bp.route("/visitaties/<int:visitatie_id>/annotaties.jsonld")
 @login_required
 def export_jsonld(visitatie_id: int) -> Response:
     visitatie = access.visitatie(visitatie_id, "annotations.read")
-    context = workspace_context(visitatie)
+    context = export_context(visitatie)
     case_reads.log(current_user, context, via="annotaties.jsonld", annotations=context["all_annotations"])
     data = annotation_collection(
         visitatie,
@@ -39,12 +39,12 @@ def export_jsonld(visitatie_id: int) -> Response:
 @login_required
 def export_csv(visitatie_id: int) -> Response:
     visitatie = access.visitatie(visitatie_id, "annotations.read")
-    context = workspace_context(visitatie)
+    context = export_context(visitatie)
     case_reads.log(current_user, context, via="annotaties.csv", annotations=context["all_annotations"])
     buffer = io.StringIO()
     writer = csvfile.writer(buffer)
     writer.writerow(["id", "vraag", "citaat", "themas", "soort", "opmerking", "reviewer", "status", "aangemaakt"])
-    kinds = themes.kinds()
+    kinds, role_of, anonymous = themes.kinds(), context["role_of"], context["anonymous"]
     for a in context["all_annotations"]:
         writer.writerow(
             [
@@ -54,7 +54,7 @@ def export_csv(visitatie_id: int) -> Response:
                 " ".join(a.themes),
                 kinds[a.kind.value],
                 a.body,
-                reviewer_label(a, context["role_of"], context["anonymous"]),
+                reviewer_label(a.author_id, a.author.name if a.author else None, role_of, anonymous),
                 a.anchor_status.value,
                 a.created_at.isoformat(),
             ]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Any
+
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from peerreview import signals
@@ -17,6 +19,24 @@ from peerreview.rounds.models import Visitatie
 def summaries(session: Session, visitatie: Visitatie) -> dict[str, ThemeSummary]:
     rows = session.scalars(select(ThemeSummary).where(ThemeSummary.visitatie_id == visitatie.id))
     return {row.theme_code: row for row in rows}
+
+
+def summary_rows(session: Session, visitatie: Visitatie) -> dict[str, Any]:
+    """For showing them: the summaries as plain rows (with ``updated_by_name``) by theme code."""
+    return {row.theme_code: row for row in session.execute(_SUMMARY_ROWS, {"visitatie_id": visitatie.id})}
+
+
+_SUMMARY_ROWS = (
+    select(
+        ThemeSummary.theme_code,
+        ThemeSummary.judgement,
+        ThemeSummary.summary,
+        ThemeSummary.revision,
+        User.name.label("updated_by_name"),
+    )
+    .outerjoin(User, User.id == ThemeSummary.updated_by_id)
+    .where(ThemeSummary.visitatie_id == bindparam("visitatie_id"))
+)
 
 
 def save_summary(

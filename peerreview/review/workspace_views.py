@@ -3,13 +3,16 @@ theme colours; releasing the annotations to the gemeente."""
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
 from flask import Response, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
 from peerreview import access, db
+from peerreview.fragments import FragmentCache
 from peerreview.review import case_reads, themes
 from peerreview.review import release as releasing
 from peerreview.review.blueprint import bp
@@ -17,11 +20,12 @@ from peerreview.review.chapters import annotation_url
 from peerreview.review.forms import ConfirmForm
 from peerreview.review.highlight import highlighted, highlighted_table, theme_styles
 from peerreview.review.models import Annotation
-from peerreview.review.workspace import reviewer_label, with_card_context, workspace_context
+from peerreview.review.workspace import review_team, with_card_context, workspace_context
 from peerreview.rounds.models import Visitatie
 from peerreview.sanitize import plain_text
 from peerreview.selfeval import values
 from peerreview.selfeval.definitions import Question
+from peerreview.selfeval.models import Submission
 
 
 @bp.route("/themas.css")
@@ -31,21 +35,43 @@ def theme_css() -> Response:
     return Response(css, mimetype="text/css", headers={"Cache-Control": "public, max-age=3600"})
 
 
-@bp.app_template_global()
-def highlight(text: str, items: list[Annotation], numbers: dict[int, int]) -> Any:
-    return highlighted(text, items, numbers)
+# An answer with its passages marked is the same until its text or an annotation on it changes: kept per
+# worker for every key below (a few KB each; a whole zelfevaluatie has about a hundred answers).
+MARKED_ANSWERS = 1024
+_marked: FragmentCache[Markup] = FragmentCache(MARKED_ANSWERS)
+
+
+def _marked_key(submission: Submission, key: str, items: list[Any], numbers: dict[int, int]) -> Hashable:
+    """Everything a marked answer depends on: the submitted text (the submission, whose checksum changes
+    with its content) and each annotation on it that is shown: its place, anchoring, themes and number.
+    Who may see which annotations is settled before (they are ``items``), so equal keys mean equal HTML."""
+    marks = tuple((a.id, a.start, a.end, a.anchor_status, tuple(a.themes), numbers[a.id]) for a in items)
+    return submission.id, submission.checksum, key, marks
 
 
 @bp.app_template_global()
-def highlight_answer(question: Question, answer: Any, items: list[Annotation], numbers: dict[int, int]) -> Any:
-    """An answer with its passages marked: a table answer as a table, the rest as text."""
-    if question.kind == "rows":
-        head, rows = values.table(question, answer.value or {})
-        intro = plain_text((answer.value or {}).get("intro", ""))  # text before the table, one line break apart
-        table = highlighted_table(head, rows, answer.plain, items, numbers, start=len(intro) + 1 if intro else 0)
-        if table is not None:
-            return table
-    return highlighted(answer.plain, items, numbers)
+def highlight(submission: Submission, key: str, text: str, items: list[Any], numbers: dict[int, int]) -> Markup:
+    """The text of a case field (``key``) with its passages marked."""
+    return _marked.get(_marked_key(submission, key, items, numbers), lambda: highlighted(text, items, numbers))
+
+
+@bp.app_template_global()
+def highlight_answer(
+    submission: Submission, question: Question, answer: dict[str, Any], items: list[Any], numbers: dict[int, int]
+) -> Markup:
+    """An answer (its entry in the snapshot) with its passages marked: a table answer as a table, the rest as text."""
+
+    def render() -> Markup:
+        value, plain = answer["value"] or {}, answer["plain"]
+        if question.kind == "rows":
+            head, rows = values.table(question, value)
+            intro = plain_text(value.get("intro", ""))  # text before the table, one line break apart
+            table = highlighted_table(head, rows, plain, items, numbers, start=len(intro) + 1 if intro else 0)
+            if table is not None:
+                return table
+        return highlighted(plain, items, numbers)
+
+    return _marked.get(_marked_key(submission, question.key, items, numbers), render)
 
 
 @bp.app_template_global("annotation_url")
@@ -53,23 +79,16 @@ def annotation_url_global(visitatie: Visitatie, annotation: Annotation) -> str:
     return annotation_url(visitatie, annotation.question_key, annotation.id)
 
 
-@bp.app_template_global()
-def annotation_author(annotation: Annotation, role_of: dict[int, Any], anonymous: bool) -> str:
-    return reviewer_label(annotation, role_of, anonymous)
-
-
 @bp.route("/visitaties/<int:visitatie_id>/review")
 @login_required
 def workspace(visitatie_id: int) -> BaseResponse | str:
     visitatie = db.session().get(Visitatie, visitatie_id)
-    if (
-        visitatie is not None
-        and access.can("review.declare", visitatie)
-        and not access.can("annotations.read", visitatie)
-    ):
-        return redirect(url_for("review.declare", visitatie_id=visitatie_id))
+    if visitatie is not None:
+        review_team(visitatie)  # before the access checks, which then need no query of their own
+        if access.can("review.declare", visitatie) and not access.can("annotations.read", visitatie):
+            return redirect(url_for("review.declare", visitatie_id=visitatie_id))
     visitatie = access.visitatie(visitatie_id, "annotations.read")
-    context = with_card_context(workspace_context(visitatie, chapter_view=True))
+    context = with_card_context(workspace_context(visitatie))
     case_reads.log(current_user, context, via="review")
     return render_template("review/workspace.html", **context)
 

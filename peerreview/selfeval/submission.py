@@ -8,6 +8,7 @@ from typing import Any
 from flask import url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.interfaces import ORMOption
 
 from peerreview import jobs, signals
 from peerreview.accounts.models import NetworkRole, NetworkRoleGrant, User
@@ -149,9 +150,14 @@ def reopen(session: Session, actor: User, visitatie: Visitatie, reason: str) -> 
     session.flush()
 
 
-def latest_submission(session: Session, visitatie: Visitatie) -> Submission | None:
+def latest_submission(session: Session, visitatie: Visitatie, *options: ORMOption) -> Submission | None:
+    """The latest submitted version; ``options`` as for ``select().options``, e.g. to defer its snapshot."""
     return session.scalar(
-        select(Submission).where(Submission.visitatie_id == visitatie.id).order_by(Submission.number.desc()).limit(1)
+        select(Submission)
+        .where(Submission.visitatie_id == visitatie.id)
+        .order_by(Submission.number.desc())
+        .limit(1)
+        .options(*options)
     )
 
 

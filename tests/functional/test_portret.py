@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from collections import OrderedDict
 from html.parser import HTMLParser
 
 import pytest
 from markupsafe import escape
 from sqlalchemy import select
 
+from peerreview.fragments import FragmentCache
 from peerreview.mail.models import OutgoingMail
 from peerreview.portret.models import GenerationStatus, Portret, PortretVersion
 from peerreview.review.models import Annotation
@@ -188,7 +188,7 @@ def test_the_portret_page_parses_each_section_once_and_shows_a_new_version_at_on
     from peerreview.portret import document_cache, services
 
     lead = generate(client_for, world, run_jobs)
-    monkeypatch.setattr(document_cache, "_entries", OrderedDict())  # nothing rendered by earlier tests
+    monkeypatch.setattr(document_cache, "_entries", FragmentCache(document_cache.MAX_ENTRIES))  # nothing kept yet
     parsed: list[str] = []
     real = services.excerpts
     monkeypatch.setattr(services, "excerpts", lambda html: parsed.append(html) or real(html))

@@ -456,3 +456,55 @@ def test_resubmission_reanchors_through_the_submission_revised_signal(app, clien
     annotation = session.scalar(select(Annotation))
     assert annotation.submission_id == heard.id == session.scalar(select(Submission.id).where(Submission.number == 2))
     assert annotation.anchor_status is AnchorStatus.ANCHORED
+
+
+def test_marked_answers_are_kept_until_an_annotation_or_the_text_changes(app, client_for, review, session, monkeypatch):
+    """An answer with its passages marked is rendered once and then kept (``workspace_views._marked``): a
+    new annotation, a changed one and a resubmitted text are on the next page at once, and what a page
+    with fewer annotations kept (a filter, another user's view) never shows on a page with others."""
+    from peerreview.fragments import FragmentCache
+    from peerreview.review import workspace_views
+    from peerreview.selfeval import services
+
+    monkeypatch.setattr(workspace_views, "_marked", FragmentCache(workspace_views.MARKED_ANSWERS))
+    renders: list[str] = []
+    real = workspace_views.highlighted
+    monkeypatch.setattr(workspace_views, "highlighted", lambda text, *rest: renders.append(text) or real(text, *rest))
+    set_team(client_for, review, review["lead"], review["member"])
+    submit(client_for, review)
+    for user in (review["lead"], review["member"]):
+        declare(client_for, review, user)
+    lead, member = client_for(review["lead"]), client_for(review["member"])
+    chapter = f"{review['base']}/review?onderdeel=s1"
+    annotate(lead, review, quote="Visie en doelstellingen", themes=["T7"])
+    assert 'class="hl hl-T7"' in lead.get(chapter).get_data(as_text=True)
+    assert renders
+    renders.clear()
+    assert 'class="hl hl-T7"' in lead.get(chapter).get_data(as_text=True)
+    assert renders == []  # nothing changed: every answer came from memory
+
+    annotate(member, review, quote="Visie en doelstellingen", themes=["T1"], body="Ander thema.")
+    mine, theirs = session.scalars(select(Annotation).order_by(Annotation.id)).all()
+    filtered = member.get(f"{chapter}&reviewer={review['member'].id}").get_data(as_text=True)
+    assert f'data-annotations="a-{theirs.id}"' in filtered and f'id="h-{mine.id}"' not in filtered
+    both = lead.get(chapter).get_data(as_text=True)
+    assert f'data-annotations="a-{mine.id} a-{theirs.id}"' in both and f'id="h-{theirs.id}"' in both
+
+    lead.post_form(
+        f"{review['base']}/review/aantekeningen/{mine.id}",
+        {"action": "save", "themes": ["T3"], "kind": "sterkte", "body": "Sterk punt."},
+        token_from=f"{review['base']}/review/aantekeningen/{mine.id}",
+    )
+    assert 'class="hl hl-T3 hl-overlap"' in lead.get(chapter).get_data(as_text=True)
+
+    client_for(review["staff"]).post_form(f"{review['base']}/zelfevaluatie/heropenen", {"reason": "Aanvullen"})
+    visitatie = session.get(Visitatie, review["visitatie"].id)
+    session.refresh(visitatie)
+    with app.test_request_context():
+        question = services.definition_for(visitatie).questions["s1_1"]
+        current = session.scalar(select(Answer).where(Answer.question_key == "s1_1"))
+        html = "<p>Een nieuwe inleiding.</p><p>Visie en doelstellingen.</p>"
+        services.save_answer(session, review["writer"], visitatie, question, {"html": html}, current.revision)
+        session.commit()
+    submit(client_for, review)
+    assert "Een nieuwe inleiding." in lead.get(chapter).get_data(as_text=True)
