@@ -3,9 +3,10 @@
 The passage index and its search rows change only when the indexer (or ``search.refresh``) writes them,
 and every such write replaces the index's stamp (``NetworkIndexVersion``) in the same transaction. So a
 result computed under stamp S stays right for as long as the stamp reads S: the matrix's cells and the
-search's counts and page are kept under it, and a reindex (committed by any process) makes every process
-compute them anew, because the key it looks up holds the new stamp. Nothing is shared between processes
-and nothing needs clearing: an old key is never asked for again and leaves the cache by age.
+search's counts and page are kept under it (each in a ``peerreview.fragments.FragmentCache``), and a
+reindex (committed by any process) makes every process compute them anew, because the key it looks up
+holds the new stamp. Nothing is shared between processes and nothing needs clearing: an old key is
+never asked for again and leaves the cache by age.
 
 Keys hold everything the value depends on, the reader's audiences included, so a value computed for one
 access scope is never handed to another. A stamp of None (no index yet) is never cached.
@@ -14,17 +15,11 @@ access scope is never handed to another. A stamp of None (no index yet) is never
 from __future__ import annotations
 
 import secrets
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
-from typing import TypeVar
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from peerreview.network.models import NetworkIndexVersion
-
-T = TypeVar("T")
 
 
 def index_stamp(session: Session) -> int | None:
@@ -44,25 +39,3 @@ def bump_index_stamp(session: Session) -> None:
 def database(session: Session) -> str:
     """The part of every key that tells databases apart (one process, several apps: the tests)."""
     return str(session.get_bind().engine.url)
-
-
-class ProcessCache:
-    """The ``size`` most recently used values by key, in this process; safe for threaded servers."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._values: OrderedDict[Hashable, object] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """The value kept under ``key``, or ``compute()`` kept under it. Callers read it, never change it."""
-        with self._lock:
-            if key in self._values:
-                self._values.move_to_end(key)
-                return self._values[key]  # type: ignore[return-value]
-        value = compute()
-        with self._lock:
-            self._values[key] = value
-            while len(self._values) > self.size:
-                self._values.popitem(last=False)
-        return value

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from peerreview.fragments import FragmentCache
 from peerreview.indicators.models import Area, AreaKind, Indicator, IndicatorValue
 from peerreview.indicators.services import format_value, period_label, period_sort_key
 from peerreview.network import cache
@@ -80,7 +81,7 @@ class Row:
 
 
 # Computed cells per process, under the index's stamp (``peerreview.network.cache``).
-_CELLS = cache.ProcessCache(64)
+_CELLS: FragmentCache[dict[int, tuple[int, dict[str, Cell]]]] = FragmentCache(64)
 
 
 def cells(
@@ -188,7 +189,7 @@ def indicator_choices(session: Session) -> list[Indicator]:
 
 
 # Computed figures per process, under a fingerprint of the chosen indicators' values (see ``figures``).
-_FIGURES = cache.ProcessCache(32)
+_FIGURES: FragmentCache[dict[tuple[int, str], Figure]] = FragmentCache(32)
 
 
 def figures(

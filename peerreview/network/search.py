@@ -57,6 +57,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from peerreview import access, signals
+from peerreview.fragments import FragmentCache
 from peerreview.network import cache, lenses, stemming
 from peerreview.network.models import Audience, NetworkPassage, NetworkPassageTheme, PassageKind
 from peerreview.review import themes
@@ -294,10 +295,10 @@ def _hit_themes(dialect: str, hits: Any) -> Any:
     return sa.select(t.theme).join(hits, t.passage_id == hits.c.id).subquery("hit_themes")
 
 
-# The answers of the first statement per process, under the index's stamp (``peerreview.network.cache``).
-_GROUPED = cache.ProcessCache(256)
 # facet -> [(value, None, count)]; "hit" -> [(passage id, rank, position)] (ids and ranks as text)
 Grouped = dict[str, list[tuple[str, str | None, int]]]
+# The answers of the first statement per process, under the index's stamp (``peerreview.network.cache``).
+_GROUPED: FragmentCache[Grouped] = FragmentCache(256)
 
 
 def _grouped(
