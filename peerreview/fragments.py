@@ -15,11 +15,13 @@ Each worker keeps at most ``max_entries`` values per cache; the least recently u
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
+_ALL: weakref.WeakSet[FragmentCache[Any]] = weakref.WeakSet()
 
 
 class FragmentCache(Generic[T]):
@@ -27,6 +29,7 @@ class FragmentCache(Generic[T]):
         self.max_entries = max_entries
         self._entries: OrderedDict[Hashable, T] = OrderedDict()
         self._lock = threading.Lock()
+        _ALL.add(self)
 
     def get(self, key: Hashable, render: Callable[[], T]) -> T:
         """The value for ``key``: kept from before, or ``render()`` (outside the lock) and kept."""
@@ -43,3 +46,14 @@ class FragmentCache(Generic[T]):
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def forget_all() -> None:
+    """Empty every cache of this process. Keys name rows by id, which a new database hands out again: the
+    tests call this for each new app (a deployment starts each worker with nothing kept)."""
+    for cache in list(_ALL):
+        cache.clear()

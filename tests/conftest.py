@@ -54,7 +54,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
-from peerreview import create_app, db, migrations
+from peerreview import create_app, db, fragments, migrations
 from peerreview.models import Base
 from tests.factories import Factory
 
@@ -235,6 +235,7 @@ def app(request: pytest.FixtureRequest, database_url: str, config_overrides: dic
     Every session the app makes runs in a savepoint of the test's outer transaction, rolled back at
     the end; with ``@pytest.mark.real_commits`` they commit for real and every table is emptied."""
     app = create_app({**base_config(database_url), **config_overrides})
+    fragments.forget_all()  # what an earlier test's database kept under its ids
     if REDIS_URL:
         from redis import Redis
 

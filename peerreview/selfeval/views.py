@@ -4,8 +4,9 @@ import io
 import json
 from typing import Any
 
-from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Response, abort, flash, get_template_attribute, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -14,6 +15,7 @@ from peerreview.accounts.forms import ConfirmForm
 from peerreview.accounts.models import User
 from peerreview.conflicts import Conflict
 from peerreview.formatting import datetime_nl
+from peerreview.fragments import FragmentCache
 from peerreview.rounds.models import Visitatie
 from peerreview.selfeval import case_views, cases, document_views, documents, forms, services, submission, values
 from peerreview.selfeval.blueprint import bp
@@ -293,6 +295,21 @@ def _readable(visitatie: Visitatie) -> tuple[Definition, dict[str, Answer], list
     return definition, services.answers(s, visitatie), cases.snapshot(s, visitatie), None
 
 
+# A submission's answers as rendered by the read view: a snapshot never changes, so its HTML is kept per
+# process under the submission's id and checksum (the working version is rendered on every request).
+_SUBMITTED_DOCUMENTS: FragmentCache[Markup] = FragmentCache(32)
+
+
+def _answers_document(definition: Definition, answers: dict[str, Answer], shown: Any) -> Markup:
+    def render() -> Markup:
+        html: Markup = get_template_attribute("selfeval/_document.html", "answers_document")(definition, answers)
+        return html
+
+    if shown is None:
+        return render()
+    return _SUBMITTED_DOCUMENTS.get((shown.id, shown.checksum, definition.key, definition.version), render)
+
+
 @bp.route("/lezen")
 @login_required
 def read(visitatie_id: int) -> str:
@@ -304,7 +321,7 @@ def read(visitatie_id: int) -> str:
         "selfeval/read.html",
         visitatie=visitatie,
         definition=definition,
-        answers=current,
+        document=_answers_document(definition, current, shown),
         cases=case_list if show_cases else [],
         case_fields=cases.fields(definition),
         submission=shown,

@@ -262,6 +262,30 @@ def test_round_coordinator_reopens_with_a_reason_and_a_new_submission_is_version
     assert numbers == [1, 2]
 
 
+def test_the_read_view_shows_each_submission_as_submitted_also_when_kept_in_memory(
+    app, client_for, make, world, session
+):
+    staff = make.user(network_role=NetworkRole.ROUND_COORDINATOR)
+    complete_selfeval(app, session, world["visitatie"], world["writer"])
+    coordinator, writer = client_for(world["coordinator"]), client_for(world["writer"])
+    coordinator.post_form(f"{world['base']}/indienen")
+    first = coordinator.get(f"{world['base']}/lezen").get_data(as_text=True)
+    assert coordinator.get(f"{world['base']}/lezen").get_data(as_text=True).count("doc-answer") == first.count(
+        "doc-answer"
+    )
+    client_for(staff).post_form(f"{world['base']}/heropenen", {"reason": "Visie aanscherpen."})
+    session.expire_all()
+    revision = session.scalar(select(Answer.revision).where(Answer.question_key == "s1_1"))
+    changed = autosave(writer, world, "s1_1", {"html": "<p>Onze visie na de heropening: dichtbij.</p>"}, revision)
+    assert changed.status_code == 200
+    working = coordinator.get(f"{world['base']}/lezen").get_data(as_text=True)
+    assert "Werkversie, nog niet ingediend" in working and "na de heropening" in working
+    coordinator.post_form(f"{world['base']}/indienen")
+    second = coordinator.get(f"{world['base']}/lezen").get_data(as_text=True)
+    assert "(versie 2," in second and "na de heropening" in second
+    assert "na de heropening" not in first
+
+
 def test_a_document_linked_to_a_section_counts_as_delivered(client_for, world, session):
     writer = client_for(world["writer"])
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from peerreview.fragments import FragmentCache
+from peerreview.fragments import FragmentCache, forget_all
 
 
 def test_a_value_is_rendered_once_per_key_and_the_least_recently_shown_goes_first():
@@ -19,3 +19,13 @@ def test_a_value_is_rendered_once_per_key_and_the_least_recently_shown_goes_firs
     get("a")
     get("b")
     assert rendered == ["a", "b", "c", "b"]
+
+
+def test_forget_all_empties_every_cache_of_the_process():
+    first: FragmentCache[int] = FragmentCache(4)
+    second: FragmentCache[int] = FragmentCache(4)
+    first.get("x", lambda: 1)
+    second.get("y", lambda: 2)
+    forget_all()
+    assert (len(first), len(second)) == (0, 0)
+    assert first.get("x", lambda: 3) == 3  # computed again
