@@ -454,7 +454,7 @@ def targets(results: list[Measured], small: list[Measured]) -> tuple[list[str], 
     lines, all_met = [], True
     for m in results:
         ratio = statistics.median(m.ratios())
-        goal = TARGET_RATIO_PORTRET if m.page.name.startswith("portret") else TARGET_RATIO
+        goal = TARGET_RATIO_PORTRET if m.page.name.startswith("portret (") else TARGET_RATIO
         met = ratio >= goal
         alone = ""
         if m.size < 100 * 1024:
