@@ -106,12 +106,16 @@ def render_portret_pdf(session: Session, *, gemeente_id: int, version_id: int) -
         return
     portret = session.get(Portret, item.portret_id)
     assert portret is not None
-    html = render_template(
+    item.pdf = render_pdf(pdf_html(session, portret, item))
+    item.pdf_checksum = fingerprint
+
+
+def pdf_html(session: Session, portret: Portret, version: PortretVersion) -> str:
+    """The HTML that WeasyPrint turns into the version's PDF."""
+    return render_template(
         "pdf/portret.html",
         portret=portret,
-        version=item,
+        version=version,
         visitatie=portret.visitatie,
-        status=document_status(session, portret, item),
+        status=document_status(session, portret, version),
     )
-    item.pdf = render_pdf(html)
-    item.pdf_checksum = fingerprint
