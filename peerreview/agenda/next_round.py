@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from peerreview.accounts.models import User
-from peerreview.agenda.models import ActionLine, Agenda, Part
+from peerreview.agenda.models import ActionLine, Agenda
 from peerreview.agenda.report_models import FollowUp
 from peerreview.audit.services import record
 from peerreview.conflicts import Conflict
@@ -139,10 +139,6 @@ def for_section(session: Session, visitatie: Visitatie, section_key: str) -> Sec
         lines=[line for line in carry.lines if codes & set(line.themes or [])],
         follow_up=carry.follow_ups.get(section_key),
     )
-
-
-def parts_of(line: ActionLine) -> list[Part]:
-    return list(line.parts)
 
 
 def save_follow_up(

@@ -15,7 +15,6 @@ gemeente (DOMAIN.md §3.1), phrased as questions the team asks itself while writ
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -347,14 +346,3 @@ def build(
         coverage=coverage(groups, section, body, provenance),
         theme_codes=[(code, themes()[code].label) for code in section.themes if code in themes()],
     )
-
-
-def evidence_of(session: Session, visitatie: Visitatie, section: SkeletonSection) -> dict[str, Evidence]:
-    """The section's evidence by reference: what a cited block may point at when the section is saved."""
-    m = material(session, visitatie, section)
-    return {} if m is None else {i.ref: i for g in evidence_groups(m, section) for i in g.items}
-
-
-def link_for(url: Callable[[dict[str, Any]], str | None], item: Evidence) -> str | None:
-    """Where the review team can look at the item itself."""
-    return url(item.sources[0]) if item.sources else None
