@@ -93,6 +93,33 @@ def test_the_dashboards_fill_count_follows_a_changed_answer(app, client_for, wor
     assert f"2/{world['required']}" in fill()
 
 
+def test_the_dashboard_counts_delivered_answers_as_the_zelfevaluatie_itself_does(app, client_for, world, session):
+    """The dashboard derives the count from stored values in its own way (for speed): it must agree with the
+    zelfevaluatie's own progress, also for answers that are stored but do not count (empty text, half a
+    strengths answer)."""
+    from peerreview.selfeval import documents
+
+    zwolle, writer = world["zwolle"], world["outsider"]
+    definition = selfeval.definition_for(zwolle)
+    required = [q for q in definition.questions.values() if q.required][2:]
+    rich = next(q for q in required if q.kind == "richtext")
+    strengths = next(q for q in required if q.kind == "strengths")
+    others = [q for q in required if q not in (rich, strengths)][:6]
+    with app.test_request_context():
+        selfeval.save_answer(session, writer, zwolle, rich, {"html": "<p> </p>"}, 0)
+        selfeval.save_answer(session, writer, zwolle, strengths, {"goed": "<p>Goed.</p>", "ontwikkel": ""}, 0)
+        for question in others:
+            selfeval.save_answer(session, writer, zwolle, question, sample_value(question), 0)
+        session.commit()
+    own = selfeval.progress(
+        definition, selfeval.answers(session, zwolle), {}, documents.covered_sections(session, zwolle)
+    )
+    done = sum(p.done for p in own)
+    assert done == 2 + len(others)  # the empty text and the half strengths answer do not count
+    page = client_for(world["staff"]).get(f"/rondes/{world['round'].id}/voortgang").get_data(as_text=True)
+    assert f"{done}/{world['required']}" in _text(_row(page, "Zwolle"))
+
+
 def _statements(session):
     connection = session.connection()
     sent: list[str] = []
